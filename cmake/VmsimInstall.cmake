@@ -1,0 +1,17 @@
+# An installable CMake package: find_package(vmsim) gives vmsim::models and vmsim::regmap.
+include(CMakePackageConfigHelpers)
+install(TARGETS vmsim_regmap vmsim_models EXPORT vmsimTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(folder regmap common memory virtqueue transport devices)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/${folder}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
+install(EXPORT vmsimTargets NAMESPACE vmsim:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/vmsimConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/vmsimConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/vmsimConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/vmsimConfig.cmake ${PROJECT_BINARY_DIR}/vmsimConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
+if(TARGET vmsim)
+  install(TARGETS vmsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

@@ -1,0 +1,31 @@
+// Stable SystemC report message ids. Tests, logs and docs/report-ids.md refer to these strings:
+// never rename one, add a new id instead.
+#pragma once
+
+namespace vmsim::ids {
+// Bus-level guest errors on a register block (answered per the access policy).
+inline constexpr const char* undefined_offset = "vmsim/mmio/undefined-offset";
+inline constexpr const char* bad_width = "vmsim/mmio/bad-width";
+inline constexpr const char* misaligned = "vmsim/mmio/misaligned";
+inline constexpr const char* write_to_read_only = "vmsim/mmio/write-to-read-only";
+inline constexpr const char* read_of_write_only = "vmsim/mmio/read-of-write-only";
+inline constexpr const char* byte_enables = "vmsim/mmio/byte-enables";
+inline constexpr const char* config_access = "vmsim/mmio/config-access";
+// Protocol-level guest errors (the write completes and is ignored).
+inline constexpr const char* illegal_status_step = "vmsim/mmio/illegal-status-step";
+inline constexpr const char* features_refused = "vmsim/mmio/features-refused";
+inline constexpr const char* features_late = "vmsim/mmio/features-written-late";
+inline constexpr const char* bad_queue_num = "vmsim/mmio/bad-queue-num";
+inline constexpr const char* bad_queue_sel = "vmsim/mmio/bad-queue-sel";
+inline constexpr const char* queue_not_configurable = "vmsim/mmio/queue-not-configurable";
+inline constexpr const char* queue_ready_refused = "vmsim/mmio/queue-ready-refused";
+inline constexpr const char* bad_notify = "vmsim/mmio/bad-notify";
+inline constexpr const char* bad_ack = "vmsim/mmio/bad-interrupt-ack";
+// Device state can no longer be trusted: DEVICE_NEEDS_RESET.
+inline constexpr const char* device_needs_reset = "vmsim/virtqueue/device-needs-reset";
+// Memory and bus.
+inline constexpr const char* bus_decode_error = "vmsim/bus/decode-error";
+inline constexpr const char* ram_out_of_range = "vmsim/ram/out-of-range";
+// User errors (bad configuration or option): SC_REPORT_ERROR, the run stops.
+inline constexpr const char* config_error = "vmsim/config/invalid";
+}  // namespace vmsim::ids

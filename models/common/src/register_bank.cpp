@@ -1,0 +1,102 @@
+#include "vmsim/common/register_bank.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "vmsim/common/report_ids.h"
+
+namespace vmsim {
+
+const char* to_string(bus_fault f) {
+  switch (f) {
+    case bus_fault::none: return "none";
+    case bus_fault::undefined_offset: return "undefined offset";
+    case bus_fault::bad_width: return "bad width";
+    case bus_fault::misaligned: return "misaligned";
+    case bus_fault::write_to_read_only: return "write to read-only register";
+    case bus_fault::read_of_write_only: return "read of write-only register";
+  }
+  return "?";
+}
+
+const char* report_id(bus_fault f) {
+  switch (f) {
+    case bus_fault::none: return "";
+    case bus_fault::undefined_offset: return ids::undefined_offset;
+    case bus_fault::bad_width: return ids::bad_width;
+    case bus_fault::misaligned: return ids::misaligned;
+    case bus_fault::write_to_read_only: return ids::write_to_read_only;
+    case bus_fault::read_of_write_only: return ids::read_of_write_only;
+  }
+  return "";
+}
+
+register_bank::register_bank(uint32_t size) : index_by_byte_(size, -1) {}
+
+register_bank::entry& register_bank::add(const regmap::reg_desc& desc, read_handler on_read,
+                                         write_handler on_write) {
+  if (desc.offset + desc.width > index_by_byte_.size())
+    throw std::logic_error(std::string("register outside the block: ") + desc.name);
+  for (unsigned b = 0; b < desc.width; ++b)
+    if (index_by_byte_[desc.offset + b] >= 0)
+      throw std::logic_error(std::string("register overlaps another: ") + desc.name);
+  // Indices are stored, not pointers, so the vector may grow.
+  auto idx = static_cast<int16_t>(entries_.size());
+  entries_.push_back(entry{desc, std::move(on_read), std::move(on_write), desc.reset});
+  for (unsigned b = 0; b < desc.width; ++b) index_by_byte_[desc.offset + b] = idx;
+  return entries_.back();
+}
+
+void register_bank::clear() {
+  entries_.clear();
+  std::fill(index_by_byte_.begin(), index_by_byte_.end(), -1);
+}
+
+const register_bank::entry* register_bank::find(uint32_t offset) const {
+  if (offset >= index_by_byte_.size() || index_by_byte_[offset] < 0) return nullptr;
+  return &entries_[static_cast<size_t>(index_by_byte_[offset])];
+}
+
+const register_bank::entry* register_bank::find(const char* name) const {
+  for (const auto& e : entries_)
+    if (std::strcmp(e.desc.name, name) == 0) return &e;
+  return nullptr;
+}
+
+register_bank::result register_bank::check(uint32_t offset, unsigned width, bool is_write) {
+  const entry* e = find(offset);
+  if (e == nullptr) return {bus_fault::undefined_offset, nullptr};
+  if (width != e->desc.width) return {bus_fault::bad_width, e};
+  if (offset != e->desc.offset) return {bus_fault::misaligned, e};
+  if (is_write && e->desc.acc == regmap::access::ro) return {bus_fault::write_to_read_only, e};
+  if (!is_write && e->desc.acc == regmap::access::wo) return {bus_fault::read_of_write_only, e};
+  return {bus_fault::none, e};
+}
+
+register_bank::result register_bank::read(uint32_t offset, unsigned width, uint32_t& value) {
+  result r = check(offset, width, false);
+  value = 0;
+  if (r.fault != bus_fault::none) return r;
+  auto& e = const_cast<entry&>(*r.reg);
+  ++e.reads;
+  value = e.on_read ? e.on_read() : e.value;
+  return r;
+}
+
+register_bank::result register_bank::write(uint32_t offset, unsigned width, uint32_t value) {
+  result r = check(offset, width, true);
+  if (r.fault != bus_fault::none) return r;
+  auto& e = const_cast<entry&>(*r.reg);
+  ++e.writes;
+  if (e.on_write)
+    e.on_write(value);
+  else
+    e.value = value;
+  return r;
+}
+
+void register_bank::reset_counters() {
+  for (auto& e : entries_) e.reads = e.writes = 0;
+}
+
+}  // namespace vmsim

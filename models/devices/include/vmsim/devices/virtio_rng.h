@@ -1,0 +1,55 @@
+// virtio-rng (entropy device, virtio spec 5.4): one request queue; every device-writable buffer the
+// driver posts is filled with bytes from a seeded generator (deterministic runs), after a service
+// latency of `per_request + per_byte * bytes`.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include <systemc>
+
+#include "vmsim/transport/device_backend.h"
+
+namespace vmsim {
+
+struct rng_params {
+  uint64_t seed = 1;
+  uint16_t queue_size = 256;
+  sc_core::sc_time per_request = sc_core::sc_time(1, sc_core::SC_US);
+  sc_core::sc_time per_byte = sc_core::SC_ZERO_TIME;
+};
+
+class virtio_rng : public sc_core::sc_module, public device_backend {
+ public:
+  static constexpr uint32_t device_type = 4;  // VIRTIO_ID_RNG
+
+  virtio_rng(sc_core::sc_module_name name, const rng_params& params);
+
+  uint32_t device_id() const override { return device_type; }
+  uint64_t device_features() const override { return 0; }
+  unsigned num_queues() const override { return 1; }
+  uint16_t queue_num_max(unsigned) const override { return params_.queue_size; }
+  config_space& config() override { return config_; }
+  void attach(device_host& host) override { host_ = &host; }
+  void on_queue_notify(unsigned q, const sc_core::sc_time& delay) override;
+  void on_reset() override;
+
+  uint64_t requests() const { return requests_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  void serve();  // SC_METHOD: completes the request in flight, then takes the next one
+  void complete();
+
+  rng_params params_;
+  config_space config_;  // virtio-rng has no config fields
+  device_host* host_ = nullptr;
+  std::mt19937_64 gen_;
+  sc_core::sc_event work_;
+  bool busy_ = false;       // serve() is scheduled or a request is in flight
+  bool in_flight_ = false;
+  desc_chain chain_;
+  uint64_t requests_ = 0, bytes_ = 0;
+};
+
+}  // namespace vmsim

@@ -1,0 +1,48 @@
+// A device's bus-master port: guest_memory_if over a TLM-2.0 initiator socket. Uses DMI when the target
+// grants it (guest RAM does) and b_transport otherwise; the bus time spent is accumulated for the device
+// to account for (take_delay). A range outside guest RAM fails before any byte moves.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "vmsim/memory/guest_memory_if.h"
+
+namespace vmsim {
+
+class dma_master : public sc_core::sc_module, public guest_memory_if {
+ public:
+  tlm_utils::simple_initiator_socket<dma_master> socket;
+
+  explicit dma_master(sc_core::sc_module_name name);
+
+  bool valid(uint64_t addr, uint64_t len) override;
+  bool read(uint64_t addr, void* dst, uint64_t len) override;
+  bool write(uint64_t addr, const void* src, uint64_t len) override;
+
+  sc_core::sc_time take_delay();
+
+  struct counters {
+    uint64_t dmi_accesses = 0;
+    uint64_t bus_accesses = 0;
+    uint64_t faults = 0;
+    uint64_t bytes = 0;
+  };
+  const counters& stats() const { return stats_; }
+
+ private:
+  const tlm::tlm_dmi* dmi_for(uint64_t addr, uint64_t len);
+  bool transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len);
+  void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  std::vector<tlm::tlm_dmi> dmi_;  // granted windows, usually one (guest RAM)
+  std::vector<uint64_t> no_dmi_;   // addresses already refused DMI, to avoid asking every access
+  sc_core::sc_time delay_;
+  counters stats_{};
+};
+
+}  // namespace vmsim

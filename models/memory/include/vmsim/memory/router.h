@@ -1,0 +1,46 @@
+// The system bus: a TLM-2.0 interconnect that decodes a global address map (from the scenario) onto its
+// targets, translating addresses for b_transport, DMI (both directions) and debug transport.
+// An address that decodes to no target gets TLM_ADDRESS_ERROR_RESPONSE and a warning.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+namespace vmsim {
+
+struct address_range {
+  std::string name;
+  uint64_t base;
+  uint64_t size;
+};
+
+class router : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<router> target;       // initiators bind here
+  tlm_utils::multi_passthrough_initiator_socket<router> initiator;  // targets, in add_target order
+
+  explicit router(sc_core::sc_module_name name);
+
+  // Binds `socket` and maps [base, base+size) onto it. Overlapping ranges are a user error.
+  void add_target(tlm::tlm_target_socket<>& socket, const address_range& range);
+  const std::vector<address_range>& map() const { return map_; }
+  uint64_t decode_errors() const { return decode_errors_; }
+
+ private:
+  int decode(uint64_t addr, unsigned len) const;
+  void b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& tx);
+  void invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end);
+
+  std::vector<address_range> map_;  // index = initiator port
+  uint64_t decode_errors_ = 0;
+};
+
+}  // namespace vmsim

@@ -1,0 +1,102 @@
+#include "vmsim/memory/dma_master.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace vmsim {
+
+dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
+  socket.register_invalidate_direct_mem_ptr(this, &dma_master::invalidate);
+}
+
+const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
+  for (const auto& d : dmi_)
+    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return &d;
+  if (std::find(no_dmi_.begin(), no_dmi_.end(), addr) != no_dmi_.end()) return nullptr;
+  tlm::tlm_generic_payload tx;
+  tx.set_address(addr);
+  tx.set_command(tlm::TLM_READ_COMMAND);
+  tlm::tlm_dmi dmi;
+  if (socket->get_direct_mem_ptr(tx, dmi) && dmi.is_read_write_allowed()) {
+    dmi_.push_back(dmi);
+    const auto& d = dmi_.back();
+    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return &d;
+    return nullptr;
+  }
+  if (no_dmi_.size() < 64) no_dmi_.push_back(addr);
+  return nullptr;
+}
+
+bool dma_master::valid(uint64_t addr, uint64_t len) {
+  if (len == 0) len = 1;
+  if (addr + len < addr) return false;
+  if (dmi_for(addr, len) != nullptr) return true;
+  // No DMI: probe the first and the last byte with debug transport (no side effects, no time).
+  uint8_t probe;
+  for (uint64_t a : {addr, addr + len - 1}) {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(a);
+    tx.set_data_ptr(&probe);
+    tx.set_data_length(1);
+    tx.set_streaming_width(1);
+    if (socket->transport_dbg(tx) != 1) return false;
+  }
+  return true;
+}
+
+bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len) {
+  if (len == 0) return true;
+  if (addr + len < addr) return ++stats_.faults, false;
+  if (const auto* d = dmi_for(addr, len)) {
+    uint8_t* p = d->get_dmi_ptr() + (addr - d->get_start_address());
+    if (cmd == tlm::TLM_READ_COMMAND) {
+      std::memcpy(data, p, len);
+      delay_ += d->get_read_latency();
+    } else {
+      std::memcpy(p, data, len);
+      delay_ += d->get_write_latency();
+    }
+    ++stats_.dmi_accesses;
+    stats_.bytes += len;
+    return true;
+  }
+  if (!valid(addr, len)) return ++stats_.faults, false;
+  tlm::tlm_generic_payload tx;
+  tx.set_command(cmd);
+  tx.set_address(addr);
+  tx.set_data_ptr(data);
+  tx.set_data_length(static_cast<unsigned>(len));
+  tx.set_streaming_width(static_cast<unsigned>(len));
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  socket->b_transport(tx, delay_);
+  ++stats_.bus_accesses;
+  if (!tx.is_response_ok()) return ++stats_.faults, false;
+  stats_.bytes += len;
+  return true;
+}
+
+bool dma_master::read(uint64_t addr, void* dst, uint64_t len) {
+  return transfer(tlm::TLM_READ_COMMAND, addr, static_cast<uint8_t*>(dst), len);
+}
+
+bool dma_master::write(uint64_t addr, const void* src, uint64_t len) {
+  return transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint8_t*>(static_cast<const uint8_t*>(src)), len);
+}
+
+sc_core::sc_time dma_master::take_delay() {
+  sc_core::sc_time d = delay_;
+  delay_ = sc_core::SC_ZERO_TIME;
+  return d;
+}
+
+void dma_master::invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
+  dmi_.erase(std::remove_if(dmi_.begin(), dmi_.end(),
+                            [&](const tlm::tlm_dmi& d) {
+                              return d.get_start_address() <= end && start <= d.get_end_address();
+                            }),
+             dmi_.end());
+  no_dmi_.clear();
+}
+
+}  // namespace vmsim

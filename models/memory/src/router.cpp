@@ -1,0 +1,86 @@
+#include "vmsim/memory/router.h"
+
+#include <fmt/format.h>
+
+#include "vmsim/common/report_ids.h"
+#include "vmsim/memory/guest_memory_if.h"
+
+namespace vmsim {
+
+router::router(sc_core::sc_module_name name) : sc_module(name), target("target"), initiator("initiator") {
+  target.register_b_transport(this, &router::b_transport);
+  target.register_get_direct_mem_ptr(this, &router::get_direct_mem_ptr);
+  target.register_transport_dbg(this, &router::transport_dbg);
+  initiator.register_invalidate_direct_mem_ptr(this, &router::invalidate_direct_mem_ptr);
+}
+
+void router::add_target(tlm::tlm_target_socket<>& socket, const address_range& range) {
+  if (range.size == 0 || range.base + range.size < range.base)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: address range '{}' is empty or wraps", name(), range.name).c_str());
+  for (const auto& r : map_)
+    if (range.base < r.base + r.size && r.base < range.base + range.size)
+      SC_REPORT_ERROR(ids::config_error,
+                      fmt::format("{}: address range '{}' [{:#x}, +{:#x}) overlaps '{}' [{:#x}, +{:#x})", name(),
+                                  range.name, range.base, range.size, r.name, r.base, r.size).c_str());
+  initiator.bind(socket);
+  map_.push_back(range);
+}
+
+int router::decode(uint64_t addr, unsigned len) const {
+  for (size_t i = 0; i < map_.size(); ++i)
+    if (range_inside(addr, len == 0 ? 1 : len, map_[i].base, map_[i].size)) return static_cast<int>(i);
+  return -1;
+}
+
+void router::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  uint64_t addr = tx.get_address();
+  int port = decode(addr, tx.get_data_length());
+  if (port < 0) {
+    ++decode_errors_;
+    SC_REPORT_WARNING(ids::bus_decode_error,
+                      fmt::format("{}: no target at [{:#x}, +{})", name(), addr, tx.get_data_length()).c_str());
+    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  tx.set_address(addr - map_[port].base);
+  initiator[port]->b_transport(tx, delay);
+  tx.set_address(addr);
+}
+
+bool router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
+  uint64_t addr = tx.get_address();
+  int port = decode(addr, 1);
+  if (port < 0) return false;
+  const auto& r = map_[port];
+  tx.set_address(addr - r.base);
+  bool ok = initiator[port]->get_direct_mem_ptr(tx, dmi);
+  tx.set_address(addr);
+  // Translate the granted window back to global addresses and clip it to this range.
+  uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
+  if (end > r.size - 1) end = r.size - 1;
+  dmi.set_start_address(r.base + start);
+  dmi.set_end_address(r.base + end);
+  return ok;
+}
+
+unsigned int router::transport_dbg(int, tlm::tlm_generic_payload& tx) {
+  uint64_t addr = tx.get_address();
+  int port = decode(addr, tx.get_data_length());
+  if (port < 0) {
+    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  tx.set_address(addr - map_[port].base);
+  unsigned n = initiator[port]->transport_dbg(tx);
+  tx.set_address(addr);
+  return n;
+}
+
+void router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end) {
+  const auto& r = map_[id];
+  uint64_t gs = r.base + start;
+  uint64_t ge = end >= r.size ? r.base + r.size - 1 : r.base + end;
+  for (unsigned i = 0; i < target.size(); ++i) target[i]->invalidate_direct_mem_ptr(gs, ge);
+}
+
+}  // namespace vmsim

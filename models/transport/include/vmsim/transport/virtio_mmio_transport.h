@@ -1,0 +1,144 @@
+// The virtio-mmio transport (virtio spec 4.2): a TLM-2.0 base-protocol target for the register block
+// and the device config space, a bus-master port for the device's DMA, and wired interrupt lines.
+// Version 2 (modern) or Version 1 (legacy) from the configuration. The registers are declared from
+// regmap::standard_registers with one named handler each; device types plug in as device_backend and
+// the interrupt behaviour as an interrupt_scheme.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "vmsim/common/register_bank.h"
+#include "vmsim/memory/dma_master.h"
+#include "vmsim/transport/device_backend.h"
+#include "vmsim/transport/interrupt_scheme.h"
+
+namespace vmsim {
+
+// What the transport answers to a bus-level guest error (bad offset, width, alignment, direction).
+// strict: the TLM error response the case implies; permissive: TLM_OK, reads return 0, writes are
+// dropped (what QEMU does). Both warn with a stable id and count. See docs/transport.md.
+enum class access_policy { strict, permissive };
+
+struct transport_config {
+  uint32_t version = regmap::version_modern;
+  uint32_t vendor_id = 0x49534d56;  // "VMSI"
+  access_policy policy = access_policy::strict;
+  bool offer_indirect = true;
+  bool offer_event_idx = true;
+  bool offer_ring_reset = true;   // modern only
+  unsigned irq_lines = 1;
+  sc_core::sc_time register_latency = sc_core::SC_ZERO_TIME;  // device-side decode time per access
+};
+
+class virtio_mmio_transport : public sc_core::sc_module, public device_host, private interrupt_host {
+ public:
+  tlm_utils::simple_target_socket<virtio_mmio_transport> mmio;  // registers + config space
+  dma_master dma;                                                // bind dma.socket to the bus
+  sc_core::sc_vector<sc_core::sc_out<bool>> irq;                 // wired interrupt lines
+
+  virtio_mmio_transport(sc_core::sc_module_name name, device_backend& device, const transport_config& cfg,
+                        std::unique_ptr<interrupt_scheme> scheme = nullptr);
+
+  // ---- device_host (used by the back-end) ----
+  pop_status pop(unsigned q, desc_chain& out) override;
+  void push_used(unsigned q, const desc_chain& chain, uint32_t written) override;
+  void notify_used(unsigned q) override;
+  void config_changed() override;
+  void needs_reset(const std::string& why) override;
+  guest_memory_if& memory() override { return dma; }
+  uint64_t negotiated_features() const override { return driver_features_; }
+  bool driver_ok() const override;
+
+  // ---- observation ----
+  struct counters {
+    std::vector<uint64_t> kicks;                // per queue
+    std::map<std::string, uint64_t> guest_errors;  // by report id
+    uint64_t bus_errors = 0;                    // accesses answered with a TLM error response
+    uint64_t config_reads = 0, config_writes = 0;
+    uint64_t needs_reset = 0;
+    uint64_t resets = 0;
+  };
+  const counters& stats() const { return stats_; }
+  const register_bank& registers() const { return bank_; }
+  const interrupt_scheme& scheme() const { return *scheme_; }
+  const split_virtqueue& queue(unsigned q) const { return queues_.at(q).vq; }
+  uint8_t status() const { return status_; }
+  uint64_t offered_features() const { return offered_; }
+  const transport_config& config() const { return cfg_; }
+  std::string stats_table() const;
+
+ private:
+  struct queue_state {
+    uint32_t num = 0;
+    uint64_t desc = 0, driver = 0, device = 0;
+    uint32_t align = 4096;       // legacy QueueAlign
+    uint32_t pfn = 0;            // legacy QueuePFN
+    bool ready = false;          // QueueReady / PFN != 0
+    bool reset_done = false;     // QueueReset reads 1 until re-enabled
+    split_virtqueue vq;
+  };
+
+  // bus side
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
+  tlm::tlm_response_status access(tlm::tlm_generic_payload& tx, bool debug);
+  tlm::tlm_response_status config_access(uint32_t offset, unsigned width, bool is_write, uint32_t& value);
+  tlm::tlm_response_status refuse(bus_fault fault, tlm::tlm_response_status strict_answer, const std::string& what);
+
+  // register declarations and named handlers
+  void declare_registers();
+  uint32_t read_device_features();
+  void write_driver_features(uint32_t v);
+  uint32_t read_queue_num_max();
+  void write_queue_num(uint32_t v);
+  void write_queue_align(uint32_t v);
+  void write_queue_pfn(uint32_t v);
+  uint32_t read_queue_pfn();
+  void write_queue_ready(uint32_t v);
+  uint32_t read_queue_ready();
+  void write_queue_address(uint64_t queue_state::*field, bool high, uint32_t v);
+  void write_queue_notify(uint32_t v);
+  void write_status(uint32_t v);
+  void write_queue_reset(uint32_t v);
+  uint32_t read_queue_reset();
+
+  // helpers
+  queue_state* configurable_queue(const char* reg);
+  void enable_queue(unsigned q);
+  void device_reset();
+  vq_features ring_features() const;
+
+  // interrupt_host
+  unsigned irq_lines() const override { return cfg_.irq_lines; }
+  void drive_irq(unsigned line, bool level) override;
+  void update_irq_lines();  // SC_METHOD: the single driver of the irq ports
+  void guest_error(const char* id, const std::string& what) override;
+
+  device_backend& device_;
+  transport_config cfg_;
+  std::unique_ptr<interrupt_scheme> scheme_;
+  register_bank bank_;
+  std::vector<queue_state> queues_;
+  counters stats_;
+
+  uint64_t offered_ = 0;
+  uint64_t driver_features_ = 0;
+  uint32_t device_features_sel_ = 0, driver_features_sel_ = 0;
+  uint32_t queue_sel_ = 0;
+  uint32_t guest_page_size_ = 0;
+  uint32_t config_generation_ = 0;
+  uint8_t status_ = 0;
+  sc_core::sc_time access_delay_;
+  std::vector<bool> line_level_;
+  sc_core::sc_event lines_changed_;  // the annotated delay of the access being handled
+};
+
+}  // namespace vmsim

@@ -1,0 +1,517 @@
+#include "vmsim/transport/virtio_mmio_transport.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "vmsim/common/report_ids.h"
+#include "vmsim/transport/status_machine.h"
+#include "vmsim/transport/wired_irq_scheme.h"
+
+namespace vmsim {
+
+using regmap::reg;
+namespace st = regmap::status;
+namespace feat = regmap::feature;
+
+virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, device_backend& device,
+                                             const transport_config& cfg, std::unique_ptr<interrupt_scheme> scheme)
+    : sc_module(name),
+      mmio("mmio"),
+      dma("dma"),
+      irq("irq", cfg.irq_lines),
+      device_(device),
+      cfg_(cfg),
+      scheme_(scheme ? std::move(scheme) : std::make_unique<wired_irq_scheme>()),
+      bank_(regmap::register_block_size),
+      queues_(device.num_queues()) {
+  if (cfg_.version != regmap::version_legacy && cfg_.version != regmap::version_modern)
+    SC_REPORT_ERROR(ids::config_error,
+                    fmt::format("{}: transport version {} is not 1 (legacy) or 2 (modern)", name, cfg_.version).c_str());
+  if (cfg_.irq_lines == 0)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: irq_lines must be at least 1", name).c_str());
+
+  // The transport adds the ring and version features it implements to the device type's bits.
+  offered_ = device_.device_features() & (feat::bit(feat::transport_start) - 1);
+  if (cfg_.offer_indirect) offered_ |= feat::bit(feat::ring_indirect_desc);
+  if (cfg_.offer_event_idx) offered_ |= feat::bit(feat::ring_event_idx);
+  if (cfg_.version == regmap::version_modern) {
+    offered_ |= feat::bit(feat::version_1);
+    if (cfg_.offer_ring_reset) offered_ |= feat::bit(feat::ring_reset);
+  }
+  stats_.kicks.assign(queues_.size(), 0);
+  line_level_.assign(cfg_.irq_lines, false);
+  SC_HAS_PROCESS(virtio_mmio_transport);
+  SC_METHOD(update_irq_lines);
+  sensitive << lines_changed_;
+
+  mmio.register_b_transport(this, &virtio_mmio_transport::b_transport);
+  mmio.register_transport_dbg(this, &virtio_mmio_transport::transport_dbg);
+  scheme_->attach(*this);
+  declare_registers();
+  scheme_->declare_registers(bank_);
+  device_.attach(*this);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Register declarations: one row of regmap::standard_registers each, with its named handler.
+// ---------------------------------------------------------------------------------------------------
+void virtio_mmio_transport::declare_registers() {
+  const uint8_t vmask = cfg_.version == regmap::version_legacy ? regmap::in_v1 : regmap::in_v2;
+  auto declare = [&](reg r, register_bank::read_handler rd = {}, register_bank::write_handler wr = {}) {
+    const auto& d = regmap::describe(r);
+    if (!(d.versions & vmask)) return;
+    if (d.feature >= 0 && !(offered_ & feat::bit(static_cast<unsigned>(d.feature)))) return;
+    bank_.add(d, std::move(rd), std::move(wr));
+  };
+  auto value = [](uint32_t v) { return [v] { return v; }; };
+  auto store = [](uint32_t& field) { return [&field](uint32_t v) { field = v; }; };
+
+  declare(reg::magic_value);
+  declare(reg::version, value(cfg_.version));
+  declare(reg::device_id, [this] { return device_.device_id(); });
+  declare(reg::vendor_id, value(cfg_.vendor_id));
+  declare(reg::device_features, [this] { return read_device_features(); });
+  declare(reg::device_features_sel, {}, store(device_features_sel_));
+  declare(reg::driver_features, {}, [this](uint32_t v) { write_driver_features(v); });
+  declare(reg::driver_features_sel, {}, store(driver_features_sel_));
+  declare(reg::guest_page_size, {}, store(guest_page_size_));
+  declare(reg::queue_sel, {}, store(queue_sel_));
+  declare(reg::queue_num_max, [this] { return read_queue_num_max(); });
+  declare(reg::queue_num, {}, [this](uint32_t v) { write_queue_num(v); });
+  declare(reg::queue_align, {}, [this](uint32_t v) { write_queue_align(v); });
+  declare(reg::queue_pfn, [this] { return read_queue_pfn(); }, [this](uint32_t v) { write_queue_pfn(v); });
+  declare(reg::queue_ready, [this] { return read_queue_ready(); }, [this](uint32_t v) { write_queue_ready(v); });
+  declare(reg::queue_notify, {}, [this](uint32_t v) { write_queue_notify(v); });
+  declare(reg::interrupt_status, [this] { return scheme_->read_interrupt_status(); });
+  declare(reg::interrupt_ack, {}, [this](uint32_t v) { scheme_->write_interrupt_ack(v); });
+  declare(reg::status, [this] { return uint32_t{status_}; }, [this](uint32_t v) { write_status(v); });
+  declare(reg::queue_desc_low, {}, [this](uint32_t v) { write_queue_address(&queue_state::desc, false, v); });
+  declare(reg::queue_desc_high, {}, [this](uint32_t v) { write_queue_address(&queue_state::desc, true, v); });
+  declare(reg::queue_driver_low, {}, [this](uint32_t v) { write_queue_address(&queue_state::driver, false, v); });
+  declare(reg::queue_driver_high, {}, [this](uint32_t v) { write_queue_address(&queue_state::driver, true, v); });
+  declare(reg::queue_device_low, {}, [this](uint32_t v) { write_queue_address(&queue_state::device, false, v); });
+  declare(reg::queue_device_high, {}, [this](uint32_t v) { write_queue_address(&queue_state::device, true, v); });
+  declare(reg::shm_sel);  // no shared memory regions: the length/base registers keep their all-ones reset
+  declare(reg::shm_len_low);
+  declare(reg::shm_len_high);
+  declare(reg::shm_base_low);
+  declare(reg::shm_base_high);
+  declare(reg::queue_reset, [this] { return read_queue_reset(); }, [this](uint32_t v) { write_queue_reset(v); });
+  declare(reg::config_generation, [this] { return config_generation_; });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bus side
+// ---------------------------------------------------------------------------------------------------
+void virtio_mmio_transport::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  delay += cfg_.register_latency;
+  access_delay_ = delay;
+  tx.set_response_status(access(tx, false));
+  access_delay_ = sc_core::SC_ZERO_TIME;
+}
+
+unsigned int virtio_mmio_transport::transport_dbg(tlm::tlm_generic_payload& tx) {
+  // Debug reads see register values without side effects on counters or state: only plain
+  // storage and read handlers are safe, so debug access is limited to reads of the config space.
+  uint32_t offset = static_cast<uint32_t>(tx.get_address());
+  unsigned len = tx.get_data_length();
+  if (!tx.is_read() || offset < regmap::config_space_offset) return 0;
+  auto& cfg = device_.config();
+  uint32_t in = offset - regmap::config_space_offset;
+  if (in >= cfg.size()) return 0;
+  unsigned n = std::min<unsigned>(len, cfg.size() - in);
+  for (unsigned i = 0; i < n; ++i) tx.get_data_ptr()[i] = static_cast<uint8_t>(cfg.get(static_cast<uint16_t>(in + i), 1));
+  return n;
+}
+
+tlm::tlm_response_status virtio_mmio_transport::refuse(bus_fault fault, tlm::tlm_response_status strict_answer,
+                                                       const std::string& what) {
+  guest_error(report_id(fault), what);
+  if (cfg_.policy == access_policy::permissive) return tlm::TLM_OK_RESPONSE;
+  ++stats_.bus_errors;
+  return strict_answer;
+}
+
+tlm::tlm_response_status virtio_mmio_transport::access(tlm::tlm_generic_payload& tx, bool) {
+  if (tx.get_command() == tlm::TLM_IGNORE_COMMAND) return tlm::TLM_OK_RESPONSE;
+  const bool is_write = tx.is_write();
+  const uint64_t addr = tx.get_address();
+  const unsigned width = tx.get_data_length();
+  uint8_t* data = tx.get_data_ptr();
+  const char* dir = is_write ? "write" : "read";
+
+  if (tx.get_byte_enable_ptr() != nullptr) {
+    guest_error(ids::byte_enables, fmt::format("{} at {:#x} with byte enables (not supported)", dir, addr));
+    if (cfg_.policy == access_policy::strict) return ++stats_.bus_errors, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+    if (!is_write) std::memset(data, 0, width);
+    return tlm::TLM_OK_RESPONSE;
+  }
+  if (width != 1 && width != 2 && width != 4) {
+    auto r = refuse(bus_fault::bad_width, tlm::TLM_BURST_ERROR_RESPONSE,
+                    fmt::format("{}-byte {} at {:#x}: only 8/16/32-bit accesses", width, dir, addr));
+    if (!is_write && r == tlm::TLM_OK_RESPONSE) std::memset(data, 0, width);
+    return r;
+  }
+  if (tx.get_streaming_width() < width)
+    return refuse(bus_fault::bad_width, tlm::TLM_BURST_ERROR_RESPONSE,
+                  fmt::format("streaming {} at {:#x} (not supported)", dir, addr));
+
+  uint32_t value = 0;
+  if (is_write)
+    for (unsigned i = 0; i < width; ++i) value |= uint32_t{data[i]} << (8 * i);  // guest is little-endian
+
+  tlm::tlm_response_status answer = tlm::TLM_OK_RESPONSE;
+  if (addr >= regmap::config_space_offset) {
+    answer = config_access(static_cast<uint32_t>(addr), width, is_write, value);
+  } else {
+    auto r = is_write ? bank_.write(static_cast<uint32_t>(addr), width, value)
+                      : bank_.read(static_cast<uint32_t>(addr), width, value);
+    if (r.fault != bus_fault::none) {
+      static constexpr tlm::tlm_response_status strict_answers[] = {
+          tlm::TLM_OK_RESPONSE, tlm::TLM_ADDRESS_ERROR_RESPONSE, tlm::TLM_BURST_ERROR_RESPONSE,
+          tlm::TLM_ADDRESS_ERROR_RESPONSE, tlm::TLM_COMMAND_ERROR_RESPONSE, tlm::TLM_COMMAND_ERROR_RESPONSE};
+      answer = refuse(r.fault, strict_answers[static_cast<unsigned>(r.fault)],
+                      fmt::format("{}-bit {} at {:#05x}{}: {}", width * 8, dir, addr,
+                                  r.reg ? fmt::format(" ({})", r.reg->desc.name) : std::string(),
+                                  to_string(r.fault)));
+      value = 0;
+    }
+  }
+  if (!is_write)
+    for (unsigned i = 0; i < width; ++i) data[i] = static_cast<uint8_t>(value >> (8 * i));
+  return answer;
+}
+
+tlm::tlm_response_status virtio_mmio_transport::config_access(uint32_t offset, unsigned width, bool is_write,
+                                                              uint32_t& value) {
+  auto& cfg = device_.config();
+  const uint32_t in = offset - regmap::config_space_offset;
+  const config_space::field* f = nullptr;
+  auto verdict = in + width > cfg.size()
+                     ? config_space::check::no_field
+                     : cfg.classify(static_cast<uint16_t>(in), width, is_write,
+                                    cfg_.version == regmap::version_legacy, &f);
+  if (verdict != config_space::check::ok) {
+    static constexpr const char* why[] = {"", "no config field there", "wrong width for the field",
+                                          "field is read-only"};
+    std::string what = fmt::format("{}-bit config {} at {:#x}{}: {}", width * 8, is_write ? "write" : "read", offset,
+                                   f ? " (" + f->name + ")" : std::string(), why[static_cast<unsigned>(verdict)]);
+    guest_error(ids::config_access, what);
+    value = 0;
+    if (cfg_.policy == access_policy::permissive) return tlm::TLM_OK_RESPONSE;
+    ++stats_.bus_errors;
+    return verdict == config_space::check::no_field    ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+           : verdict == config_space::check::bad_width ? tlm::TLM_BURST_ERROR_RESPONSE
+                                                       : tlm::TLM_COMMAND_ERROR_RESPONSE;
+  }
+  if (is_write) {
+    ++stats_.config_writes;
+    cfg.set(static_cast<uint16_t>(in), value, width);
+    device_.on_config_write(static_cast<uint16_t>(in), width);
+  } else {
+    ++stats_.config_reads;
+    value = static_cast<uint32_t>(cfg.get(static_cast<uint16_t>(in), width));
+  }
+  return tlm::TLM_OK_RESPONSE;
+}
+
+void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
+  if (line >= line_level_.size() || line_level_[line] == level) return;
+  line_level_[line] = level;
+  lines_changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void virtio_mmio_transport::update_irq_lines() {
+  for (size_t i = 0; i < line_level_.size(); ++i) irq[i].write(line_level_[i]);
+}
+
+void virtio_mmio_transport::guest_error(const char* id, const std::string& what) {
+  ++stats_.guest_errors[id];
+  SC_REPORT_WARNING(id, fmt::format("{}: {}", name(), what).c_str());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Named handlers
+// ---------------------------------------------------------------------------------------------------
+uint32_t virtio_mmio_transport::read_device_features() {
+  if (device_features_sel_ > 1) return 0;
+  return static_cast<uint32_t>(offered_ >> (32 * device_features_sel_));
+}
+
+void virtio_mmio_transport::write_driver_features(uint32_t v) {
+  if ((status_ & ~st::device_needs_reset) != s_drv) {
+    guest_error(ids::features_late,
+                fmt::format("DriverFeatures written in Status {:#x}: only after DRIVER and before FEATURES_OK", status_));
+    return;
+  }
+  if (driver_features_sel_ > 1) {
+    if (v != 0) guest_error(ids::features_refused, fmt::format("DriverFeatures window {} has no features", driver_features_sel_));
+    return;
+  }
+  const unsigned shift = 32 * driver_features_sel_;
+  driver_features_ = (driver_features_ & ~(uint64_t{0xffffffff} << shift)) | (uint64_t{v} << shift);
+}
+
+uint32_t virtio_mmio_transport::read_queue_num_max() {
+  return queue_sel_ < queues_.size() ? device_.queue_num_max(queue_sel_) : 0;
+}
+
+virtio_mmio_transport::queue_state* virtio_mmio_transport::configurable_queue(const char* reg_name) {
+  if (queue_sel_ >= queues_.size()) {
+    guest_error(ids::bad_queue_sel, fmt::format("{} for QueueSel {}: the device has {} queues", reg_name, queue_sel_,
+                                                queues_.size()));
+    return nullptr;
+  }
+  queue_state& q = queues_[queue_sel_];
+  if (q.ready) {
+    guest_error(ids::queue_not_configurable, fmt::format("{} for queue {} while it is enabled", reg_name, queue_sel_));
+    return nullptr;
+  }
+  if ((status_ & st::driver_ok) && !q.reset_done) {
+    guest_error(ids::queue_not_configurable,
+                fmt::format("{} for queue {} after DRIVER_OK (only a queue reset by QueueReset may be)", reg_name,
+                            queue_sel_));
+    return nullptr;
+  }
+  return &q;
+}
+
+void virtio_mmio_transport::write_queue_num(uint32_t v) {
+  queue_state* q = configurable_queue("QueueNum");
+  if (q == nullptr) return;
+  const uint32_t max = device_.queue_num_max(queue_sel_);
+  if (v == 0 || v > max || (v & (v - 1)) != 0) {
+    guest_error(ids::bad_queue_num,
+                fmt::format("QueueNum {} for queue {}: must be a power of two in [1, {}]", v, queue_sel_, max));
+    return;
+  }
+  q->num = v;
+}
+
+void virtio_mmio_transport::write_queue_align(uint32_t v) {
+  queue_state* q = configurable_queue("QueueAlign");
+  if (q == nullptr) return;
+  if (v == 0 || (v & (v - 1)) != 0) {
+    guest_error(ids::queue_ready_refused, fmt::format("QueueAlign {} is not a power of two", v));
+    return;
+  }
+  q->align = v;
+}
+
+vq_features virtio_mmio_transport::ring_features() const {
+  return {(driver_features_ & feat::bit(feat::ring_indirect_desc)) != 0,
+          (driver_features_ & feat::bit(feat::ring_event_idx)) != 0};
+}
+
+void virtio_mmio_transport::enable_queue(unsigned index) {
+  queue_state& q = queues_[index];
+  q.ready = true;
+  q.reset_done = false;
+  q.vq.enable({q.num, q.desc, q.driver, q.device}, ring_features());
+}
+
+void virtio_mmio_transport::write_queue_pfn(uint32_t v) {
+  if (v == 0) {  // legacy drivers release a queue by writing PFN 0
+    if (queue_sel_ < queues_.size()) {
+      queues_[queue_sel_] = queue_state{};
+    }
+    return;
+  }
+  queue_state* q = configurable_queue("QueuePFN");
+  if (q == nullptr) return;
+  if (q->num == 0 || guest_page_size_ == 0) {
+    guest_error(ids::queue_ready_refused,
+                fmt::format("QueuePFN for queue {} before QueueNum and GuestPageSize", queue_sel_));
+    return;
+  }
+  const uint64_t base = uint64_t{v} * guest_page_size_;
+  q->pfn = v;
+  q->desc = base;
+  q->driver = base + regmap::vring::desc_table_bytes(q->num);
+  q->device = base + regmap::vring::legacy_used_offset(q->num, q->align);
+  enable_queue(queue_sel_);
+}
+
+uint32_t virtio_mmio_transport::read_queue_pfn() {
+  return queue_sel_ < queues_.size() ? queues_[queue_sel_].pfn : 0;
+}
+
+void virtio_mmio_transport::write_queue_ready(uint32_t v) {
+  if (v == 0) {
+    if (queue_sel_ < queues_.size() && queues_[queue_sel_].ready) {
+      queues_[queue_sel_].ready = false;
+      queues_[queue_sel_].vq.disable();
+    }
+    return;
+  }
+  queue_state* q = configurable_queue("QueueReady");
+  if (q == nullptr) return;
+  namespace vr = regmap::vring;
+  std::string why;
+  if (q->num == 0) why = "QueueNum not set";
+  else if (q->desc == 0 || q->driver == 0 || q->device == 0) why = "a ring address is not set";
+  else if (q->desc % vr::desc_align || q->driver % vr::avail_align || q->device % vr::used_align)
+    why = "a ring address is misaligned (16/2/4)";
+  if (!why.empty()) {
+    guest_error(ids::queue_ready_refused, fmt::format("QueueReady for queue {} refused: {}", queue_sel_, why));
+    return;
+  }
+  enable_queue(queue_sel_);
+}
+
+uint32_t virtio_mmio_transport::read_queue_ready() {
+  return queue_sel_ < queues_.size() && queues_[queue_sel_].ready ? 1 : 0;
+}
+
+void virtio_mmio_transport::write_queue_address(uint64_t queue_state::*field, bool high, uint32_t v) {
+  queue_state* q = configurable_queue("a queue address register");
+  if (q == nullptr) return;
+  uint64_t& a = q->*field;
+  a = high ? (a & 0xffffffffu) | (uint64_t{v} << 32) : (a & ~uint64_t{0xffffffff}) | v;
+}
+
+void virtio_mmio_transport::write_queue_notify(uint32_t v) {
+  // With VIRTIO_F_NOTIFICATION_DATA the upper half carries ring position; the index is the low 16 bits.
+  const uint32_t index = v & 0xffff;
+  std::string why;
+  if (!(status_ & st::driver_ok)) why = "before DRIVER_OK";
+  else if (status_ & st::device_needs_reset) why = "while the device needs reset";
+  else if (index >= queues_.size()) why = fmt::format("queue {} does not exist", index);
+  else if (!queues_[index].ready) why = fmt::format("queue {} is not enabled", index);
+  if (!why.empty()) {
+    guest_error(ids::bad_notify, "QueueNotify " + why);
+    return;
+  }
+  ++stats_.kicks[index];
+  device_.on_queue_notify(index, access_delay_);
+}
+
+void virtio_mmio_transport::write_status(uint32_t v) {
+  const auto written = static_cast<uint8_t>(v);
+  if (v > 0xff) guest_error(ids::illegal_status_step, fmt::format("Status {:#x} has bits above 7", v));
+  switch (check_status_write(status_, written, cfg_.version)) {
+    case status_verdict::reset:
+      device_reset();
+      return;
+    case status_verdict::no_change:
+      return;
+    case status_verdict::illegal:
+      guest_error(ids::illegal_status_step, fmt::format("Status {:#x} -> {:#x} is not a legal step", status_, written));
+      return;
+    case status_verdict::legal:
+      break;
+  }
+  const uint8_t added = static_cast<uint8_t>(written & ~status_);
+  if (added & st::features_ok) {
+    const uint64_t extra = driver_features_ & ~offered_;
+    std::string why;
+    if (extra) why = fmt::format("driver accepted bits {:#x} the device does not offer", extra);
+    else if (cfg_.version == regmap::version_modern && !(driver_features_ & feat::bit(feat::version_1)))
+      why = "a modern device needs VIRTIO_F_VERSION_1";
+    if (!why.empty()) {  // FEATURES_OK does not stick (virtio spec 3.1.1 step 6)
+      guest_error(ids::features_refused, "FEATURES_OK refused: " + why);
+      return;
+    }
+  }
+  status_ = static_cast<uint8_t>(written | (status_ & st::device_needs_reset));
+  if (added & st::driver_ok) device_.on_driver_ok();
+}
+
+void virtio_mmio_transport::write_queue_reset(uint32_t v) {
+  if (v != 1) return;
+  if (!(driver_features_ & feat::bit(feat::ring_reset))) {
+    guest_error(ids::queue_not_configurable, "QueueReset without VIRTIO_F_RING_RESET negotiated");
+    return;
+  }
+  if (queue_sel_ >= queues_.size()) {
+    guest_error(ids::bad_queue_sel, fmt::format("QueueReset for QueueSel {}", queue_sel_));
+    return;
+  }
+  queues_[queue_sel_] = queue_state{};
+  queues_[queue_sel_].reset_done = true;
+  device_.on_queue_reset(queue_sel_);
+}
+
+uint32_t virtio_mmio_transport::read_queue_reset() {
+  return queue_sel_ < queues_.size() && queues_[queue_sel_].reset_done ? 1 : 0;
+}
+
+void virtio_mmio_transport::device_reset() {
+  ++stats_.resets;
+  status_ = 0;
+  driver_features_ = 0;
+  device_features_sel_ = driver_features_sel_ = queue_sel_ = 0;
+  guest_page_size_ = 0;
+  for (auto& q : queues_) q = queue_state{};
+  scheme_->reset();
+  device_.on_reset();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// device_host
+// ---------------------------------------------------------------------------------------------------
+bool virtio_mmio_transport::driver_ok() const {
+  return (status_ & st::driver_ok) && !(status_ & st::device_needs_reset);
+}
+
+pop_status virtio_mmio_transport::pop(unsigned q, desc_chain& out) {
+  out.clear();
+  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return pop_status::empty;
+  auto& vq = queues_[q].vq;
+  pop_status s = vq.pop(dma, out);
+  if (s == pop_status::error) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
+  return s;
+}
+
+void virtio_mmio_transport::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
+  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return;
+  auto& vq = queues_[q].vq;
+  if (written > chain.writable_bytes) written = static_cast<uint32_t>(chain.writable_bytes);
+  if (!vq.push_used(dma, chain.head, written)) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
+}
+
+void virtio_mmio_transport::notify_used(unsigned q) {
+  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return;
+  auto& vq = queues_[q].vq;
+  if (vq.should_interrupt(dma)) scheme_->used_buffer(q);
+  else if (vq.error() != vq_error::none) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
+}
+
+void virtio_mmio_transport::config_changed() {
+  ++config_generation_;
+  if (status_ & st::driver_ok) scheme_->config_change();
+}
+
+void virtio_mmio_transport::needs_reset(const std::string& why) {
+  if (status_ & st::device_needs_reset) return;
+  ++stats_.needs_reset;
+  status_ |= st::device_needs_reset;
+  SC_REPORT_WARNING(ids::device_needs_reset, fmt::format("{}: DEVICE_NEEDS_RESET: {}", name(), why).c_str());
+  // The driver learns of it through a configuration change notification (virtio spec 2.1.2).
+  if (status_ & st::driver_ok) scheme_->config_change();
+}
+
+std::string virtio_mmio_transport::stats_table() const {
+  std::string out = fmt::format("{} (virtio-mmio v{}, device id {}, interrupts: {})\n", name(), cfg_.version,
+                                device_.device_id(), scheme_->name());
+  out += fmt::format("  {:<20} {:>6} {:>10} {:>10}\n", "register", "offset", "reads", "writes");
+  for (const auto& e : bank_.entries())
+    if (e.reads || e.writes)
+      out += fmt::format("  {:<20} {:#06x} {:>10} {:>10}\n", e.desc.name, e.desc.offset, e.reads, e.writes);
+  out += fmt::format("  config space: {} reads, {} writes\n", stats_.config_reads, stats_.config_writes);
+  for (size_t q = 0; q < queues_.size(); ++q) {
+    const auto& s = queues_[q].vq.stats();
+    out += fmt::format("  queue {}: {} kicks, {} chains, {} used, {} interrupts wanted, {} suppressed\n", q,
+                       stats_.kicks[q], s.chains, s.used, s.interrupts_wanted, s.interrupts_suppressed);
+  }
+  const auto& is = scheme_->stats();
+  out += fmt::format("  interrupts raised: {} used-buffer, {} config; {} acks\n", is.used_raised, is.config_raised,
+                     is.acks);
+  out += fmt::format("  device resets {}, DEVICE_NEEDS_RESET {}, bus errors answered {}\n", stats_.resets,
+                     stats_.needs_reset, stats_.bus_errors);
+  for (const auto& [id, n] : stats_.guest_errors) out += fmt::format("  guest error {}: {}\n", id, n);
+  return out;
+}
+
+}  // namespace vmsim
