@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "rng_platform.h"
+#include "device_platform.h"
 #include "vmsim/common/report_ids.h"
 
 using namespace vmsim;
@@ -25,13 +25,14 @@ struct options {
 };
 
 int run(const options& opt) {
-  tb::rng_platform_config cfg;
+  tb::platform_config cfg;
   cfg.transport.version = opt.version;
   cfg.transport.policy = opt.policy == "strict" ? access_policy::strict : access_policy::permissive;
-  cfg.rng.seed = opt.seed;
-  cfg.rng.per_request = sc_core::sc_time(opt.rng_latency_ns, sc_core::SC_NS);
-  cfg.rng.queue_size = static_cast<uint16_t>(opt.queue_size);
-  tb::rng_platform top("top", cfg);
+  rng_params rng;
+  rng.seed = opt.seed;
+  rng.per_request = sc_core::sc_time(opt.rng_latency_ns, sc_core::SC_NS);
+  rng.queue_size = static_cast<uint16_t>(opt.queue_size);
+  tb::rng_platform top("top", cfg, rng);
 
   int failures = 0;
   uint64_t bytes = 0;
@@ -58,8 +59,7 @@ int run(const options& opt) {
         ++failures;
         return;
       }
-      top.cpu.read32(top.reg_addr(regmap::reg::interrupt_status));
-      top.cpu.write(top.reg_addr(regmap::reg::interrupt_ack), 4, regmap::irq::used_buffer);
+      top.isr();
       while (d.used_available(0)) bytes += d.reap(0).len;
     }
     sc_core::sc_stop();
@@ -67,7 +67,7 @@ int run(const options& opt) {
   sc_core::sc_start();
   std::printf("%s", top.transport.stats_table().c_str());
   std::printf("rng: %llu requests, %llu bytes; driver received %llu bytes; simulated time %s\n",
-              static_cast<unsigned long long>(top.rng.requests()), static_cast<unsigned long long>(top.rng.bytes()),
+              static_cast<unsigned long long>(top.device.requests()), static_cast<unsigned long long>(top.device.bytes()),
               static_cast<unsigned long long>(bytes), sc_core::sc_time_stamp().to_string().c_str());
   return failures ? 1 : 0;
 }
@@ -75,7 +75,6 @@ int run(const options& opt) {
 
 int sc_main(int argc, char* argv[]) {
   options opt;
-  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
   CLI::App app{"vmsim: SystemC/TLM-2.0 model of virtio-mmio with MSI.\n"
                "Default scenario: a virtio-rng device brought up through the transport, --requests reads."};
   app.add_option("--transport-version", opt.version, "virtio-mmio Version register: 1 legacy, 2 modern")
@@ -97,4 +96,10 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);  // "stopped by user" etc.
   return run(opt);
+}
+
+// Our own main (it takes precedence over libsystemc's) so the banner is off before the kernel starts.
+int main(int argc, char* argv[]) {
+  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }
