@@ -3,4 +3,6 @@
 #define BOOST_TEST_MODULE vmsim
 #include <boost/test/unit_test.hpp>
 
+#include <systemc>  // declares sc_main extern "C"
+
 int sc_main(int, char*[]) { return 0; }

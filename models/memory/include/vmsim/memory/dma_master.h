@@ -1,6 +1,7 @@
-// A device's bus-master port: guest_memory_if over a TLM-2.0 initiator socket. Uses DMI when the target
-// grants it (guest RAM does) and b_transport otherwise; the bus time spent is accumulated for the device
-// to account for (take_delay). A range outside guest RAM fails before any byte moves.
+// A device's bus-master port: guest_memory_if over a TLM-2.0 initiator socket. Device DMA reaches guest
+// RAM only, through the DMI windows the bus grants (requested once, dropped on invalidation); the DMI
+// latencies are accumulated for the device to account for (take_delay). A range outside guest RAM
+// fails before any byte moves.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,6 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
 
   struct counters {
     uint64_t dmi_accesses = 0;
-    uint64_t bus_accesses = 0;
     uint64_t faults = 0;
     uint64_t bytes = 0;
   };
