@@ -1,0 +1,10 @@
+# cmake -DGEN=<tool> -DARG=<mode> -DEXPECTED=<file> -P CompareGenerated.cmake
+execute_process(COMMAND ${GEN} ${ARG} OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${GEN} ${ARG} failed (${rc})")
+endif()
+file(READ ${EXPECTED} committed)
+if(NOT generated STREQUAL committed)
+  message(FATAL_ERROR "${EXPECTED} is stale: regenerate it with `${GEN} ${ARG} > ${EXPECTED}`")
+endif()
+message(STATUS "${EXPECTED} matches ${GEN} ${ARG}")
