@@ -267,6 +267,9 @@ void expect_needs_reset(uint32_t version, Corrupt corrupt) {
   BOOST_TEST(log.count(ids::bad_notify) == 1u);
   BOOST_TEST(top.transport.stats().needs_reset == 1u);
   BOOST_TEST(top.ram.out_of_range_accesses() == 0u);
+  // Counters survive the reset: the one good chain after it is counted, on top of nothing before.
+  BOOST_TEST(top.transport.queue_totals(0).used == 1u);
+  BOOST_TEST(top.transport.queue(0).stats().used == 1u);
 }
 }  // namespace
 

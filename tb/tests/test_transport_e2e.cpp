@@ -40,6 +40,7 @@ void rng_round_trips(uint32_t version, uint64_t wanted, unsigned n) {
   BOOST_TEST(top.transport.stats().kicks[0] == n);
   BOOST_TEST(top.transport.scheme().stats().used_raised == n);
   BOOST_TEST(top.transport.stats().needs_reset == 0u);
+  BOOST_TEST(top.transport.queue_totals(0).used == n);
 }
 }  // namespace
 

@@ -40,6 +40,7 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
     if (cfg_.offer_ring_reset) offered_ |= feat::bit(feat::ring_reset);
   }
   stats_.kicks.assign(queues_.size(), 0);
+  retired_.assign(queues_.size(), {});
   line_level_.assign(cfg_.irq_lines, false);
   SC_HAS_PROCESS(virtio_mmio_transport);
   SC_METHOD(update_irq_lines);
@@ -313,9 +314,7 @@ void virtio_mmio_transport::enable_queue(unsigned index) {
 
 void virtio_mmio_transport::write_queue_pfn(uint32_t v) {
   if (v == 0) {  // legacy drivers release a queue by writing PFN 0
-    if (queue_sel_ < queues_.size()) {
-      queues_[queue_sel_] = queue_state{};
-    }
+    if (queue_sel_ < queues_.size()) retire_queue(queue_sel_);
     return;
   }
   queue_state* q = configurable_queue("QueuePFN");
@@ -428,7 +427,7 @@ void virtio_mmio_transport::write_queue_reset(uint32_t v) {
     guest_error(ids::bad_queue_sel, fmt::format("QueueReset for QueueSel {}", queue_sel_));
     return;
   }
-  queues_[queue_sel_] = queue_state{};
+  retire_queue(queue_sel_);
   queues_[queue_sel_].reset_done = true;
   device_.on_queue_reset(queue_sel_);
 }
@@ -443,9 +442,29 @@ void virtio_mmio_transport::device_reset() {
   driver_features_ = 0;
   device_features_sel_ = driver_features_sel_ = queue_sel_ = 0;
   guest_page_size_ = 0;
-  for (auto& q : queues_) q = queue_state{};
+  for (unsigned q = 0; q < queues_.size(); ++q) retire_queue(q);
   scheme_->reset();
   device_.on_reset();
+}
+
+void virtio_mmio_transport::retire_queue(unsigned q) {
+  const auto& c = queues_[q].vq.stats();
+  auto& r = retired_[q];
+  r.chains += c.chains;
+  r.used += c.used;
+  r.interrupts_wanted += c.interrupts_wanted;
+  r.interrupts_suppressed += c.interrupts_suppressed;
+  queues_[q] = queue_state{};
+}
+
+split_virtqueue::counters virtio_mmio_transport::queue_totals(unsigned q) const {
+  auto t = retired_.at(q);
+  const auto& c = queues_.at(q).vq.stats();
+  t.chains += c.chains;
+  t.used += c.used;
+  t.interrupts_wanted += c.interrupts_wanted;
+  t.interrupts_suppressed += c.interrupts_suppressed;
+  return t;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -501,7 +520,7 @@ std::string virtio_mmio_transport::stats_table() const {
       out += fmt::format("  {:<20} {:#06x} {:>10} {:>10}\n", e.desc.name, e.desc.offset, e.reads, e.writes);
   out += fmt::format("  config space: {} reads, {} writes\n", stats_.config_reads, stats_.config_writes);
   for (size_t q = 0; q < queues_.size(); ++q) {
-    const auto& s = queues_[q].vq.stats();
+    const auto s = queue_totals(static_cast<unsigned>(q));
     out += fmt::format("  queue {}: {} kicks, {} chains, {} used, {} interrupts wanted, {} suppressed\n", q,
                        stats_.kicks[q], s.chains, s.used, s.interrupts_wanted, s.interrupts_suppressed);
   }

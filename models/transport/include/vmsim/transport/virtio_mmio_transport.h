@@ -70,6 +70,8 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   const register_bank& registers() const { return bank_; }
   const interrupt_scheme& scheme() const { return *scheme_; }
   const split_virtqueue& queue(unsigned q) const { return queues_.at(q).vq; }
+  // Ring counters of queue q since construction (a queue's own counters restart when it is reset).
+  split_virtqueue::counters queue_totals(unsigned q) const;
   uint8_t status() const { return status_; }
   uint64_t offered_features() const { return offered_; }
   const transport_config& config() const { return cfg_; }
@@ -114,6 +116,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   queue_state* configurable_queue(const char* reg);
   void enable_queue(unsigned q);
   void device_reset();
+  void retire_queue(unsigned q);  // resets queue q's state, keeping its counters in retired_
   vq_features ring_features() const;
 
   // interrupt_host
@@ -127,6 +130,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   std::unique_ptr<interrupt_scheme> scheme_;
   register_bank bank_;
   std::vector<queue_state> queues_;
+  std::vector<split_virtqueue::counters> retired_;
   counters stats_;
 
   uint64_t offered_ = 0;
