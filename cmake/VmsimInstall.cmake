@@ -3,7 +3,7 @@ include(CMakePackageConfigHelpers)
 install(TARGETS vmsim_regmap vmsim_models EXPORT vmsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(folder regmap common memory virtqueue transport devices)
+foreach(folder regmap common memory virtqueue transport devices irq)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/${folder}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(EXPORT vmsimTargets NAMESPACE vmsim:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)

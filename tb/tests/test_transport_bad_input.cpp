@@ -98,8 +98,15 @@ BOOST_AUTO_TEST_CASE(config_write_to_read_only_field_is_refused) {
   });
 }
 
-BOOST_AUTO_TEST_CASE(config_access_beyond_fields_is_refused) {
+BOOST_AUTO_TEST_CASE(config_access_between_fields_is_refused) {
   both_policies(ids::config_access, tlm::TLM_ADDRESS_ERROR_RESPONSE, [](loopback_platform& p) {
+    uint32_t v;
+    return p.cpu.read(p.config_addr(1), 1, v);  // padding between the u8 and the u16 field
+  });
+}
+
+BOOST_AUTO_TEST_CASE(access_beyond_config_space_is_an_undefined_offset) {
+  both_policies(ids::undefined_offset, tlm::TLM_ADDRESS_ERROR_RESPONSE, [](loopback_platform& p) {
     uint32_t v;
     return p.cpu.read(p.config_addr(0x40), 4, v);
   });

@@ -1,5 +1,6 @@
 #include "vmsim/common/register_bank.h"
 
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -38,8 +39,12 @@ register_bank::entry& register_bank::add(const regmap::reg_desc& desc, read_hand
   if (desc.offset + desc.width > index_by_byte_.size())
     throw std::logic_error(std::string("register outside the block: ") + desc.name);
   for (unsigned b = 0; b < desc.width; ++b)
-    if (index_by_byte_[desc.offset + b] >= 0)
-      throw std::logic_error(std::string("register overlaps another: ") + desc.name);
+    if (index_by_byte_[desc.offset + b] >= 0) {
+      const auto& other = entries_[static_cast<size_t>(index_by_byte_[desc.offset + b])].desc;
+      char where[64];
+      std::snprintf(where, sizeof where, " at %#05x overlaps %s at %#05x", desc.offset, other.name, other.offset);
+      throw std::logic_error(std::string("register ") + desc.name + where);
+    }
   // Indices are stored, not pointers, so the vector may grow.
   auto idx = static_cast<int16_t>(entries_.size());
   entries_.push_back(entry{desc, std::move(on_read), std::move(on_write), desc.reset});

@@ -59,6 +59,23 @@ bool dma_master::write(uint64_t addr, const void* src, uint64_t len) {
   return transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint8_t*>(static_cast<const uint8_t*>(src)), len);
 }
 
+bool dma_master::post_write32(uint64_t addr, uint32_t data, const sc_core::sc_time& delay) {
+  uint8_t bytes[4];
+  for (unsigned i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(data >> (8 * i));
+  tlm::tlm_generic_payload tx;
+  tx.set_command(tlm::TLM_WRITE_COMMAND);
+  tx.set_address(addr);
+  tx.set_data_ptr(bytes);
+  tx.set_data_length(4);
+  tx.set_streaming_width(4);
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time d = delay;
+  socket->b_transport(tx, d);
+  ++stats_.posted_writes;
+  if (!tx.is_response_ok()) return ++stats_.faults, false;
+  return true;
+}
+
 sc_core::sc_time dma_master::take_delay() {
   sc_core::sc_time d = delay_;
   delay_ = sc_core::SC_ZERO_TIME;

@@ -23,13 +23,29 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
       device_(device),
       cfg_(cfg),
       scheme_(scheme ? std::move(scheme) : std::make_unique<wired_irq_scheme>()),
-      bank_(regmap::register_block_size),
+      bank_(cfg.window_size),
       queues_(device.num_queues()) {
   if (cfg_.version != regmap::version_legacy && cfg_.version != regmap::version_modern)
     SC_REPORT_ERROR(ids::config_error,
                     fmt::format("{}: transport version {} is not 1 (legacy) or 2 (modern)", name, cfg_.version).c_str());
   if (cfg_.irq_lines == 0)
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: irq_lines must be at least 1", name).c_str());
+  if (cfg_.window_size < regmap::config_space_offset + device.config().size())
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: window_size {:#x} does not hold the registers and the {}-byte "
+                                                   "config space", name, cfg_.window_size, device.config().size()).c_str());
+  if (cfg_.notify.doorbells) {
+    cfg_.notify.doorbell.num_queues = device.num_queues();
+    const auto& d = cfg_.notify.doorbell;
+    const uint64_t end = uint64_t{d.base} + d.window_size();
+    if (d.base < regmap::config_space_offset + device.config().size() || end > cfg_.window_size || d.base % 4 ||
+        (d.multiplier % 4) || d.base > 0xffff || d.multiplier > 0xffff)
+      SC_REPORT_ERROR(ids::config_error,
+                      fmt::format("{}: doorbell window [{:#x}, {:#x}) must be 4-byte aligned, after the config space "
+                                  "(ends {:#x}) and inside the {:#x}-byte window; base and multiplier must fit 16 bits "
+                                  "and the multiplier be a multiple of 4", name, d.base, end,
+                                  regmap::config_space_offset + device.config().size(), cfg_.window_size).c_str());
+    doorbell_ = std::make_unique<reference_doorbell_decoder>(d);
+  }
 
   // The transport adds the ring and version features it implements to the device type's bits.
   offered_ = device_.device_features() & (feat::bit(feat::transport_start) - 1);
@@ -39,6 +55,7 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
     offered_ |= feat::bit(feat::version_1);
     if (cfg_.offer_ring_reset) offered_ |= feat::bit(feat::ring_reset);
   }
+  add_extension_features();
   stats_.kicks.assign(queues_.size(), 0);
   retired_.assign(queues_.size(), {});
   line_level_.assign(cfg_.irq_lines, false);
@@ -50,8 +67,48 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
   mmio.register_transport_dbg(this, &virtio_mmio_transport::transport_dbg);
   scheme_->attach(*this);
   declare_registers();
-  scheme_->declare_registers(bank_);
+  try {
+    scheme_->declare_registers(bank_);
+  } catch (const std::logic_error& e) {
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: the {} register block collides: {} (move its register base{})",
+                                                   this->name(), scheme_->name(), e.what(),
+                                                   cfg_.offer_ring_reset ? " or disable offer_ring_reset" : "").c_str());
+  }
   device_.attach(*this);
+}
+
+void virtio_mmio_transport::add_extension_features() {
+  // The proposal's feature bits are configurable: refuse any that today's spec or the device already uses.
+  struct ext { uint64_t bits; const char* what; };
+  const uint64_t notify_bit =
+      cfg_.notify.doorbells && cfg_.notify.feature_bit >= 0 && cfg_.version == regmap::version_modern
+          ? feat::bit(static_cast<unsigned>(cfg_.notify.feature_bit)) : 0;
+  const ext extensions[] = {{scheme_->offered_features(), scheme_->name()}, {notify_bit, "per-queue notification"}};
+  uint64_t added = 0;
+  for (const auto& x : extensions) {
+    for (unsigned b = 0; b < 64; ++b) {
+      if (!(x.bits & feat::bit(b))) continue;
+      std::string clash;
+      if (const char* spec = feat::assigned_name(b)) clash = fmt::format("today's spec assigns it to {}", spec);
+      else if (b < feat::transport_start) clash = "bits 0-23 belong to the device type";
+      else if ((offered_ | added) & feat::bit(b)) clash = "another feature already uses it";
+      if (!clash.empty())
+        SC_REPORT_ERROR(ids::config_error, fmt::format("{}: feature bit {} for {} refused: {}", name(), b, x.what,
+                                                       clash).c_str());
+      added |= feat::bit(b);
+    }
+  }
+  offered_ |= added;
+}
+
+void virtio_mmio_transport::use_doorbell_decoder(std::unique_ptr<doorbell_decoder_if> decoder) {
+  if (!cfg_.notify.doorbells)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: a doorbell decoder needs notify.doorbells", name()).c_str());
+  doorbell_ = std::move(decoder);
+}
+
+bool virtio_mmio_transport::msi_write(uint64_t addr, uint32_t data) {
+  return dma.post_write32(addr, data, access_delay_ + cfg_.msi_write_latency);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -69,7 +126,7 @@ void virtio_mmio_transport::declare_registers() {
   auto store = [](uint32_t& field) { return [&field](uint32_t v) { field = v; }; };
 
   declare(reg::magic_value);
-  declare(reg::version, value(cfg_.version));
+  declare(reg::version, value(scheme_->version_register(cfg_.version)));
   declare(reg::device_id, [this] { return device_.device_id(); });
   declare(reg::vendor_id, value(cfg_.vendor_id));
   declare(reg::device_features, [this] { return read_device_features(); });
@@ -83,7 +140,15 @@ void virtio_mmio_transport::declare_registers() {
   declare(reg::queue_align, {}, [this](uint32_t v) { write_queue_align(v); });
   declare(reg::queue_pfn, [this] { return read_queue_pfn(); }, [this](uint32_t v) { write_queue_pfn(v); });
   declare(reg::queue_ready, [this] { return read_queue_ready(); }, [this](uint32_t v) { write_queue_ready(v); });
-  declare(reg::queue_notify, {}, [this](uint32_t v) { write_queue_notify(v); });
+  if (cfg_.notify.doorbells) {
+    // The notification proposal makes QueueNotify readable: {base:16, multiplier:16} of the doorbells.
+    auto d = regmap::describe(reg::queue_notify);
+    d.acc = regmap::access::rw;
+    const auto& db = cfg_.notify.doorbell;
+    bank_.add(d, value(db.base | db.multiplier << 16), [this](uint32_t v) { write_queue_notify(v); });
+  } else {
+    declare(reg::queue_notify, {}, [this](uint32_t v) { write_queue_notify(v); });
+  }
   declare(reg::interrupt_status, [this] { return scheme_->read_interrupt_status(); });
   declare(reg::interrupt_ack, {}, [this](uint32_t v) { scheme_->write_interrupt_ack(v); });
   declare(reg::status, [this] { return uint32_t{status_}; }, [this](uint32_t v) { write_status(v); });
@@ -163,7 +228,11 @@ tlm::tlm_response_status virtio_mmio_transport::access(tlm::tlm_generic_payload&
     for (unsigned i = 0; i < width; ++i) value |= uint32_t{data[i]} << (8 * i);  // guest is little-endian
 
   tlm::tlm_response_status answer = tlm::TLM_OK_RESPONSE;
-  if (addr >= regmap::config_space_offset) {
+  const uint64_t config_end = regmap::config_space_offset + device_.config().size();
+  if (in_doorbell_window(addr)) {
+    answer = doorbell_access(static_cast<uint32_t>(addr), width, is_write, value);
+    value = 0;
+  } else if (addr >= regmap::config_space_offset && addr < config_end) {
     answer = config_access(static_cast<uint32_t>(addr), width, is_write, value);
   } else {
     auto r = is_write ? bank_.write(static_cast<uint32_t>(addr), width, value)
@@ -225,6 +294,30 @@ void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
 
 void virtio_mmio_transport::update_irq_lines() {
   for (size_t i = 0; i < line_level_.size(); ++i) irq[i].write(line_level_[i]);
+}
+
+bool virtio_mmio_transport::in_doorbell_window(uint64_t offset) const {
+  if (!cfg_.notify.doorbells) return false;
+  const auto& d = cfg_.notify.doorbell;
+  return offset >= d.base && offset - d.base < d.window_size();
+}
+
+tlm::tlm_response_status virtio_mmio_transport::doorbell_access(uint32_t offset, unsigned width, bool is_write,
+                                                                uint32_t value) {
+  if (!is_write)
+    return refuse(bus_fault::read_of_write_only, tlm::TLM_COMMAND_ERROR_RESPONSE,
+                  fmt::format("read of doorbell {:#x}: doorbells are write-only", offset));
+  ++stats_.doorbell_writes;
+  const doorbell_result r = doorbell_->decode(offset, width, value);
+  if (r.error != doorbell_error::none) {
+    // A doorbell write is posted: the decoder flags the error and no queue is kicked.
+    ++stats_.doorbell_errors;
+    guest_error(ids::bad_doorbell, fmt::format("doorbell write {:#x} <- {:#x} ({}-bit) ignored: {} [{} decoder]", offset,
+                                               value, width * 8, to_string(r.error), doorbell_->name()));
+    return tlm::TLM_OK_RESPONSE;
+  }
+  kick(r.queue, r.latency, "doorbell");
+  return tlm::TLM_OK_RESPONSE;
 }
 
 void virtio_mmio_transport::guest_error(const char* id, const std::string& what) {
@@ -372,18 +465,21 @@ void virtio_mmio_transport::write_queue_address(uint64_t queue_state::*field, bo
 
 void virtio_mmio_transport::write_queue_notify(uint32_t v) {
   // With VIRTIO_F_NOTIFICATION_DATA the upper half carries ring position; the index is the low 16 bits.
-  const uint32_t index = v & 0xffff;
+  kick(v & 0xffff, sc_core::SC_ZERO_TIME, "QueueNotify");
+}
+
+void virtio_mmio_transport::kick(unsigned index, const sc_core::sc_time& extra, const char* via) {
   std::string why;
   if (!(status_ & st::driver_ok)) why = "before DRIVER_OK";
   else if (status_ & st::device_needs_reset) why = "while the device needs reset";
   else if (index >= queues_.size()) why = fmt::format("queue {} does not exist", index);
   else if (!queues_[index].ready) why = fmt::format("queue {} is not enabled", index);
   if (!why.empty()) {
-    guest_error(ids::bad_notify, "QueueNotify " + why);
+    guest_error(ids::bad_notify, std::string(via) + " " + why);
     return;
   }
   ++stats_.kicks[index];
-  device_.on_queue_notify(index, access_delay_);
+  device_.on_queue_notify(index, access_delay_ + extra);
 }
 
 void virtio_mmio_transport::write_status(uint32_t v) {
@@ -525,8 +621,11 @@ std::string virtio_mmio_transport::stats_table() const {
                        stats_.kicks[q], s.chains, s.used, s.interrupts_wanted, s.interrupts_suppressed);
   }
   const auto& is = scheme_->stats();
-  out += fmt::format("  interrupts raised: {} used-buffer, {} config; {} acks\n", is.used_raised, is.config_raised,
-                     is.acks);
+  out += fmt::format("  interrupts raised: {} used-buffer, {} config; {} acks; MSI {} sent, {} deferred, {} unmapped\n",
+                     is.used_raised, is.config_raised, is.acks, is.msi_sent, is.msi_deferred, is.suppressed);
+  if (cfg_.notify.doorbells)
+    out += fmt::format("  doorbells ({} decoder): {} writes, {} errors\n", doorbell_->name(), stats_.doorbell_writes,
+                       stats_.doorbell_errors);
   out += fmt::format("  device resets {}, DEVICE_NEEDS_RESET {}, bus errors answered {}\n", stats_.resets,
                      stats_.needs_reset, stats_.bus_errors);
   for (const auto& [id, n] : stats_.guest_errors) out += fmt::format("  guest error {}: {}\n", id, n);

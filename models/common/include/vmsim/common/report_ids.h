@@ -26,6 +26,17 @@ inline constexpr const char* device_needs_reset = "vmsim/virtqueue/device-needs-
 // Memory and bus.
 inline constexpr const char* bus_decode_error = "vmsim/bus/decode-error";
 inline constexpr const char* ram_out_of_range = "vmsim/ram/out-of-range";
+// Interrupt controller.
+inline constexpr const char* msi_undecodable = "vmsim/irqc/msi-undecodable";
+inline constexpr const char* spurious_eoi = "vmsim/irqc/spurious-eoi";
+inline constexpr const char* irqc_bad_access = "vmsim/irqc/bad-access";
+// MSI and notification on the device side.
+inline constexpr const char* msi_bad_command = "vmsim/msi/bad-command";
+inline constexpr const char* msi_bad_vector = "vmsim/msi/bad-vector";
+inline constexpr const char* msi_enable_refused = "vmsim/msi/enable-refused";
+inline constexpr const char* msi_not_negotiated = "vmsim/msi/not-negotiated";
+inline constexpr const char* msi_write_failed = "vmsim/msi/write-failed";
+inline constexpr const char* bad_doorbell = "vmsim/notify/bad-doorbell";
 // User errors (bad configuration or option): SC_REPORT_ERROR, the run stops.
 inline constexpr const char* config_error = "vmsim/config/invalid";
 }  // namespace vmsim::ids

@@ -25,10 +25,15 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
   bool read(uint64_t addr, void* dst, uint64_t len) override;
   bool write(uint64_t addr, const void* src, uint64_t len) override;
 
+  // A posted 32-bit write through the bus (not DMI): how a device sends an MSI message. `delay` is the
+  // writer's latency, annotated onto the transaction. False if the bus answered an error.
+  bool post_write32(uint64_t addr, uint32_t data, const sc_core::sc_time& delay);
+
   sc_core::sc_time take_delay();
 
   struct counters {
     uint64_t dmi_accesses = 0;
+    uint64_t posted_writes = 0;
     uint64_t faults = 0;
     uint64_t bytes = 0;
   };

@@ -45,6 +45,25 @@ inline constexpr unsigned ring_reset = 40;          // today's spec; the MSI v2 
 inline constexpr unsigned transport_start = 28;
 inline constexpr unsigned transport_end = 41;
 constexpr uint64_t bit(unsigned n) { return uint64_t{1} << n; }
+
+// Bits today's spec assigns outside the device-type ranges: an extension (the MSI proposal's
+// MMIO_NOTIFICATION / MMIO_MSI bits) must not reuse one.
+struct assigned_bit {
+  unsigned bit;
+  const char* name;
+};
+inline constexpr assigned_bit spec_assigned_bits[] = {
+    {24, "VIRTIO_F_NOTIFY_ON_EMPTY"}, {27, "VIRTIO_F_ANY_LAYOUT"},     {28, "VIRTIO_RING_F_INDIRECT_DESC"},
+    {29, "VIRTIO_RING_F_EVENT_IDX"},  {32, "VIRTIO_F_VERSION_1"},      {33, "VIRTIO_F_ACCESS_PLATFORM"},
+    {34, "VIRTIO_F_RING_PACKED"},     {35, "VIRTIO_F_IN_ORDER"},       {36, "VIRTIO_F_ORDER_PLATFORM"},
+    {37, "VIRTIO_F_SR_IOV"},          {38, "VIRTIO_F_NOTIFICATION_DATA"}, {39, "VIRTIO_F_NOTIF_CONFIG_DATA"},
+    {40, "VIRTIO_F_RING_RESET"},      {41, "VIRTIO_F_ADMIN_VQ"},
+};
+constexpr const char* assigned_name(unsigned n) {
+  for (const auto& a : spec_assigned_bits)
+    if (a.bit == n) return a.name;
+  return nullptr;
+}
 }  // namespace feature
 
 // ---- split virtqueue layout (virtio spec 2.7) --------------------------------------------------------

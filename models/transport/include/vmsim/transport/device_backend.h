@@ -48,6 +48,8 @@ class device_backend {
   virtual void on_config_write(uint16_t /*offset*/, unsigned /*width*/) {}
   virtual void on_reset() = 0;
   virtual void on_queue_reset(unsigned /*q*/) {}
+  // Multi-IRQ: the wired line (of `lines`) queue q signals on. Default: every queue on line 0.
+  virtual unsigned irq_line_for_queue(unsigned /*q*/, unsigned /*lines*/) const { return 0; }
 };
 
 }  // namespace vmsim

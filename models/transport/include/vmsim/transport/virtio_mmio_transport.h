@@ -19,6 +19,7 @@
 #include "vmsim/memory/dma_master.h"
 #include "vmsim/transport/device_backend.h"
 #include "vmsim/transport/interrupt_scheme.h"
+#include "vmsim/transport/notify_scheme.h"
 
 namespace vmsim {
 
@@ -35,7 +36,10 @@ struct transport_config {
   bool offer_event_idx = true;
   bool offer_ring_reset = true;   // modern only
   unsigned irq_lines = 1;
+  uint32_t window_size = 0x1000;  // the device's MMIO region: registers, config space, doorbells, tables
+  notify_config notify;           // QueueNotify only, or per-queue doorbells
   sc_core::sc_time register_latency = sc_core::SC_ZERO_TIME;  // device-side decode time per access
+  sc_core::sc_time msi_write_latency = sc_core::SC_ZERO_TIME;  // annotated onto each MSI message write
 };
 
 class virtio_mmio_transport : public sc_core::sc_module, public device_host, private interrupt_host {
@@ -46,6 +50,10 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
 
   virtio_mmio_transport(sc_core::sc_module_name name, device_backend& device, const transport_config& cfg,
                         std::unique_ptr<interrupt_scheme> scheme = nullptr);
+
+  // Replaces the C++ reference doorbell decoder (e.g. by the Verilated RTL). Before simulation starts.
+  void use_doorbell_decoder(std::unique_ptr<doorbell_decoder_if> decoder);
+  const doorbell_decoder_if* doorbell_decoder() const { return doorbell_.get(); }
 
   // ---- device_host (used by the back-end) ----
   pop_status pop(unsigned q, desc_chain& out) override;
@@ -65,10 +73,12 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
     uint64_t config_reads = 0, config_writes = 0;
     uint64_t needs_reset = 0;
     uint64_t resets = 0;
+    uint64_t doorbell_writes = 0, doorbell_errors = 0;
   };
   const counters& stats() const { return stats_; }
   const register_bank& registers() const { return bank_; }
   const interrupt_scheme& scheme() const { return *scheme_; }
+  interrupt_scheme& scheme() { return *scheme_; }
   const split_virtqueue& queue(unsigned q) const { return queues_.at(q).vq; }
   // Ring counters of queue q since construction (a queue's own counters restart when it is reset).
   split_virtqueue::counters queue_totals(unsigned q) const;
@@ -93,10 +103,13 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
   tlm::tlm_response_status access(tlm::tlm_generic_payload& tx, bool debug);
   tlm::tlm_response_status config_access(uint32_t offset, unsigned width, bool is_write, uint32_t& value);
+  tlm::tlm_response_status doorbell_access(uint32_t offset, unsigned width, bool is_write, uint32_t value);
+  bool in_doorbell_window(uint64_t offset) const;
   tlm::tlm_response_status refuse(bus_fault fault, tlm::tlm_response_status strict_answer, const std::string& what);
 
   // register declarations and named handlers
   void declare_registers();
+  void add_extension_features();
   uint32_t read_device_features();
   void write_driver_features(uint32_t v);
   uint32_t read_queue_num_max();
@@ -108,6 +121,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   uint32_t read_queue_ready();
   void write_queue_address(uint64_t queue_state::*field, bool high, uint32_t v);
   void write_queue_notify(uint32_t v);
+  void kick(unsigned index, const sc_core::sc_time& extra, const char* via);
   void write_status(uint32_t v);
   void write_queue_reset(uint32_t v);
   uint32_t read_queue_reset();
@@ -121,6 +135,10 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
 
   // interrupt_host
   unsigned irq_lines() const override { return cfg_.irq_lines; }
+  unsigned num_queues() const override { return static_cast<unsigned>(queues_.size()); }
+  uint32_t queue_sel() const override { return queue_sel_; }
+  unsigned irq_line_for_queue(unsigned q) const override { return device_.irq_line_for_queue(q, cfg_.irq_lines); }
+  bool msi_write(uint64_t addr, uint32_t data) override;
   void drive_irq(unsigned line, bool level) override;
   void update_irq_lines();  // SC_METHOD: the single driver of the irq ports
   void guest_error(const char* id, const std::string& what) override;
@@ -128,6 +146,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   device_backend& device_;
   transport_config cfg_;
   std::unique_ptr<interrupt_scheme> scheme_;
+  std::unique_ptr<doorbell_decoder_if> doorbell_;
   register_bank bank_;
   std::vector<queue_state> queues_;
   std::vector<split_virtqueue::counters> retired_;

@@ -1,0 +1,110 @@
+// The interrupt controller: where wired lines and MSI messages become per-vCPU interrupts.
+//   - wired lines: level-sensitive inputs, each routed to one vCPU (ROUTE), maskable (MASK), with
+//     pending / in-service state; a line still high after EOI is pending again.
+//   - MSI frame: a TLM target that decodes a 32-bit write into (vCPU, interrupt id):
+//       x86 flavour (LAPIC-like window, 0xFEE00000 in the scenario): destination in address bits 19:12,
+//       vector in data bits 7:0;
+//       arm flavour (GICv2m-like): a write of the SPI number to SETSPI_NS (offset 0x40); the SPI's ROUTE
+//       gives the vCPU.
+//   - per-vCPU interface registers: IAR (read = acknowledge), EOIR (write = end of interrupt), HPPIR.
+// Interrupt ids: 0..1022; wired line i is id wired_base_id + i; 1023 means "none" (spurious).
+// No nesting: while a vCPU has an interrupt in service, its output stays low.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+namespace vmsim {
+
+enum class msi_flavour { x86_lapic, arm_gicv2m };
+
+struct irqc_config {
+  unsigned cpus = 1;
+  unsigned wired_lines = 16;
+  unsigned wired_base_id = 32;
+  msi_flavour flavour = msi_flavour::x86_lapic;
+  unsigned msi_vector_min = 48;                 // x86: lowest vector an MSI may carry (below: wired/system)
+  unsigned msi_spi_base = 64, msi_spi_count = 64;  // arm: SPIs the v2m frame may set
+  // Properties the hypervisor cost model reads: does the guest's EOI trap for this kind of source?
+  // (Level-triggered IOAPIC EOIs exit even with APICv; MSI with posted interrupts needs no EOI exit.)
+  bool eoi_traps_wired = true;
+  bool eoi_traps_msi = false;
+};
+
+class interrupt_controller : public sc_core::sc_module {
+ public:
+  static constexpr unsigned max_ids = 1024;
+  static constexpr uint32_t spurious = 1023;
+  // Register map of the `regs` socket.
+  static constexpr uint64_t cpu_window = 0x1000;   // vCPU c's interface at c * cpu_window
+  static constexpr uint64_t iar = 0x00, eoir = 0x04, hppir = 0x08;
+  static constexpr uint64_t route_base = 0x10000;  // ROUTE[id] at route_base + 4*id (vCPU index)
+  static constexpr uint64_t mask_base = 0x14000;   // MASK[id]  at mask_base + 4*id (bit 0)
+  static constexpr uint64_t regs_size = 0x18000;
+  static constexpr uint64_t setspi_ns = 0x40;      // arm v2m frame
+  static constexpr uint64_t x86_msi_window = 0x100000;
+
+  tlm_utils::simple_target_socket<interrupt_controller> regs;  // vCPU interfaces + distributor
+  tlm_utils::simple_target_socket<interrupt_controller> msi;   // MSI frame
+  sc_core::sc_vector<sc_core::sc_in<bool>> irq_in;             // wired lines
+  sc_core::sc_vector<sc_core::sc_out<bool>> cpu_irq;           // one interrupt input per vCPU
+
+  interrupt_controller(sc_core::sc_module_name name, const irqc_config& cfg);
+
+  // The MSI address/data a device must write to reach (cpu, id) in this flavour (drivers use it).
+  std::pair<uint64_t, uint32_t> msi_message(uint64_t frame_base, unsigned cpu, uint32_t id) const;
+
+  // C++ view of the vCPU interface (what IAR/EOIR do), for CPU models that do not go through the bus.
+  uint32_t acknowledge(unsigned cpu);
+  void eoi(unsigned cpu, uint32_t id);
+  uint32_t highest_pending(unsigned cpu) const;
+  void route(uint32_t id, unsigned cpu);
+  void mask(uint32_t id, bool masked);
+  const irqc_config& config() const { return cfg_; }
+  bool is_wired(uint32_t id) const { return id >= cfg_.wired_base_id && id < cfg_.wired_base_id + cfg_.wired_lines; }
+
+  struct counters {
+    std::map<std::pair<unsigned, uint32_t>, uint64_t> delivered;  // (cpu, id) -> acknowledged count
+    uint64_t msi_writes = 0, msi_dropped = 0;
+    uint64_t acknowledges = 0, spurious_acks = 0, eois = 0, spurious_eois = 0;
+    uint64_t bad_accesses = 0;
+  };
+  const counters& stats() const { return stats_; }
+  uint64_t delivered(unsigned cpu, uint32_t id) const;
+
+ private:
+  void regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  void msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  bool decode_msi(uint64_t offset, uint32_t data, unsigned& cpu, uint32_t& id, const char*& why) const;
+  void sample_lines();      // SC_METHOD on irq_in
+  void deliver_arrivals();  // SC_METHOD: MSIs whose annotated time has come
+  void update_outputs();    // SC_METHOD: the single driver of cpu_irq
+  void set_pending(unsigned cpu, uint32_t id);
+  void changed() { outputs_changed_.notify(sc_core::SC_ZERO_TIME); }
+  tlm::tlm_response_status bad(const std::string& what);
+
+  irqc_config cfg_;
+  std::vector<std::bitset<max_ids>> pending_;  // per vCPU
+  std::vector<uint32_t> in_service_;           // per vCPU, spurious = none
+  std::vector<uint16_t> route_;                // per id
+  std::bitset<max_ids> masked_;
+  std::vector<bool> level_;                    // per wired line
+  struct arrival {
+    sc_core::sc_time at;
+    unsigned cpu;
+    uint32_t id;
+  };
+  std::vector<arrival> arrivals_;
+  sc_core::sc_event arrival_event_, outputs_changed_;
+  counters stats_;
+};
+
+}  // namespace vmsim

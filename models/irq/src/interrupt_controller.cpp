@@ -1,0 +1,226 @@
+#include "vmsim/irq/interrupt_controller.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "vmsim/common/report_ids.h"
+
+namespace vmsim {
+
+interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const irqc_config& cfg)
+    : sc_module(name),
+      regs("regs"),
+      msi("msi"),
+      irq_in("irq_in", cfg.wired_lines),
+      cpu_irq("cpu_irq", cfg.cpus),
+      cfg_(cfg),
+      pending_(cfg.cpus),
+      in_service_(cfg.cpus, spurious),
+      route_(max_ids, 0),
+      level_(cfg.wired_lines, false) {
+  auto fail = [&](const std::string& why) {
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: {}", this->name(), why).c_str());
+  };
+  if (cfg.cpus == 0 || cfg.cpus > 256) fail("cpus must be 1..256");
+  if (cfg.wired_base_id + cfg.wired_lines > spurious) fail("wired lines exceed the interrupt id space");
+  if (cfg.flavour == msi_flavour::x86_lapic && (cfg.msi_vector_min < 16 || cfg.msi_vector_min > 255))
+    fail("msi_vector_min must be 16..255");
+  if (cfg.flavour == msi_flavour::arm_gicv2m && cfg.msi_spi_base + cfg.msi_spi_count > spurious)
+    fail("MSI SPIs exceed the interrupt id space");
+  regs.register_b_transport(this, &interrupt_controller::regs_b_transport);
+  msi.register_b_transport(this, &interrupt_controller::msi_b_transport);
+  SC_HAS_PROCESS(interrupt_controller);
+  SC_METHOD(sample_lines);
+  for (auto& in : irq_in) sensitive << in;
+  dont_initialize();
+  SC_METHOD(deliver_arrivals);
+  sensitive << arrival_event_;
+  dont_initialize();
+  SC_METHOD(update_outputs);
+  sensitive << outputs_changed_;
+}
+
+std::pair<uint64_t, uint32_t> interrupt_controller::msi_message(uint64_t frame_base, unsigned cpu, uint32_t id) const {
+  if (cfg_.flavour == msi_flavour::x86_lapic) return {frame_base | (uint64_t{cpu & 0xff} << 12), id & 0xff};
+  return {frame_base + setspi_ns, id};
+}
+
+// ---- state ------------------------------------------------------------------------------------------
+void interrupt_controller::set_pending(unsigned cpu, uint32_t id) {
+  pending_[cpu].set(id);
+  changed();
+}
+
+uint32_t interrupt_controller::highest_pending(unsigned cpu) const {
+  if (cpu >= cfg_.cpus) return spurious;
+  const auto candidates = pending_[cpu] & ~masked_;
+  for (uint32_t id = 0; id < spurious; ++id)  // lowest id first
+    if (candidates.test(id)) return id;
+  return spurious;
+}
+
+uint32_t interrupt_controller::acknowledge(unsigned cpu) {
+  if (cpu >= cfg_.cpus || in_service_[cpu] != spurious) return ++stats_.spurious_acks, spurious;
+  uint32_t id = highest_pending(cpu);
+  if (id == spurious) return ++stats_.spurious_acks, spurious;
+  pending_[cpu].reset(id);
+  in_service_[cpu] = id;
+  ++stats_.acknowledges;
+  ++stats_.delivered[{cpu, id}];
+  changed();
+  return id;
+}
+
+void interrupt_controller::eoi(unsigned cpu, uint32_t id) {
+  if (cpu >= cfg_.cpus || in_service_[cpu] != id) {
+    ++stats_.spurious_eois;
+    SC_REPORT_WARNING(ids::spurious_eoi,
+                      fmt::format("{}: EOI of id {} on vCPU {} with {} in service: ignored", name(), id, cpu,
+                                  cpu < cfg_.cpus && in_service_[cpu] != spurious
+                                      ? std::to_string(in_service_[cpu]) : std::string("nothing")).c_str());
+    return;
+  }
+  ++stats_.eois;
+  in_service_[cpu] = spurious;
+  // Level semantics: a wired line still asserted is pending again at its routed vCPU.
+  if (is_wired(id) && level_[id - cfg_.wired_base_id]) set_pending(route_[id], id);
+  changed();
+}
+
+void interrupt_controller::route(uint32_t id, unsigned cpu) {
+  if (id >= max_ids || cpu >= cfg_.cpus) return;
+  route_[id] = static_cast<uint16_t>(cpu);
+}
+
+void interrupt_controller::mask(uint32_t id, bool m) {
+  if (id >= max_ids) return;
+  masked_.set(id, m);
+  changed();  // unmasking delivers what stayed pending
+}
+
+uint64_t interrupt_controller::delivered(unsigned cpu, uint32_t id) const {
+  auto it = stats_.delivered.find({cpu, id});
+  return it == stats_.delivered.end() ? 0 : it->second;
+}
+
+// ---- processes ---------------------------------------------------------------------------------------
+void interrupt_controller::sample_lines() {
+  for (unsigned i = 0; i < cfg_.wired_lines; ++i) {
+    bool now = irq_in[i].read();
+    if (now == level_[i]) continue;
+    level_[i] = now;
+    uint32_t id = cfg_.wired_base_id + i;
+    unsigned cpu = route_[id];
+    bool active = in_service_[cpu] == id;
+    if (now && !active) set_pending(cpu, id);
+    if (!now) {  // a level interrupt that is no longer asserted is no longer pending
+      pending_[cpu].reset(id);
+      changed();
+    }
+  }
+}
+
+void interrupt_controller::deliver_arrivals() {
+  const auto now = sc_core::sc_time_stamp();
+  auto due = [&](const arrival& a) { return a.at <= now; };
+  for (const auto& a : arrivals_)
+    if (due(a)) set_pending(a.cpu, a.id);
+  arrivals_.erase(std::remove_if(arrivals_.begin(), arrivals_.end(), due), arrivals_.end());
+  if (!arrivals_.empty()) {
+    auto next = std::min_element(arrivals_.begin(), arrivals_.end(),
+                                 [](const arrival& a, const arrival& b) { return a.at < b.at; });
+    arrival_event_.notify(next->at - now);
+  }
+}
+
+void interrupt_controller::update_outputs() {
+  for (unsigned c = 0; c < cfg_.cpus; ++c)
+    cpu_irq[c].write(in_service_[c] == spurious && highest_pending(c) != spurious);
+}
+
+// ---- bus side ----------------------------------------------------------------------------------------
+tlm::tlm_response_status interrupt_controller::bad(const std::string& what) {
+  ++stats_.bad_accesses;
+  SC_REPORT_WARNING(ids::irqc_bad_access, fmt::format("{}: {}", name(), what).c_str());
+  return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+}
+
+void interrupt_controller::regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time&) {
+  const uint64_t a = tx.get_address();
+  if (tx.get_data_length() != 4 || a % 4 || tx.get_byte_enable_ptr()) {
+    tx.set_response_status(bad(fmt::format("{}-byte access at {:#x}: registers are 32-bit", tx.get_data_length(), a)));
+    if (tx.get_data_length() != 4) tx.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  uint32_t value = 0;
+  std::memcpy(&value, tx.get_data_ptr(), 4);
+  const bool wr = tx.is_write();
+  tlm::tlm_response_status r = tlm::TLM_OK_RESPONSE;
+  if (a < cpu_window * cfg_.cpus) {
+    const unsigned cpu = static_cast<unsigned>(a / cpu_window);
+    const uint64_t off = a % cpu_window;
+    if (off == iar && !wr) value = acknowledge(cpu);
+    else if (off == hppir && !wr) value = highest_pending(cpu);
+    else if (off == eoir && wr) eoi(cpu, value);
+    else r = bad(fmt::format("vCPU {} interface: no {} register at {:#x}", cpu, wr ? "writable" : "readable", off));
+  } else if (a >= route_base && a < route_base + 4 * max_ids) {
+    const uint32_t id = static_cast<uint32_t>((a - route_base) / 4);
+    if (wr && value >= cfg_.cpus) r = bad(fmt::format("ROUTE[{}] = vCPU {}: only {} vCPUs", id, value, cfg_.cpus));
+    else if (wr) route(id, value);
+    else value = route_[id];
+  } else if (a >= mask_base && a < mask_base + 4 * max_ids) {
+    const uint32_t id = static_cast<uint32_t>((a - mask_base) / 4);
+    if (wr) mask(id, value & 1);
+    else value = masked_.test(id) ? 1 : 0;
+  } else {
+    r = bad(fmt::format("no register at {:#x}", a));
+  }
+  if (!wr) std::memcpy(tx.get_data_ptr(), &value, 4);
+  tx.set_response_status(r);
+}
+
+bool interrupt_controller::decode_msi(uint64_t offset, uint32_t data, unsigned& cpu, uint32_t& id,
+                                      const char*& why) const {
+  if (cfg_.flavour == msi_flavour::x86_lapic) {
+    cpu = static_cast<unsigned>((offset >> 12) & 0xff);
+    id = data & 0xff;
+    if (cpu >= cfg_.cpus) return why = "destination is no vCPU", false;
+    if (id < cfg_.msi_vector_min) return why = "vector below the MSI range", false;
+    return true;
+  }
+  id = data;
+  if (offset != setspi_ns) return why = "not the SETSPI_NS register", false;
+  if (id < cfg_.msi_spi_base || id >= cfg_.msi_spi_base + cfg_.msi_spi_count) return why = "SPI outside the frame's range", false;
+  cpu = route_[id];
+  return true;
+}
+
+void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  ++stats_.msi_writes;
+  const uint64_t offset = tx.get_address();
+  uint32_t data = 0;
+  unsigned cpu = 0;
+  uint32_t id = 0;
+  const char* why = "not a 32-bit write";
+  bool ok = tx.is_write() && tx.get_data_length() == 4 && !tx.get_byte_enable_ptr();
+  if (ok) {
+    std::memcpy(&data, tx.get_data_ptr(), 4);
+    ok = decode_msi(offset, data, cpu, id, why);
+  }
+  // MSI writes are posted: a write that decodes to nothing is dropped (and counted), the bus answers OK.
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (!ok) {
+    ++stats_.msi_dropped;
+    SC_REPORT_WARNING(ids::msi_undecodable,
+                      fmt::format("{}: MSI write {:#x} <- {:#x} dropped: {}", name(), offset, data, why).c_str());
+    return;
+  }
+  // The message arrives when the writer's annotated time is reached.
+  if (delay == sc_core::SC_ZERO_TIME) return set_pending(cpu, id);
+  arrivals_.push_back({sc_core::sc_time_stamp() + delay, cpu, id});
+  arrival_event_.notify(delay);
+}
+
+}  // namespace vmsim

@@ -1,0 +1,290 @@
+#include "vmsim/irq/msi_schemes.h"
+
+#include <deque>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "vmsim/common/report_ids.h"
+
+namespace vmsim {
+
+using regmap::access;
+
+namespace {
+regmap::reg_desc row(const char* name, uint32_t offset, uint8_t width, access acc, uint32_t reset = 0) {
+  return {name, static_cast<uint16_t>(offset), width, acc, reset, regmap::in_all, -1, false};
+}
+// Names of generated rows (the MSI-X table) need stable storage for register_bank's const char*.
+const char* keep(std::string s) {
+  static std::deque<std::string> names;
+  names.push_back(std::move(s));
+  return names.back().c_str();
+}
+}  // namespace
+
+// ---- the shared base --------------------------------------------------------------------------------
+void msi_scheme_base::attach(interrupt_host& host) {
+  host_ = &host;
+  fallback_.attach(host);
+  vectors_.resize(cfg_.vectors ? cfg_.vectors : host.num_queues() + 1);
+}
+
+void msi_scheme_base::set_half(uint64_t& v, bool high, uint32_t half) {
+  v = high ? (v & 0xffffffffu) | (uint64_t{half} << 32) : (v & ~uint64_t{0xffffffff}) | half;
+}
+
+void msi_scheme_base::used_buffer(unsigned queue) {
+  if (!enabled_) return fallback_.used_buffer(queue);
+  ++stats_.used_raised;
+  deliver(vector_for_queue(queue));
+}
+
+void msi_scheme_base::config_change() {
+  if (!enabled_) return fallback_.config_change();
+  ++stats_.config_raised;
+  deliver(vector_for_config());
+}
+
+void msi_scheme_base::deliver(uint32_t v) {
+  if (v == msi_vector_table::no_vector || v >= vectors_.size()) {
+    ++stats_.suppressed;  // no vector mapped: the event is not signalled (as with VIRTIO_MSI_NO_VECTOR)
+    return;
+  }
+  if (!vectors_.signal(v)) {
+    ++stats_.msi_deferred;
+    return;
+  }
+  const auto& m = vectors_.message(v);
+  ++stats_.msi_sent;
+  if (!host_->msi_write(m.address, m.data))
+    error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, m.address));
+}
+
+void msi_scheme_base::unmask(uint32_t v) {
+  if (!vectors_.unmask(v)) return;
+  const auto& m = vectors_.message(v);
+  ++stats_.msi_sent;
+  if (!host_->msi_write(m.address, m.data))
+    error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, m.address));
+}
+
+void msi_scheme_base::set_enabled(bool on) {
+  if (on && !enabled_) fallback_.reset();  // the wired line drops when MSI takes over
+  enabled_ = on;
+}
+
+bool msi_scheme_base::all_configured(unsigned first, unsigned count) const {
+  for (unsigned v = first; v < first + count; ++v)
+    if (!vectors_.configured(v)) return false;
+  return true;
+}
+
+void msi_scheme_base::reset() {
+  enabled_ = false;
+  staged_ = {};
+  vectors_.clear();
+  fallback_.reset();
+  on_reset();
+}
+
+// ---- v1 -----------------------------------------------------------------------------------------------
+void msi_v1_scheme::declare_registers(register_bank& bank) {
+  const uint32_t b = cfg_.register_base;
+  bank.add(row("MsiStatus", b + 0x0, 2, access::ro), [this] {
+    return (enabled_ ? status_enabled : 0u) | (host_->num_queues() & status_qmask);
+  });
+  bank.add(row("MsiCommand", b + 0x2, 2, access::wo), {}, [this](uint32_t v) { command(v); });
+  bank.add(row("MsiAddressLow", b + 0x4, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, false, v); });
+  bank.add(row("MsiAddressHigh", b + 0x8, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, true, v); });
+  bank.add(row("MsiData", b + 0xc, 4, access::wo), {}, [this](uint32_t v) { staged_.data = v; });
+}
+
+void msi_v1_scheme::command(uint32_t cmd) {
+  const uint32_t op = (cmd >> 12) & 0xf, arg = cmd & 0xfff;
+  if (op == op_update) {
+    if (arg >= vectors_.size())
+      return error(ids::msi_bad_vector, fmt::format("UPDATE of vector {}: the device has {}", arg, vectors_.size()));
+    vectors_.configure(arg, staged_);  // atomic: the message is what was staged when the command came
+  } else if (op == op_enable) {
+    if (arg > 1) return error(ids::msi_bad_command, fmt::format("ENABLE argument {} (0 or 1)", arg));
+    if (arg == 1 && !all_configured(0, vectors_.size()))
+      return error(ids::msi_enable_refused, "ENABLE refused: not every vector was UPDATEd; staying on the wired IRQ");
+    set_enabled(arg == 1);
+  } else {
+    error(ids::msi_bad_command, fmt::format("MsiCommand {:#06x}: unknown op {}", cmd, op));
+  }
+}
+
+// ---- v2 -----------------------------------------------------------------------------------------------
+void msi_v2_scheme::declare_registers(register_bank& bank) {
+  const uint32_t b = cfg_.register_base;
+  bank.add(row("MsiVecNum", b + 0x00, 4, access::ro), [this] { return vectors_.size(); });
+  bank.add(row("MsiState", b + 0x04, 4, access::ro),
+           [this] { return (enabled_ ? state_enabled : 0u) | (sharing_ ? state_sharing : 0u); });
+  bank.add(row("MsiCmd", b + 0x08, 4, access::wo), {}, [this](uint32_t v) { command(v); });
+  if (variant_ == msi_v2_variant::vector_map)
+    bank.add(row("MsiVecSel", b + 0x10, 4, access::wo), {}, [this](uint32_t v) { vec_sel_ = v; });
+  bank.add(row("MsiAddrLow", b + 0x14, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, false, v); });
+  bank.add(row("MsiAddrHigh", b + 0x18, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, true, v); });
+  bank.add(row("MsiData", b + 0x1c, 4, access::wo), {}, [this](uint32_t v) { staged_.data = v; });
+  on_reset();
+}
+
+void msi_v2_scheme::on_reset() {
+  vec_sel_ = 0;
+  sharing_ = false;
+  config_map_ = 0;
+  queue_map_.resize(host_ ? host_->num_queues() : 0);
+  for (unsigned q = 0; q < queue_map_.size(); ++q) queue_map_[q] = q + 1;
+}
+
+bool msi_v2_scheme::target_vector(uint32_t& v, const char* op_name) {
+  if (variant_ == msi_v2_variant::vector_map) {
+    v = vec_sel_;
+  } else {
+    const uint32_t q = host_->queue_sel();
+    if (q >= host_->num_queues()) {
+      error(ids::bad_queue_sel, fmt::format("{} for QueueSel {}: the device has {} queues", op_name, q, host_->num_queues()));
+      return false;
+    }
+    v = q + 1;
+  }
+  if (v >= vectors_.size()) {
+    error(ids::msi_bad_vector, fmt::format("{} of vector {}: MsiVecNum is {}", op_name, v, vectors_.size()));
+    return false;
+  }
+  return true;
+}
+
+void msi_v2_scheme::command(uint32_t cmd) {
+  const uint64_t msi_bit = offered_features();
+  if (!(host_->negotiated_features() & msi_bit))
+    return error(ids::msi_not_negotiated, fmt::format("MsiCmd {} without VIRTIO_F_MMIO_MSI (bit {}) negotiated", cmd, cfg_.feature_bit));
+  const bool pair = variant_ == msi_v2_variant::per_queue_pair;
+  uint32_t v = 0;
+  switch (cmd) {
+    case enable: return try_enable();
+    case disable: return set_enabled(false);
+    case configure:
+      // Allowed while enabled: the new pair is latched in one step (an affinity change at run time).
+      if (target_vector(v, "CONFIGURE")) vectors_.configure(v, staged_);
+      return;
+    case mask_op:
+      if (target_vector(v, "MASK")) mask(v);
+      return;
+    case unmask_op:
+      if (target_vector(v, "UNMASK")) unmask(v);
+      return;
+    case map_config:
+      if (pair) return vectors_.configure(0, staged_);  // the pair variant's "configure the config pair"
+      if (vec_sel_ != msi_vector_table::no_vector && vec_sel_ >= vectors_.size())
+        return error(ids::msi_bad_vector, fmt::format("MAP_CONFIG to vector {}: MsiVecNum is {}", vec_sel_, vectors_.size()));
+      config_map_ = vec_sel_;
+      sharing_ = true;
+      return;
+    case map_queue: {
+      if (pair) break;
+      const uint32_t q = host_->queue_sel();
+      if (q >= host_->num_queues())
+        return error(ids::bad_queue_sel, fmt::format("MAP_QUEUE for QueueSel {}: the device has {} queues", q, host_->num_queues()));
+      if (vec_sel_ != msi_vector_table::no_vector && vec_sel_ >= vectors_.size())
+        return error(ids::msi_bad_vector, fmt::format("MAP_QUEUE to vector {}: MsiVecNum is {}", vec_sel_, vectors_.size()));
+      queue_map_[q] = vec_sel_;
+      sharing_ = true;
+      return;
+    }
+    default: break;
+  }
+  error(ids::msi_bad_command, fmt::format("MsiCmd {}: unknown command{}", cmd, pair ? " in the per-queue-pair layout" : ""));
+}
+
+void msi_v2_scheme::try_enable() {
+  const unsigned queues = host_->num_queues();
+  std::string why;
+  if (!sharing_) {
+    if (vectors_.size() < queues + 1) why = fmt::format("non-sharing mode needs {} vectors, MsiVecNum is {}", queues + 1, vectors_.size());
+    else if (!all_configured(0, queues + 1)) why = "a vector of the fixed mapping is not configured";
+  } else {
+    if (vectors_.size() < 2) why = "sharing mode needs at least 2 vectors";
+    for (uint32_t v : queue_map_)
+      if (why.empty() && v != msi_vector_table::no_vector && !vectors_.configured(v)) why = fmt::format("mapped vector {} is not configured", v);
+    if (why.empty() && config_map_ != msi_vector_table::no_vector && !vectors_.configured(config_map_))
+      why = fmt::format("config vector {} is not configured", config_map_);
+  }
+  if (!why.empty()) return error(ids::msi_enable_refused, "ENABLE refused: " + why + "; staying on the wired IRQ");
+  set_enabled(true);
+}
+
+// ---- PCI/MSI-X reference --------------------------------------------------------------------------------
+void msix_reference_scheme::declare_registers(register_bank& bank) {
+  const uint32_t b = cfg_.register_base;
+  bank.add(row("MsixControl", b + 0x00, 4, access::rw), [this] { return control_; }, [this](uint32_t v) { write_control(v); });
+  bank.add(row("ConfigVector", b + 0x04, 4, access::rw), [this] { return config_vector_; },
+           [this](uint32_t v) { config_vector_ = v & 0xffff; });
+  bank.add(row("QueueVector", b + 0x08, 4, access::rw),
+           [this] {
+             const uint32_t q = host_->queue_sel();
+             return q < queue_vector_.size() ? queue_vector_[q] : no_vector16;
+           },
+           [this](uint32_t v) {
+             const uint32_t q = host_->queue_sel();
+             if (q >= queue_vector_.size())
+               return error(ids::bad_queue_sel, fmt::format("QueueVector for QueueSel {}", q));
+             queue_vector_[q] = v & 0xffff;
+           });
+  raw_.assign(vectors_.size(), {});
+  vector_ctrl_.assign(vectors_.size(), 1);  // MSI-X entries come out of reset masked
+  for (unsigned v = 0; v < vectors_.size(); ++v) {
+    vectors_.mask(v);
+    const uint32_t e = cfg_.msix_table_base + 16 * v;
+    bank.add(row(keep(fmt::format("MsixAddrLow[{}]", v)), e + 0x0, 4, access::rw),
+             [this, v] { return static_cast<uint32_t>(raw_[v].address); }, [this, v](uint32_t x) { write_entry(v, 0, x); });
+    bank.add(row(keep(fmt::format("MsixAddrHigh[{}]", v)), e + 0x4, 4, access::rw),
+             [this, v] { return static_cast<uint32_t>(raw_[v].address >> 32); }, [this, v](uint32_t x) { write_entry(v, 1, x); });
+    bank.add(row(keep(fmt::format("MsixData[{}]", v)), e + 0x8, 4, access::rw), [this, v] { return raw_[v].data; },
+             [this, v](uint32_t x) { write_entry(v, 2, x); });
+    bank.add(row(keep(fmt::format("MsixVectorCtrl[{}]", v)), e + 0xc, 4, access::rw, 1), [this, v] { return vector_ctrl_[v]; },
+             [this, v](uint32_t x) { write_entry(v, 3, x); });
+  }
+  on_reset();
+}
+
+void msix_reference_scheme::on_reset() {
+  control_ = 0;
+  config_vector_ = no_vector16;
+  queue_vector_.assign(host_ ? host_->num_queues() : 0, no_vector16);
+  raw_.assign(vectors_.size(), {});
+  vector_ctrl_.assign(vectors_.size(), 1);
+  for (unsigned v = 0; v < vectors_.size(); ++v) vectors_.mask(v);
+}
+
+uint32_t msix_reference_scheme::vector_for_queue(unsigned q) const {
+  if (q >= queue_vector_.size() || queue_vector_[q] == no_vector16) return msi_vector_table::no_vector;
+  return queue_vector_[q];
+}
+
+void msix_reference_scheme::write_entry(unsigned v, unsigned field, uint32_t value) {
+  // Like PCI MSI-X, the device sends what the entry holds when it fires: drivers mask an entry while
+  // they rewrite it. The latched copy follows every write.
+  if (field == 0) set_half(raw_[v].address, false, value);
+  if (field == 1) set_half(raw_[v].address, true, value);
+  if (field == 2) raw_[v].data = value;
+  if (field < 3) return vectors_.configure(v, raw_[v]);
+  vector_ctrl_[v] = value & 1;
+  if (value & 1) mask(v);
+  else if (!(control_ & 2)) unmask(v);
+}
+
+void msix_reference_scheme::write_control(uint32_t v) {
+  const bool was_masked = control_ & 2;
+  control_ = v & 3;
+  set_enabled(control_ & 1);
+  if (was_masked && !(control_ & 2))  // function unmask delivers what is pending on unmasked entries
+    for (unsigned i = 0; i < vectors_.size(); ++i)
+      if (!vector_ctrl_[i]) unmask(i);
+  if (control_ & 2)
+    for (unsigned i = 0; i < vectors_.size(); ++i) mask(i);
+}
+
+}  // namespace vmsim
