@@ -35,6 +35,20 @@ tlm::tlm_response_status bus_master::write(uint64_t addr, unsigned width, uint32
   return raw(tlm::TLM_WRITE_COMMAND, addr, b, width);
 }
 
+tlm::tlm_response_status bus_master::write_annotated(uint64_t addr, uint32_t value, sc_core::sc_time delay) {
+  uint8_t b[4];
+  for (unsigned i = 0; i < 4; ++i) b[i] = static_cast<uint8_t>(value >> (8 * i));
+  tlm::tlm_generic_payload tx;
+  tx.set_command(tlm::TLM_WRITE_COMMAND);
+  tx.set_address(addr);
+  tx.set_data_ptr(b);
+  tx.set_data_length(4);
+  tx.set_streaming_width(4);
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  socket->b_transport(tx, delay);
+  return tx.get_response_status();
+}
+
 uint32_t bus_master::read32(uint64_t addr) {
   uint32_t v;
   read(addr, 4, v);

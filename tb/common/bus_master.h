@@ -21,6 +21,8 @@ class bus_master : public sc_core::sc_module {
   tlm::tlm_response_status raw(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len,
                                uint8_t* byte_enables = nullptr, unsigned streaming_width = 0);
   uint32_t read32(uint64_t addr);  // 32-bit read, value only
+  // A 32-bit write carrying `delay` as its annotation, without waiting for it (loosely-timed initiator).
+  tlm::tlm_response_status write_annotated(uint64_t addr, uint32_t value, sc_core::sc_time delay);
 };
 
 }  // namespace vmsim::tb

@@ -39,7 +39,7 @@ class device_platform : public sc_core::sc_module {
     cpu.socket.bind(bus.target);
     transport.dma.socket.bind(bus.target);
     bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
-    bus.add_target(transport.mmio, {"device", c.mmio_base, 0x200});
+    bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
     transport.irq[0].bind(irq);
   }
 

@@ -26,6 +26,7 @@ class loopback_device : public sc_core::sc_module, public device_backend {
   void on_queue_notify(unsigned q, const sc_core::sc_time& delay) override;
   void on_config_write(uint16_t offset, unsigned width) override;
   void on_reset() override { pending_ = 0; }
+  unsigned irq_line_for_queue(unsigned q, unsigned lines) const override { return q % lines; }
 
   // Changes a config field from the device side (bumps ConfigGeneration, config interrupt).
   void change_config(uint32_t value);

@@ -35,14 +35,14 @@ void msi_scheme_base::set_half(uint64_t& v, bool high, uint32_t half) {
 }
 
 void msi_scheme_base::used_buffer(unsigned queue) {
-  if (!enabled_) return fallback_.used_buffer(queue);
   ++stats_.used_raised;
+  if (!enabled_) return fallback_.used_buffer(queue);
   deliver(vector_for_queue(queue));
 }
 
 void msi_scheme_base::config_change() {
-  if (!enabled_) return fallback_.config_change();
   ++stats_.config_raised;
+  if (!enabled_) return fallback_.config_change();
   deliver(vector_for_config());
 }
 

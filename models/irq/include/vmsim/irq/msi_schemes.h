@@ -29,7 +29,9 @@ class msi_scheme_base : public interrupt_scheme {
   // While MSI is enabled the device sets no InterruptStatus bit and ignores InterruptACK.
   uint32_t read_interrupt_status() override { return enabled_ ? 0 : fallback_.read_interrupt_status(); }
   void write_interrupt_ack(uint32_t v) override {
-    if (!enabled_) fallback_.write_interrupt_ack(v);
+    if (enabled_) return;
+    ++stats_.acks;
+    fallback_.write_interrupt_ack(v);
   }
   void reset() override;
 
