@@ -1,10 +1,15 @@
-# cmake -DGEN=<tool> -DARG=<mode> -DEXPECTED=<file> -P CompareGenerated.cmake
+# cmake -DGEN=<tool> -DARG=<mode> -DEXPECTED=<file> [-DCONTAINS=1] -P CompareGenerated.cmake
 execute_process(COMMAND ${GEN} ${ARG} OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${GEN} ${ARG} failed (${rc})")
 endif()
 file(READ ${EXPECTED} committed)
-if(NOT generated STREQUAL committed)
+if(CONTAINS)  # the generated text must appear verbatim inside the document
+  string(FIND "${committed}" "${generated}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${EXPECTED} lacks the current output of `${GEN} ${ARG}`: paste it in")
+  endif()
+elseif(NOT generated STREQUAL committed)
   message(FATAL_ERROR "${EXPECTED} is stale: regenerate it with `${GEN} ${ARG} > ${EXPECTED}`")
 endif()
 message(STATUS "${EXPECTED} matches ${GEN} ${ARG}")

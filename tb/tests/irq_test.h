@@ -19,11 +19,7 @@ inline bool is_msi(const std::string& scheme) { return scheme != "legacy-wired" 
 
 // Brings the loopback device up with both queues; queue q's interrupts go to vCPU q (config to vCPU 0).
 inline void bring_up(irq_platform& p) {
-  auto& d = p.driver;
-  BOOST_REQUIRE(d.init(all_features));
-  BOOST_REQUIRE(d.setup_queue(0, 8, p.cfg.ram_base + 0x10000));
-  BOOST_REQUIRE(d.setup_queue(1, 8, p.cfg.ram_base + 0x11000));
-  d.driver_ok();
+  BOOST_REQUIRE(start_device(p, 2));
   if (is_msi(p.cfg.scheme)) {
     p.program_msi({{0, 0}, {1, 0}, {2, 1}});
   } else if (p.cfg.scheme == "multi-irq") {

@@ -37,4 +37,19 @@ inline platform_config config_for(uint32_t version, access_policy policy = acces
 namespace feat = regmap::feature;
 inline constexpr uint64_t all_features = ~uint64_t{0};
 
+// Guest address of queue q's ring in the standard test layout.
+template <class Platform>
+uint64_t ring_addr(const Platform& p, unsigned q) { return p.cfg.ram_base + 0x10000 + 0x1000 * q; }
+
+// The usual start: negotiate `features`, set up queues 0..queues-1 (8 entries each), DRIVER_OK.
+// Call with BOOST_REQUIRE; false if any step was refused.
+template <class Platform>
+bool start_device(Platform& p, unsigned queues, uint64_t features = all_features) {
+  if (!p.driver.init(features)) return false;
+  for (unsigned q = 0; q < queues; ++q)
+    if (!p.driver.setup_queue(q, 8, ring_addr(p, q))) return false;
+  p.driver.driver_ok();
+  return true;
+}
+
 }  // namespace vmsim::tb

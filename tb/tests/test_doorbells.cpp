@@ -64,11 +64,7 @@ BOOST_AUTO_TEST_CASE(bad_doorbell_write_kicks_nothing) {
   loopback_platform top("top", doorbell_platform(8));
   report_log log;
   run_thread([&] {
-    auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    BOOST_REQUIRE(d.setup_queue(1, 8, top.cfg.ram_base + 0x11000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 2));
     BOOST_TEST(top.cpu.write(top.cfg.mmio_base + 0x808, 4, 0) == tlm::TLM_OK_RESPONSE);  // queue 1's doorbell, data 0
     BOOST_TEST(top.cpu.write(top.cfg.mmio_base + 0x804, 4, 0) == tlm::TLM_OK_RESPONSE);  // between doorbells
     BOOST_TEST(top.cpu.write(top.cfg.mmio_base + 0x800, 2, 0) == tlm::TLM_OK_RESPONSE);  // 16-bit

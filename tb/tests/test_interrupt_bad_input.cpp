@@ -52,10 +52,7 @@ BOOST_AUTO_TEST_CASE(enable_with_unconfigured_vectors_falls_back_to_the_wired_ir
   report_log log;
   run_thread([&] {
     auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    BOOST_REQUIRE(d.setup_queue(1, 8, top.cfg.ram_base + 0x11000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 2));
     top.cpu[0].write(top.msi_reg(0x10), 4, 0);
     top.write_message(0, 0);
     top.cpu[0].write(top.msi_reg(0x08), 4, msi_v2_scheme::configure);  // only vector 0 of 3

@@ -122,11 +122,7 @@ BOOST_AUTO_TEST_CASE(msix_reference_masking_defers_and_unmasking_delivers) {
 BOOST_AUTO_TEST_CASE(msi_v2_shared_vector_serves_every_queue) {
   irq_platform top("top", irq_config("msi-v2"));
   run_thread([&] {
-    auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    BOOST_REQUIRE(d.setup_queue(1, 8, top.cfg.ram_base + 0x11000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 2));
     top.program_msi({{0, 0}, {1, 1}}, /*sharing=*/true);
     BOOST_TEST(top.cpu[0].read32(top.msi_reg(0x04)) == (msi_v2_scheme::state_enabled | msi_v2_scheme::state_sharing));
     for (unsigned q : {0u, 1u}) {

@@ -249,9 +249,7 @@ void expect_needs_reset(uint32_t version, Corrupt corrupt) {
   report_log log;
   run_thread([&] {
     auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 1));
     corrupt(top);
     d.kick(0);
     BOOST_TEST(top.wait_irq());

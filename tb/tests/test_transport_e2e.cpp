@@ -56,9 +56,7 @@ BOOST_AUTO_TEST_CASE(rng_service_latency_sets_completion_time) {
   rng_platform top("top", config_for(2), rp);
   run_thread([&] {
     auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 1));
     d.post(0, {{top.cfg.ram_base + 0x20000, 16, true}});
     const sc_core::sc_time kicked = sc_core::sc_time_stamp();
     d.kick(0);
@@ -71,10 +69,7 @@ BOOST_AUTO_TEST_CASE(two_queues_carry_data_independently) {
   loopback_platform top("top", config_for(2));
   run_thread([&] {
     auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    BOOST_REQUIRE(d.setup_queue(1, 8, top.cfg.ram_base + 0x11000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 2));
     const uint64_t a = top.cfg.ram_base + 0x20000, b = top.cfg.ram_base + 0x30000;
     std::memcpy(d.host(a), "queue-zero", 10);
     std::memcpy(d.host(b), "queue-one!", 10);
@@ -97,9 +92,7 @@ BOOST_AUTO_TEST_CASE(indirect_descriptors_end_to_end) {
   loopback_platform top("top", config_for(2));
   run_thread([&] {
     auto& d = top.driver;
-    BOOST_REQUIRE(d.init(all_features));
-    BOOST_REQUIRE(d.setup_queue(0, 8, top.cfg.ram_base + 0x10000));
-    d.driver_ok();
+    BOOST_REQUIRE(start_device(top, 1));
     namespace vr = regmap::vring;
     const uint64_t table = top.cfg.ram_base + 0x18000, buf = top.cfg.ram_base + 0x20000;
     auto put_desc = [&](uint64_t at, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next) {
