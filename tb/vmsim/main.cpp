@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "device_platform.h"
+#include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/common/report_ids.h"
 
 using namespace vmsim;
@@ -22,6 +23,10 @@ struct options {
   uint64_t seed = 1;
   double rng_latency_ns = 1000;
   std::string policy = "strict";
+  std::string notify = "queue-notify";
+  std::string decoder = "reference";
+  double rtl_clock_mhz = 1000;
+  std::string rtl_vcd;
 };
 
 int run(const options& opt) {
@@ -32,7 +37,16 @@ int run(const options& opt) {
   rng.seed = opt.seed;
   rng.per_request = sc_core::sc_time(opt.rng_latency_ns, sc_core::SC_NS);
   rng.queue_size = static_cast<uint16_t>(opt.queue_size);
+  cfg.transport.notify.doorbells = opt.notify == "doorbell";
   tb::rng_platform top("top", cfg, rng);
+  if (opt.decoder == "rtl") {
+    if (!cfg.transport.notify.doorbells) {
+      std::fprintf(stderr, "vmsim: --decoder rtl needs --notify doorbell\n");
+      return 2;
+    }
+    top.transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(
+        top.transport.doorbell_layout(), sc_core::sc_time(1000.0 / opt.rtl_clock_mhz, sc_core::SC_NS), opt.rtl_vcd));
+  }
 
   int failures = 0;
   uint64_t bytes = 0;
@@ -53,7 +67,12 @@ int run(const options& opt) {
     d.driver_ok();
     for (unsigned i = 0; i < opt.requests; ++i) {
       d.post(0, {{buffers + uint64_t{i % opt.queue_size} * opt.buffer_bytes, opt.buffer_bytes, true}});
-      d.kick(0);
+      if (cfg.transport.notify.doorbells) {  // the doorbell of queue 0, from QueueNotify's {base, multiplier}
+        const uint32_t layout = d.reg(regmap::reg::queue_notify);
+        top.cpu.write(cfg.mmio_base + (layout & 0xffff), 4, 0);
+      } else {
+        d.kick(0);
+      }
       if (!top.wait_irq()) {
         std::fprintf(stderr, "vmsim: no interrupt for request %u\n", i);
         ++failures;
@@ -88,6 +107,13 @@ int sc_main(int argc, char* argv[]) {
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--policy", opt.policy, "answer to bus-level guest errors")
       ->check(CLI::IsMember({"strict", "permissive"}))->capture_default_str();
+  app.add_option("--notify", opt.notify, "how the driver kicks: the QueueNotify register or per-queue doorbells")
+      ->check(CLI::IsMember({"queue-notify", "doorbell"}))->capture_default_str();
+  app.add_option("--decoder", opt.decoder, "doorbell decoder: the C++ reference or the Verilated RTL")
+      ->check(CLI::IsMember({"reference", "rtl"}))->capture_default_str();
+  app.add_option("--rtl-clock-mhz", opt.rtl_clock_mhz, "RTL decoder clock (its latency is cycles / clock)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--rtl-vcd", opt.rtl_vcd, "write the RTL decoder's signals to this VCD file (GTKWave)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

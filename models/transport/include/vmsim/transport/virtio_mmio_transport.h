@@ -54,6 +54,8 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   // Replaces the C++ reference doorbell decoder (e.g. by the Verilated RTL). Before simulation starts.
   void use_doorbell_decoder(std::unique_ptr<doorbell_decoder_if> decoder);
   const doorbell_decoder_if* doorbell_decoder() const { return doorbell_.get(); }
+  // The doorbell window as configured (num_queues filled in): build an RTL decoder from exactly this.
+  const doorbell_config& doorbell_layout() const { return cfg_.notify.doorbell; }
 
   // ---- device_host (used by the back-end) ----
   pop_status pop(unsigned q, desc_chain& out) override;

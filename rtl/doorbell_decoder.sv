@@ -1,0 +1,106 @@
+// doorbell_decoder: decodes per-queue doorbell writes of the virtio-mmio notification proposal.
+//
+// The driver writes the queue index to  base + multiplier * q  inside the device's MMIO window
+// (multiplier 0: one shared doorbell at base, the written index selects the queue). A write that
+// matches a queue produces a one-cycle kick pulse with the queue index and the notification data
+// (upper 16 bits of the written value, VIRTIO_F_NOTIFICATION_DATA); any other write produces a
+// one-cycle error pulse with a code. Outputs are registered: a write accepted at clock edge N shows
+// on the outputs after edge N (latency LATENCY = 1 cycle). One write per cycle, no back-pressure: the
+// decoder never stalls, so it needs no queue (docs/rtl.md explains the choice).
+//
+// Error codes (match vmsim::doorbell_error):
+//   1 outside the window, 2 misaligned (not at a doorbell), 3 not a full 32-bit write,
+//   4 queue index beyond cfg_num_queues (shared doorbell), 5 written index differs from the doorbell's queue.
+// Configuration (cfg_*) is sampled every cycle; change it only while no write is in flight.
+// Writes during reset are ignored (no kick, no error).
+module doorbell_decoder #(
+    parameter int ADDR_W     = 16,  // width of the offset inside the device window
+    parameter int MAX_QUEUES = 64,  // comparator bank size: the largest cfg_num_queues supported
+    localparam int QW        = (MAX_QUEUES > 1) ? $clog2(MAX_QUEUES) : 1,
+    localparam int NQW       = $clog2(MAX_QUEUES + 1)
+) (
+    input  logic              clk,
+    input  logic              rst_n,           // synchronous, active low
+    // configuration
+    input  logic [ADDR_W-1:0] cfg_base,
+    input  logic [15:0]       cfg_multiplier,
+    input  logic [NQW-1:0]    cfg_num_queues,  // 1..MAX_QUEUES
+    // write strobe from the bus
+    input  logic              wr_valid,
+    input  logic [ADDR_W-1:0] wr_addr,
+    input  logic [31:0]       wr_data,
+    input  logic [3:0]        wr_strb,
+    // outputs (registered)
+    output logic              kick_valid,
+    output logic [QW-1:0]     kick_queue,
+    output logic [15:0]       kick_data,
+    output logic              err_valid,
+    output logic [2:0]        err_code,
+    output logic [31:0]       kick_count,
+    output logic [31:0]       err_count
+);
+  localparam logic [2:0] E_NONE = 3'd0, E_OUTSIDE = 3'd1, E_MISALIGNED = 3'd2, E_WIDTH = 3'd3,
+                         E_NO_QUEUE = 3'd4, E_MISMATCH = 3'd5;
+
+  // ---- combinational decode ----------------------------------------------------------------------
+  logic [ADDR_W:0]  rel;          // wr_addr - cfg_base, MSB set when wr_addr < cfg_base
+  logic [ADDR_W+NQW+15:0] window; // window size in bytes
+  logic [15:0]      index;        // the queue index the driver wrote
+  logic             hit_any;      // rel equals q * multiplier for some q < cfg_num_queues
+  logic [QW-1:0]    hit_queue;
+  logic [2:0]       code;
+
+  assign rel   = {1'b0, wr_addr} - {1'b0, cfg_base};
+  assign index = wr_data[15:0];
+  assign window = (cfg_multiplier == 16'd0) ? 4 : cfg_multiplier * cfg_num_queues;
+
+  // A bank of comparators: doorbell q sits at q * multiplier; the products are built as a running sum.
+  always_comb begin
+    logic [ADDR_W+QW+15:0] at;
+    hit_any   = 1'b0;
+    hit_queue = '0;
+    at        = '0;
+    for (int q = 0; q < MAX_QUEUES; q++) begin
+      if (q < int'(cfg_num_queues) && !hit_any && {{(QW+15){1'b0}}, rel} == at) begin
+        hit_any   = 1'b1;
+        hit_queue = QW'(q);
+      end
+      at = at + {{(ADDR_W+QW){1'b0}}, cfg_multiplier};
+    end
+  end
+
+  always_comb begin
+    if (rel[ADDR_W] || {{(NQW+15){1'b0}}, rel} >= window) code = E_OUTSIDE;
+    else if (wr_strb != 4'b1111)                            code = E_WIDTH;
+    else if (cfg_multiplier == 16'd0) begin
+      if (rel[1:0] != 2'b00)                                code = E_MISALIGNED;
+      else if ({{NQW{1'b0}}, index} >= {16'd0, cfg_num_queues}) code = E_NO_QUEUE;
+      else                                                  code = E_NONE;
+    end else if (!hit_any || rel[1:0] != 2'b00)             code = E_MISALIGNED;
+    else if (index != {{(16-QW){1'b0}}, hit_queue})          code = E_MISMATCH;
+    else                                                    code = E_NONE;
+  end
+
+  // ---- registered outputs --------------------------------------------------------------------------
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      kick_valid <= 1'b0;
+      kick_queue <= '0;
+      kick_data  <= '0;
+      err_valid  <= 1'b0;
+      err_code   <= E_NONE;
+      kick_count <= '0;
+      err_count  <= '0;
+    end else begin
+      kick_valid <= wr_valid && code == E_NONE;
+      err_valid  <= wr_valid && code != E_NONE;
+      err_code   <= wr_valid ? code : E_NONE;
+      if (wr_valid && code == E_NONE) begin
+        kick_queue <= (cfg_multiplier == 16'd0) ? index[QW-1:0] : hit_queue;
+        kick_data  <= wr_data[31:16];
+        kick_count <= kick_count + 32'd1;
+      end
+      if (wr_valid && code != E_NONE) err_count <= err_count + 32'd1;
+    end
+  end
+endmodule
