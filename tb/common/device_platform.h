@@ -55,9 +55,12 @@ class device_platform : public sc_core::sc_module {
   uint64_t reg_addr(regmap::reg r) const { return cfg.mmio_base + regmap::offset_of(r); }
   uint64_t config_addr(uint16_t offset) const { return cfg.mmio_base + regmap::config_space_offset + offset; }
   // Waits (from an SC_THREAD) until the interrupt line is high or `timeout` passes; true if high.
+  // An ACK just written takes two deltas to lower the line (the transport's method, then the signal
+  // update): settle first, so a stale high level is not taken for a new interrupt.
   bool wait_irq(const sc_core::sc_time& timeout = sc_core::sc_time(1, sc_core::SC_MS)) {
-    if (!irq.read()) wait(timeout, irq.posedge_event());
     wait(sc_core::SC_ZERO_TIME);
+    wait(sc_core::SC_ZERO_TIME);
+    if (!irq.read()) wait(timeout, irq.posedge_event());
     return irq.read();
   }
   // The legacy ISR: read InterruptStatus, acknowledge what it says; returns the status read.

@@ -107,6 +107,8 @@ void irq_platform::program_msi(const std::map<unsigned, unsigned>& vector_cpu, b
 bool irq_platform::take_interrupt(unsigned c, taken& t, const sc_core::sc_time& timeout) {
   t = taken{};
   t.cpu = c;
+  wait(sc_core::SC_ZERO_TIME);  // let an EOI just written settle (controller method, then signal update)
+  wait(sc_core::SC_ZERO_TIME);
   if (!cpu_irq[c].read()) wait(timeout, cpu_irq[c].posedge_event());
   if (!cpu_irq[c].read()) return false;
   auto& m = cpu[c];

@@ -7,7 +7,13 @@
 #include <linux/virtio_mmio.h>
 #define VIRTIO_RING_NO_LEGACY  // vring_init is C-only; it is used from uapi_vring_layout.c
 #include <linux/virtio_ring.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ids.h>
+#define class class_  // the uapi's virtio_net_ctrl_hdr has a field named `class`
+#include <linux/virtio_net.h>
+#undef class
 
+#include "vmsim/regmap/virtio_devices.h"
 #include "vmsim/regmap/virtio_mmio.h"
 
 extern "C" {
@@ -120,4 +126,40 @@ BOOST_AUTO_TEST_CASE(need_event_matches_uapi) {
       for (unsigned old : {0u, 1u, 5u, 65534u, 65535u})
         BOOST_TEST(vring::need_event(uint16_t(ev), uint16_t(nw), uint16_t(old)) ==
                    (vring_need_event(uint16_t(ev), uint16_t(nw), uint16_t(old)) != 0));
+}
+
+BOOST_AUTO_TEST_CASE(device_constants_match_uapi) {
+  BOOST_TEST(device_id::net == unsigned{VIRTIO_ID_NET});
+  BOOST_TEST(device_id::block == unsigned{VIRTIO_ID_BLOCK});
+  BOOST_TEST(device_id::rng == unsigned{VIRTIO_ID_RNG});
+  BOOST_TEST(net::f_mac == unsigned{VIRTIO_NET_F_MAC});
+  BOOST_TEST(net::f_status == unsigned{VIRTIO_NET_F_STATUS});
+  BOOST_TEST(net::f_ctrl_vq == unsigned{VIRTIO_NET_F_CTRL_VQ});
+  BOOST_TEST(net::f_mq == unsigned{VIRTIO_NET_F_MQ});
+  BOOST_TEST(net::hdr_size == sizeof(struct virtio_net_hdr_v1));
+  BOOST_TEST(net::cfg_mac == offsetof(struct virtio_net_config, mac));
+  BOOST_TEST(net::cfg_status == offsetof(struct virtio_net_config, status));
+  BOOST_TEST(net::cfg_max_virtqueue_pairs == offsetof(struct virtio_net_config, max_virtqueue_pairs));
+  BOOST_TEST(net::s_link_up == unsigned{VIRTIO_NET_S_LINK_UP});
+  BOOST_TEST(net::ctrl_class_mq == unsigned{VIRTIO_NET_CTRL_MQ});
+  BOOST_TEST(net::ctrl_mq_vq_pairs_set == unsigned{VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET});
+  BOOST_TEST(net::ctrl_mq_pairs_max == unsigned{VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX});
+  BOOST_TEST(net::ok == unsigned{VIRTIO_NET_OK});
+  BOOST_TEST(net::err == unsigned{VIRTIO_NET_ERR});
+  BOOST_TEST(blk::f_flush == unsigned{VIRTIO_BLK_F_FLUSH});
+  BOOST_TEST(blk::f_mq == unsigned{VIRTIO_BLK_F_MQ});
+  BOOST_TEST(blk::t_in == unsigned{VIRTIO_BLK_T_IN});
+  BOOST_TEST(blk::t_out == unsigned{VIRTIO_BLK_T_OUT});
+  BOOST_TEST(blk::t_flush == unsigned{VIRTIO_BLK_T_FLUSH});
+  BOOST_TEST(blk::t_get_id == unsigned{VIRTIO_BLK_T_GET_ID});
+  BOOST_TEST(blk::s_ok == unsigned{VIRTIO_BLK_S_OK});
+  BOOST_TEST(blk::s_ioerr == unsigned{VIRTIO_BLK_S_IOERR});
+  BOOST_TEST(blk::s_unsupp == unsigned{VIRTIO_BLK_S_UNSUPP});
+  BOOST_TEST(blk::id_bytes == unsigned{VIRTIO_BLK_ID_BYTES});
+  BOOST_TEST(blk::req_hdr_size == sizeof(struct virtio_blk_outhdr));
+  BOOST_TEST(blk::cfg_capacity == offsetof(struct virtio_blk_config, capacity));
+  BOOST_TEST(blk::cfg_size_max == offsetof(struct virtio_blk_config, size_max));
+  BOOST_TEST(blk::cfg_seg_max == offsetof(struct virtio_blk_config, seg_max));
+  BOOST_TEST(blk::cfg_blk_size == offsetof(struct virtio_blk_config, blk_size));
+  BOOST_TEST(blk::cfg_num_queues == offsetof(struct virtio_blk_config, num_queues));
 }

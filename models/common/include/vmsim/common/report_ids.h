@@ -37,6 +37,11 @@ inline constexpr const char* msi_enable_refused = "vmsim/msi/enable-refused";
 inline constexpr const char* msi_not_negotiated = "vmsim/msi/not-negotiated";
 inline constexpr const char* msi_write_failed = "vmsim/msi/write-failed";
 inline constexpr const char* bad_doorbell = "vmsim/notify/bad-doorbell";
+// Device back-ends (guest errors in requests; the device goes on).
+inline constexpr const char* net_tx_short = "vmsim/net/tx-shorter-than-header";
+inline constexpr const char* net_rx_too_small = "vmsim/net/rx-buffer-too-small";
+inline constexpr const char* net_bad_ctrl = "vmsim/net/bad-control-command";
+inline constexpr const char* blk_bad_request = "vmsim/blk/bad-request";
 // User errors (bad configuration or option): SC_REPORT_ERROR, the run stops.
 inline constexpr const char* config_error = "vmsim/config/invalid";
 }  // namespace vmsim::ids
