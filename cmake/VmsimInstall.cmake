@@ -1,11 +1,12 @@
 # An installable CMake package: find_package(vmsim) gives vmsim::models and vmsim::regmap.
 include(CMakePackageConfigHelpers)
-install(TARGETS vmsim_regmap vmsim_models EXPORT vmsimTargets
+install(TARGETS vmsim_regmap vdrv vmsim_models EXPORT vmsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(folder regmap common memory virtqueue transport devices irq)
+foreach(folder regmap common memory virtqueue transport devices irq cpu)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/${folder}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sw/driver/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT vmsimTargets NAMESPACE vmsim:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/vmsimConfig.cmake.in
   ${PROJECT_BINARY_DIR}/vmsimConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)

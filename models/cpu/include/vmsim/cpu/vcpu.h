@@ -1,0 +1,78 @@
+// A vCPU that runs guest software (the sw/ driver) in its own SC_THREAD. Its HAL turns every MMIO access
+// into a TLM-2.0 base-protocol transaction from this thread, loosely timed with a quantum keeper; the
+// driver's own memory (rings, buffers) is guest RAM reached through DMI, as a CPU's loads and stores are.
+// wait_for_interrupt syncs and sleeps on the interrupt input.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "vdrv/hal.h"
+
+namespace vmsim {
+
+struct vcpu_config {
+  unsigned index = 0;
+  uint64_t ram_base = 0x40000000;  // guest RAM the driver's memory lives in (DMI)
+  sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
+  sc_core::sc_time wfi_timeout = sc_core::sc_time(10, sc_core::SC_US);  // a sleeping vCPU looks again at least this often
+};
+
+class vcpu : public sc_core::sc_module, public vdrv::hal {
+ public:
+  tlm_utils::simple_initiator_socket<vcpu> bus;
+  sc_core::sc_in<bool> irq;
+
+  vcpu(sc_core::sc_module_name name, const vcpu_config& cfg);
+  // The guest program this vCPU runs (set before simulation starts).
+  void run(std::function<void(vcpu&)> program) { program_ = std::move(program); }
+  bool finished() const { return finished_; }
+  unsigned index() const { return cfg_.index; }
+
+  // ---- vdrv::hal ----
+  uint8_t read8(uint64_t a) override { return static_cast<uint8_t>(access(tlm::TLM_READ_COMMAND, a, 1, 0)); }
+  uint16_t read16(uint64_t a) override { return static_cast<uint16_t>(access(tlm::TLM_READ_COMMAND, a, 2, 0)); }
+  uint32_t read32(uint64_t a) override { return access(tlm::TLM_READ_COMMAND, a, 4, 0); }
+  void write8(uint64_t a, uint8_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 1, v); }
+  void write16(uint64_t a, uint16_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 2, v); }
+  void write32(uint64_t a, uint32_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 4, v); }
+  void barrier() override {}
+  void wait_for_interrupt() override;
+  bool interrupt_pending() override;
+  uint64_t now_ns() override;
+  uint64_t to_bus(const void* p) override;
+  void* from_bus(uint64_t a) override;
+
+  // Guest RAM as the driver sees it: [ram(), ram() + ram_size()) maps to bus addresses from ram_base.
+  uint8_t* ram();
+  uint64_t ram_size();
+  void spend(const sc_core::sc_time& t) { qk_.inc(t); }  // guest work between accesses
+  void sync() { qk_.sync(); }
+
+  struct counters {
+    uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0;
+  };
+  const counters& stats() const { return stats_; }
+
+ private:
+  void thread();
+  uint32_t access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value);
+  void map_ram();
+  void settle();  // sync local time, then let zero-time activity (signal and method chains) finish
+
+  vcpu_config cfg_;
+  tlm_utils::tlm_quantumkeeper qk_;
+  std::function<void(vcpu&)> program_;
+  bool finished_ = false;
+  uint8_t* ram_ = nullptr;
+  uint64_t ram_size_ = 0;
+  counters stats_;
+};
+
+}  // namespace vmsim

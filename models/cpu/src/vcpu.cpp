@@ -1,0 +1,87 @@
+#include "vmsim/cpu/vcpu.h"
+
+#include <fmt/format.h>
+
+#include "vmsim/common/report_ids.h"
+
+namespace vmsim {
+
+vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
+  qk_.reset();
+  SC_HAS_PROCESS(vcpu);
+  SC_THREAD(thread);
+}
+
+void vcpu::thread() {
+  if (program_) program_(*this);
+  qk_.sync();
+  finished_ = true;
+}
+
+uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
+  uint8_t data[4] = {};
+  for (unsigned i = 0; i < width; ++i) data[i] = static_cast<uint8_t>(value >> (8 * i));
+  tlm::tlm_generic_payload tx;
+  tx.set_command(cmd);
+  tx.set_address(addr);
+  tx.set_data_ptr(data);
+  tx.set_data_length(width);
+  tx.set_streaming_width(width);
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = qk_.get_local_time() + cfg_.access_cost;
+  bus->b_transport(tx, delay);
+  qk_.set(delay);
+  if (qk_.need_sync()) qk_.sync();
+  ++(cmd == tlm::TLM_READ_COMMAND ? stats_.reads : stats_.writes);
+  if (!tx.is_response_ok()) {
+    ++stats_.bus_errors;  // the target already warned; a CPU would take a data abort, the driver sees all-ones
+    return ~0u;
+  }
+  uint32_t v = 0;
+  for (unsigned i = 0; i < width; ++i) v |= uint32_t{data[i]} << (8 * i);
+  return v;
+}
+
+void vcpu::settle() {
+  qk_.sync();
+  // Interrupt lines travel through signals and methods, a delta each: run them out before looking.
+  for (unsigned i = 0; i < 64; ++i) {
+    wait(sc_core::SC_ZERO_TIME);
+    if (!sc_core::sc_pending_activity_at_current_time()) break;
+  }
+}
+
+bool vcpu::interrupt_pending() {
+  settle();
+  return irq.read();
+}
+
+void vcpu::wait_for_interrupt() {
+  ++stats_.wfis;
+  settle();
+  if (!irq.read()) wait(cfg_.wfi_timeout, irq.posedge_event());
+}
+
+uint64_t vcpu::now_ns() {
+  return static_cast<uint64_t>((sc_core::sc_time_stamp() + qk_.get_local_time()).to_seconds() * 1e9 + 0.5);
+}
+
+void vcpu::map_ram() {
+  if (ram_) return;
+  tlm::tlm_generic_payload tx;
+  tx.set_address(cfg_.ram_base);
+  tx.set_command(tlm::TLM_READ_COMMAND);
+  tlm::tlm_dmi dmi;
+  if (!bus->get_direct_mem_ptr(tx, dmi) || !dmi.is_read_write_allowed() || dmi.get_start_address() > cfg_.ram_base)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: no DMI to guest RAM at {:#x}", name(), cfg_.ram_base).c_str());
+  ram_ = dmi.get_dmi_ptr() + (cfg_.ram_base - dmi.get_start_address());
+  ram_size_ = dmi.get_end_address() - cfg_.ram_base + 1;
+}
+
+uint8_t* vcpu::ram() { return map_ram(), ram_; }
+uint64_t vcpu::ram_size() { return map_ram(), ram_size_; }
+uint64_t vcpu::to_bus(const void* p) { return cfg_.ram_base + static_cast<uint64_t>(static_cast<const uint8_t*>(p) - ram()); }
+void* vcpu::from_bus(uint64_t a) { return ram() + (a - cfg_.ram_base); }
+
+}  // namespace vmsim

@@ -1,0 +1,132 @@
+// Device drivers on the virtio-mmio transport: a common base (start-up, submit with kick suppression,
+// waiting with interrupts or polling, latency statistics, sticky errors) and virtio-rng, virtio-blk and
+// multi-queue virtio-net on top. A device that misbehaves is failed (Status FAILED) and every later call
+// answers status::device_failed: the driver never loops forever nor writes outside its buffers.
+#pragma once
+
+#include <stdint.h>
+
+#include "vdrv/interrupts.h"
+#include "vdrv/mmio_device.h"
+#include "vdrv/stats.h"
+#include "vdrv/virtqueue.h"
+
+namespace vdrv {
+
+class virtio_driver;
+
+// One per vCPU: takes interrupts from the controller and hands them to the device that owns them.
+class cpu_context {
+ public:
+  static constexpr unsigned max_devices = 8;
+  cpu_context(hal& h, irq_controller* ic, unsigned cpu) : h_(h), ic_(ic), cpu_(cpu) {}
+  void attach(virtio_driver& d);
+  // Acknowledge, dispatch and EOI one interrupt; false if none was pending (spurious).
+  bool service();
+  hal& io() { return h_; }
+  unsigned cpu() const { return cpu_; }
+  bool interrupts() const { return ic_ != nullptr; }
+  irq_controller* controller() { return ic_; }
+
+ private:
+  hal& h_;
+  irq_controller* ic_;
+  unsigned cpu_;
+  virtio_driver* devices_[max_devices] = {};
+  unsigned count_ = 0;
+};
+
+struct start_options {
+  uint64_t features = ~uint64_t{0};  // wanted (the device's offer decides)
+  irq_config irq;                    // scheme and vector placement (ignored when polling)
+  bool doorbells = false;            // per-queue doorbells (QueueNotify reads {base, multiplier})
+  bool allow_v3 = false;             // accept Version 3 (the MSI v1 proposal)
+  uint16_t queue_size = 128;
+};
+
+class virtio_driver {
+ public:
+  static constexpr unsigned max_queues = 17;
+  virtio_driver(counting_hal& h, uint64_t base, cpu_context& cpu) : h_(h), dev_(h, base), cpu_(cpu) {}
+
+  status start(uint32_t expected_device, unsigned queues, arena& mem, const start_options& o);
+  status error() const { return error_; }
+  mmio_device& device() { return dev_; }
+  device_irq& irq() { return irq_; }
+  virtqueue& queue(unsigned q) { return vqs_[q]; }
+  const driver_stats& stats() const { return stats_; }
+
+  status submit(unsigned q, const buffer* bufs, unsigned n, void* cookie);
+  // Waits for a used buffer on q (servicing interrupts, or polling) for at most timeout_ns.
+  status wait(unsigned q, void*& cookie, uint32_t& len, uint64_t timeout_ns = 100000000);
+  status poll(unsigned q, void*& cookie, uint32_t& len);  // no waiting
+  bool config_changed() { bool c = config_seen_; config_seen_ = false; return c; }
+
+  // Called by cpu_context::service for an interrupt this device owns.
+  bool owns(uint32_t id) const { return irq_.owns(id); }
+  void on_interrupt(uint32_t id, uint64_t entry_ns);
+  void isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes);
+
+ protected:
+  status fail(status why);
+  counting_hal& h_;
+  mmio_device dev_;
+  cpu_context& cpu_;
+  device_irq irq_;
+  virtqueue vqs_[max_queues];
+  unsigned queues_ = 0;
+  uint64_t kick_ns_[max_queues] = {};
+  bool kick_open_[max_queues] = {};
+  bool config_seen_ = false;
+  status error_ = status::ok;
+  driver_stats stats_;
+};
+
+class rng_driver : public virtio_driver {
+ public:
+  using virtio_driver::virtio_driver;
+  status start(arena& mem, const start_options& o) { return virtio_driver::start(4, 1, mem, o); }
+  status read(void* buf, uint32_t len, uint32_t& got);
+};
+
+class blk_driver : public virtio_driver {
+ public:
+  using virtio_driver::virtio_driver;
+  status start(arena& mem, const start_options& o, unsigned queues = 1);
+  uint64_t capacity() const { return capacity_; }
+  // Synchronous sector I/O on queue q; `buf` is driver memory of count * 512 bytes.
+  status read(unsigned q, uint64_t sector, void* buf, uint32_t count);
+  status write(unsigned q, uint64_t sector, const void* buf, uint32_t count);
+  status get_id(char (&id)[21]);
+
+ private:
+  status request(unsigned q, uint32_t type, uint64_t sector, void* data, uint32_t bytes, bool device_writes);
+  uint64_t capacity_ = 0;
+  struct request_mem {  // in driver (DMA) memory: the device reads and writes it
+    uint8_t hdr[16];
+    uint8_t status;
+    char id[20];
+  };
+  request_mem* req_ = nullptr;
+};
+
+class net_driver : public virtio_driver {
+ public:
+  using virtio_driver::virtio_driver;
+  static constexpr uint32_t hdr_size = 12;
+  status start(arena& mem, const start_options& o, unsigned pairs);
+  unsigned pairs() const { return pairs_; }
+  status set_pairs(unsigned n);  // VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, waits for the ack
+  // frame: hdr_size bytes of header room then the payload, in driver memory
+  status send(unsigned pair, void* frame, uint32_t payload, void* cookie);
+  status post_rx(unsigned pair, void* frame, uint32_t capacity, void* cookie);
+  static unsigned rx(unsigned pair) { return 2 * pair; }
+  static unsigned tx(unsigned pair) { return 2 * pair + 1; }
+  static unsigned line_of_queue(unsigned q, unsigned lines) { return (q / 2) % lines; }
+
+ private:
+  unsigned pairs_ = 1, max_pairs_ = 1;
+  uint8_t* ctrl_ = nullptr;
+};
+
+}  // namespace vdrv

@@ -1,0 +1,87 @@
+// Interrupts, driver side: the interrupt controller's vCPU interface (acknowledge/EOI, routes, masks, the
+// MSI message for the controller flavour), and per device the scheme in use: how it is set up (MSI v1
+// UPDATE/ENABLE; v2 MsiVecSel + address/data + CONFIGURE, MAP_*, ENABLE; the per-queue-pair variant; the
+// MSI-X-like reference; wired lines), how its ISR talks to the device, retargeting a vector at run time,
+// and the fallback to the wired line when MSI cannot be enabled.
+#pragma once
+
+#include <stdint.h>
+
+#include "vdrv/mmio_device.h"
+#include "vdrv/stats.h"
+
+namespace vdrv {
+
+struct irqc_layout {
+  uint64_t regs = 0;          // the controller's register window
+  uint64_t msi_frame = 0;     // x86: 0xFEE00000 LAPIC window; arm: the GICv2m frame
+  bool arm = false;           // GICv2m flavour (SETSPI); else x86 (destination in the address)
+  uint32_t wired_base_id = 32;
+};
+
+class irq_controller {
+ public:
+  static constexpr uint32_t spurious = 1023;
+  irq_controller(hal& h, const irqc_layout& l) : h_(h), l_(l) {}
+  uint32_t acknowledge(unsigned cpu) { return h_.read32(l_.regs + 0x1000u * cpu + 0x0); }
+  void eoi(unsigned cpu, uint32_t id) { h_.write32(l_.regs + 0x1000u * cpu + 0x4, id); }
+  void route(uint32_t id, unsigned cpu) { h_.write32(l_.regs + 0x10000 + 4u * id, cpu); }
+  void mask(uint32_t id, bool m) { h_.write32(l_.regs + 0x14000 + 4u * id, m ? 1 : 0); }
+  struct message { uint64_t address; uint32_t data; };
+  // The MSI that reaches `cpu` with interrupt id `id`. On arm the SPI's route is programmed too.
+  message msi_for(unsigned cpu, uint32_t id);
+  uint32_t wired_id(unsigned line) const { return l_.wired_base_id + line; }
+  hal& io() { return h_; }
+
+ private:
+  hal& h_;
+  irqc_layout l_;
+};
+
+enum class irq_scheme : uint8_t { legacy, multi_irq, msi_v1, msi_v2, msi_v2_shared, msi_v2_pair, msix };
+const char* to_string(irq_scheme s);
+
+struct irq_config {
+  irq_scheme scheme = irq_scheme::legacy;
+  unsigned first_line = 0;       // the controller input of the device's line 0
+  unsigned lines = 1;            // multi-IRQ: lines of the device
+  unsigned (*line_of_queue)(unsigned q, unsigned lines) = nullptr;  // multi-IRQ mapping (default: line 0)
+  uint32_t first_msi_id = 48;    // interrupt id of the device's vector 0 (x86 vector, or arm SPI)
+  uint32_t msi_regs = 0x0d0;     // the MSI register block's offset (the proposal's 0x0c0 collides today)
+  uint32_t msix_table = 0x400;
+  const uint8_t* vector_cpu = nullptr;  // vCPU of each vector (vector 0: config; q+1: queue q); null: vCPU 0
+};
+
+class device_irq {
+ public:
+  static constexpr unsigned max_vectors = 64;
+  // Programs the scheme. An MSI scheme the device refuses falls back to the wired line (status msi_refused
+  // is returned, and active() says legacy).
+  status setup(mmio_device& dev, irq_controller& ic, const irq_config& cfg, unsigned queues);
+  irq_scheme active() const { return active_; }
+  bool owns(uint32_t id) const;
+
+  struct event {
+    uint64_t queues = 0;  // bit q: queue q may have used buffers
+    bool config = false;
+  };
+  // The device-side part of the ISR for interrupt `id`: what the scheme must read and acknowledge.
+  event handle(uint32_t id);
+  // Moves vector v to another vCPU while traffic flows (an MSI update at run time).
+  status retarget(unsigned vector, unsigned cpu);
+  uint32_t id_of_vector(unsigned v) const { return cfg_.first_msi_id + v; }
+  uint32_t id_of_queue(unsigned q) const;
+
+ private:
+  void write_message(unsigned vector, unsigned cpu);  // MsiAddr/MsiData staging registers
+  status program_msi();
+  void route_lines();
+  unsigned line_of(unsigned q) const { return cfg_.line_of_queue ? cfg_.line_of_queue(q, cfg_.lines) : 0; }
+  mmio_device* dev_ = nullptr;
+  irq_controller* ic_ = nullptr;
+  irq_config cfg_;
+  irq_scheme active_ = irq_scheme::legacy;
+  unsigned queues_ = 0;
+};
+
+}  // namespace vdrv

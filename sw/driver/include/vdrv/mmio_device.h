@@ -1,0 +1,55 @@
+// The virtio-mmio transport, driver side: probe, the initialisation sequence of Version 1 (legacy) and
+// Version 2 (modern) — and Version 3, the MSI v1 proposal — feature negotiation, queue set-up, config reads
+// with the generation retry loop, notification through QueueNotify or per-queue doorbells, reset.
+#pragma once
+
+#include <stdint.h>
+
+#include "vdrv/hal.h"
+#include "vdrv/status.h"
+#include "vdrv/virtqueue.h"
+
+namespace vdrv {
+
+class mmio_device {
+ public:
+  mmio_device(hal& h, uint64_t base) : h_(h), base_(base) {}
+
+  // Magic, Version (1, 2; 3 only when allow_v3), DeviceID (0: an empty slot).
+  status probe(bool allow_v3 = false);
+  uint32_t version() const { return version_; }
+  uint32_t device_id() const { return device_id_; }
+
+  // Reset, ACKNOWLEDGE, DRIVER, negotiate (offered & wanted), FEATURES_OK (modern) and check it stuck.
+  status begin_init(uint64_t wanted);
+  uint64_t features() const { return features_; }
+  bool has(unsigned bit) const { return (features_ >> bit) & 1; }
+  status setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t max_size);
+  status driver_ok();
+  void reset();
+  void fail();  // sets FAILED: the driver stops using the device
+  bool needs_reset();
+
+  // Per-queue doorbells: read QueueNotify's {base, multiplier} and use them from now on.
+  void use_doorbells();
+  bool doorbells() const { return doorbells_; }
+  void notify(unsigned q);
+
+  // Config space: a consistent snapshot (ConfigGeneration before == after), bounded retries.
+  status read_config(uint32_t offset, void* out, uint32_t len);
+
+  uint32_t reg(uint32_t offset) { return h_.read32(base_ + offset); }
+  void set(uint32_t offset, uint32_t v) { h_.write32(base_ + offset, v); }
+  uint64_t base() const { return base_; }
+  hal& io() { return h_; }
+
+ private:
+  hal& h_;
+  uint64_t base_;
+  uint32_t version_ = 0, device_id_ = 0;
+  uint64_t features_ = 0;
+  bool doorbells_ = false;
+  uint32_t db_base_ = 0, db_mult_ = 0;
+};
+
+}  // namespace vdrv

@@ -1,0 +1,30 @@
+// Latency statistics kept by the driver itself (freestanding: fixed log2 buckets, no heap).
+#pragma once
+
+#include <stdint.h>
+
+namespace vdrv {
+
+struct latency_stats {
+  static constexpr unsigned buckets = 40;  // bucket b: [2^(b-1), 2^b) ns
+  uint64_t n = 0, sum = 0, min = 0, max = 0;
+  uint64_t bucket[buckets] = {};
+  void add(uint64_t ns) {
+    unsigned b = 0;
+    for (uint64_t v = ns; v && b + 1 < buckets; v >>= 1) ++b;
+    ++bucket[b];
+    if (n == 0 || ns < min) min = ns;
+    if (ns > max) max = ns;
+    ++n;
+    sum += ns;
+  }
+};
+
+// What the driver measures per device: kick-to-interrupt, ISR entry-to-exit, and register accesses per
+// interrupt (MMIO reads/writes inside the ISR, device and controller together).
+struct driver_stats {
+  latency_stats kick_to_irq, isr;
+  uint64_t interrupts = 0, isr_reads = 0, isr_writes = 0, kicks = 0, spurious = 0;
+};
+
+}  // namespace vdrv

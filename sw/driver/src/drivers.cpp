@@ -1,0 +1,214 @@
+#include "vdrv/drivers.h"
+
+#include "vmsim/regmap/virtio_devices.h"
+#include "vmsim/regmap/virtio_mmio.h"
+
+namespace vdrv {
+
+namespace rm = vmsim::regmap;
+
+// ---- cpu_context ---------------------------------------------------------------------------------------
+void cpu_context::attach(virtio_driver& d) {
+  if (count_ < max_devices) devices_[count_++] = &d;
+}
+
+bool cpu_context::service() {
+  if (!ic_) return false;
+  auto& ch = static_cast<counting_hal&>(h_);
+  const uint64_t r0 = ch.reads, w0 = ch.writes, entry = h_.now_ns();
+  const uint32_t id = ic_->acknowledge(cpu_);
+  if (id == irq_controller::spurious) return false;
+  virtio_driver* owner = nullptr;
+  for (unsigned i = 0; i < count_ && !owner; ++i)
+    if (devices_[i]->owns(id)) owner = devices_[i];
+  if (owner) owner->on_interrupt(id, entry);
+  ic_->eoi(cpu_, id);
+  if (owner) owner->isr_done(entry, ch.reads - r0, ch.writes - w0);
+  return true;
+}
+
+// ---- virtio_driver --------------------------------------------------------------------------------------
+status virtio_driver::fail(status why) {
+  if (error_ == status::ok) {
+    error_ = why;
+    dev_.fail();  // FAILED: the device may stop; the driver will not touch it again
+  }
+  return why;
+}
+
+status virtio_driver::start(uint32_t expected, unsigned queues, arena& mem, const start_options& o) {
+  if (queues > max_queues) return error_ = status::queue_unavailable;
+  if (status s = dev_.probe(o.allow_v3); s != status::ok) return error_ = s;  // not ours to fail
+  if (dev_.device_id() != expected) return error_ = status::wrong_device;
+  if (status s = dev_.begin_init(o.features); s != status::ok) return error_ = s;
+  queues_ = queues;
+  for (unsigned q = 0; q < queues; ++q)
+    if (status s = dev_.setup_queue(q, vqs_[q], mem, o.queue_size); s != status::ok) return fail(s);
+  if (o.doorbells) dev_.use_doorbells();
+  if (status s = dev_.driver_ok(); s != status::ok) return fail(s);
+  if (irq_controller* ic = cpu_.controller()) irq_.setup(dev_, *ic, o.irq, queues);  // msi_refused: wired fallback
+  cpu_.attach(*this);
+  return status::ok;
+}
+
+status virtio_driver::submit(unsigned q, const buffer* bufs, unsigned n, void* cookie) {
+  if (error_ != status::ok) return status::device_failed;
+  if (q >= queues_) return status::queue_unavailable;
+  if (status s = vqs_[q].add(bufs, n, cookie); s != status::ok) return s;
+  if (vqs_[q].kick_needed()) {
+    if (!kick_open_[q]) kick_ns_[q] = h_.now_ns();  // kick-to-interrupt starts at the first open kick
+    kick_open_[q] = true;
+    ++stats_.kicks;
+    dev_.notify(q);
+  }
+  return status::ok;
+}
+
+status virtio_driver::poll(unsigned q, void*& cookie, uint32_t& len) {
+  if (error_ != status::ok) return status::device_failed;
+  if (q >= queues_) return status::queue_unavailable;
+  const status s = vqs_[q].get_used(cookie, len);
+  if (s == status::bad_used_id || s == status::bad_used_len) return fail(s);
+  return s;
+}
+
+status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t timeout_ns) {
+  const uint64_t start = h_.now_ns();
+  for (unsigned spin = 0;; ++spin) {
+    // Take what is pending first, as a CPU would, so each interrupt is serviced (and timed) when it comes.
+    if (cpu_.interrupts())
+      while (h_.interrupt_pending() && cpu_.service()) {
+      }
+    const status s = poll(q, cookie, len);
+    if (s != status::empty) return s;
+    // DEVICE_NEEDS_RESET comes with a config interrupt; without interrupts look now and then (an MMIO read).
+    if ((config_seen_ || (!cpu_.interrupts() && spin % 64 == 63)) && dev_.needs_reset())
+      return fail(status::device_needs_reset);
+    if (h_.now_ns() - start > timeout_ns) return status::timeout;
+    if (cpu_.interrupts()) h_.wait_for_interrupt();
+  }
+}
+
+void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
+  const device_irq::event e = irq_.handle(id);
+  ++stats_.interrupts;
+  if (!e.queues && !e.config) ++stats_.spurious;
+  if (e.config) config_seen_ = true;
+  for (unsigned q = 0; q < queues_; ++q)
+    if (((e.queues >> q) & 1) && kick_open_[q] && vqs_[q].has_used()) {
+      stats_.kick_to_irq.add(entry_ns - kick_ns_[q]);
+      kick_open_[q] = false;
+    }
+}
+
+void virtio_driver::isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes) {
+  stats_.isr.add(h_.now_ns() - entry_ns);
+  stats_.isr_reads += reads;
+  stats_.isr_writes += writes;
+}
+
+// ---- virtio-rng ------------------------------------------------------------------------------------------
+status rng_driver::read(void* buf, uint32_t len, uint32_t& got) {
+  buffer b{buf, len, true};
+  if (status s = submit(0, &b, 1, buf); s != status::ok) return s;
+  void* cookie = nullptr;
+  status s = wait(0, cookie, got);
+  if (s == status::ok && cookie != buf) return fail(status::bad_used_id);
+  return s;
+}
+
+// ---- virtio-blk ------------------------------------------------------------------------------------------
+status blk_driver::start(arena& mem, const start_options& o, unsigned queues) {
+  namespace b = rm::blk;
+  if (status s = virtio_driver::start(rm::device_id::block, queues, mem, o); s != status::ok) return s;
+  req_ = static_cast<request_mem*>(mem.alloc(sizeof(request_mem) * queues, 16));
+  if (!req_) return fail(status::no_memory);
+  uint8_t cap[8];
+  if (status s = dev_.read_config(b::cfg_capacity, cap, 8); s != status::ok) return fail(s);
+  capacity_ = 0;
+  for (int i = 7; i >= 0; --i) capacity_ = capacity_ << 8 | cap[i];
+  return status::ok;
+}
+
+status blk_driver::request(unsigned q, uint32_t type, uint64_t sector, void* data, uint32_t bytes, bool device_writes) {
+  if (error_ != status::ok) return status::device_failed;
+  request_mem& r = req_[q];
+  for (int i = 0; i < 4; ++i) r.hdr[i] = static_cast<uint8_t>(type >> (8 * i));
+  for (int i = 4; i < 8; ++i) r.hdr[i] = 0;
+  for (int i = 0; i < 8; ++i) r.hdr[8 + i] = static_cast<uint8_t>(sector >> (8 * i));
+  r.status = 0xff;
+  buffer bufs[3] = {{r.hdr, 16, false}, {data, bytes, device_writes}, {&r.status, 1, true}};
+  const buffer* chain = bufs;
+  buffer no_data[2] = {bufs[0], bufs[2]};
+  unsigned n = 3;
+  if (bytes == 0) chain = no_data, n = 2;
+  if (status s = submit(q, chain, n, &r); s != status::ok) return s;
+  void* cookie = nullptr;
+  uint32_t len = 0;
+  if (status s = wait(q, cookie, len); s != status::ok) return s;
+  if (cookie != &r) return fail(status::bad_used_id);
+  return r.status == rm::blk::s_ok ? status::ok : status::io_error;
+}
+
+status blk_driver::read(unsigned q, uint64_t sector, void* buf, uint32_t count) {
+  return request(q, rm::blk::t_in, sector, buf, count * rm::blk::sector_size, true);
+}
+
+status blk_driver::write(unsigned q, uint64_t sector, const void* buf, uint32_t count) {
+  return request(q, rm::blk::t_out, sector, const_cast<void*>(buf), count * rm::blk::sector_size, false);
+}
+
+status blk_driver::get_id(char (&id)[21]) {
+  zero(id, sizeof id);
+  zero(req_[0].id, sizeof req_[0].id);
+  const status s = request(0, rm::blk::t_get_id, 0, req_[0].id, sizeof req_[0].id, true);
+  copy(id, req_[0].id, sizeof req_[0].id);
+  return s;
+}
+
+// ---- virtio-net ------------------------------------------------------------------------------------------
+status net_driver::start(arena& mem, const start_options& o, unsigned pairs) {
+  namespace n = rm::net;
+  start_options opts = o;
+  if (!opts.irq.line_of_queue) opts.irq.line_of_queue = &net_driver::line_of_queue;
+  if (status s = virtio_driver::start(rm::device_id::net, 2 * pairs + 1, mem, opts); s != status::ok) return s;
+  uint8_t mp[2];
+  if (status s = dev_.read_config(n::cfg_max_virtqueue_pairs, mp, 2); s != status::ok) return fail(s);
+  max_pairs_ = static_cast<unsigned>(mp[0] | mp[1] << 8);
+  if (pairs > max_pairs_) return fail(status::queue_unavailable);
+  pairs_ = 1;  // one pair is active until VQ_PAIRS_SET
+  ctrl_ = static_cast<uint8_t*>(mem.alloc(8, 8));
+  return ctrl_ ? status::ok : fail(status::no_memory);
+}
+
+status net_driver::set_pairs(unsigned n) {
+  namespace nn = rm::net;
+  if (error_ != status::ok) return status::device_failed;
+  ctrl_[0] = nn::ctrl_class_mq;
+  ctrl_[1] = nn::ctrl_mq_vq_pairs_set;
+  ctrl_[2] = static_cast<uint8_t>(n);
+  ctrl_[3] = static_cast<uint8_t>(n >> 8);
+  ctrl_[4] = 0xff;  // ack
+  buffer b[3] = {{ctrl_, 2, false}, {ctrl_ + 2, 2, false}, {ctrl_ + 4, 1, true}};
+  const unsigned cq = 2 * (queues_ / 2);
+  if (status s = submit(cq, b, 3, ctrl_); s != status::ok) return s;
+  void* cookie = nullptr;
+  uint32_t len = 0;
+  if (status s = wait(cq, cookie, len); s != status::ok) return s;
+  if (ctrl_[4] != nn::ok) return status::io_error;
+  pairs_ = n;
+  return status::ok;
+}
+
+status net_driver::send(unsigned pair, void* frame, uint32_t payload, void* cookie) {
+  zero(frame, hdr_size);  // no offloads
+  buffer b{frame, hdr_size + payload, false};
+  return submit(tx(pair), &b, 1, cookie);
+}
+
+status net_driver::post_rx(unsigned pair, void* frame, uint32_t capacity, void* cookie) {
+  buffer b{frame, capacity, true};
+  return submit(rx(pair), &b, 1, cookie);
+}
+
+}  // namespace vdrv

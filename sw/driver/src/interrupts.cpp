@@ -1,0 +1,237 @@
+#include "vdrv/interrupts.h"
+
+#include "vmsim/regmap/virtio_mmio.h"
+
+namespace vdrv {
+
+namespace rm = vmsim::regmap;
+using rm::reg;
+
+const char* to_string(irq_scheme s) {
+  switch (s) {
+    case irq_scheme::legacy: return "legacy-wired";
+    case irq_scheme::multi_irq: return "multi-irq";
+    case irq_scheme::msi_v1: return "msi-v1";
+    case irq_scheme::msi_v2: return "msi-v2";
+    case irq_scheme::msi_v2_shared: return "msi-v2-shared";
+    case irq_scheme::msi_v2_pair: return "msi-v2-pair";
+    case irq_scheme::msix: return "pci-msix-reference";
+  }
+  return "?";
+}
+
+irq_controller::message irq_controller::msi_for(unsigned cpu, uint32_t id) {
+  if (!l_.arm) return {l_.msi_frame | (uint64_t{cpu & 0xff} << 12), id & 0xff};
+  route(id, cpu);  // GICv2m: the message names the SPI; the distributor's route names the vCPU
+  return {l_.msi_frame + 0x40, id};
+}
+
+namespace {
+// Register offsets of the MSI blocks, relative to irq_config::msi_regs (see docs/interrupt-schemes.md).
+constexpr uint32_t v1_status = 0x0, v1_command = 0x2, v1_addr_lo = 0x4, v1_addr_hi = 0x8, v1_data = 0xc;
+constexpr uint32_t v2_vecnum = 0x00, v2_state = 0x04, v2_cmd = 0x08, v2_vecsel = 0x10, v2_addr_lo = 0x14,
+                   v2_addr_hi = 0x18, v2_data = 0x1c;
+enum : uint32_t { cmd_enable = 1, cmd_configure = 3, cmd_mask = 4, cmd_unmask = 5, cmd_map_config = 6, cmd_map_queue = 7 };
+constexpr uint32_t msix_control = 0x00, msix_config_vector = 0x04, msix_queue_vector = 0x08;
+}  // namespace
+
+uint32_t device_irq::id_of_queue(unsigned q) const {
+  switch (active_) {
+    case irq_scheme::legacy: return ic_->wired_id(cfg_.first_line);
+    case irq_scheme::multi_irq: return ic_->wired_id(cfg_.first_line + line_of(q));
+    case irq_scheme::msi_v2_shared: return id_of_vector(1);
+    default: return id_of_vector(q + 1);
+  }
+}
+
+bool device_irq::owns(uint32_t id) const {
+  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
+    const unsigned lines = active_ == irq_scheme::multi_irq ? cfg_.lines : 1;
+    return id >= ic_->wired_id(cfg_.first_line) && id < ic_->wired_id(cfg_.first_line + lines);
+  }
+  return id >= cfg_.first_msi_id && id < cfg_.first_msi_id + queues_ + 1;
+}
+
+void device_irq::route_lines() {
+  const unsigned lines = active_ == irq_scheme::multi_irq ? cfg_.lines : 1;
+  for (unsigned l = 0; l < lines; ++l) {
+    // The line follows the vector of its first queue (vector 0's vCPU for line 0).
+    unsigned cpu = cfg_.vector_cpu ? cfg_.vector_cpu[0] : 0;
+    for (unsigned q = 0; q < queues_ && l > 0; ++q)
+      if (line_of(q) == l) {
+        cpu = cfg_.vector_cpu ? cfg_.vector_cpu[q + 1] : 0;
+        break;
+      }
+    ic_->route(ic_->wired_id(cfg_.first_line + l), cpu);
+  }
+}
+
+void device_irq::write_message(unsigned v, unsigned cpu) {
+  const auto m = ic_->msi_for(cpu, id_of_vector(v));
+  const bool v1 = active_ == irq_scheme::msi_v1;
+  dev_->set(cfg_.msi_regs + (v1 ? v1_addr_lo : v2_addr_lo), static_cast<uint32_t>(m.address));
+  dev_->set(cfg_.msi_regs + (v1 ? v1_addr_hi : v2_addr_hi), static_cast<uint32_t>(m.address >> 32));
+  dev_->set(cfg_.msi_regs + (v1 ? v1_data : v2_data), m.data);
+}
+
+status device_irq::program_msi() {
+  auto cpu_of = [&](unsigned v) -> unsigned { return cfg_.vector_cpu ? cfg_.vector_cpu[v] : 0; };
+  hal& h = dev_->io();
+  const uint64_t regs = dev_->base() + cfg_.msi_regs;
+  switch (active_) {
+    case irq_scheme::msi_v1:
+      for (unsigned v = 0; v <= queues_; ++v) {
+        write_message(v, cpu_of(v));
+        h.write16(regs + v1_command, static_cast<uint16_t>(1u << 12 | v));  // UPDATE v
+      }
+      h.write16(regs + v1_command, static_cast<uint16_t>(2u << 12 | 1));   // ENABLE 1
+      return (h.read16(regs + v1_status) & 0x8000) ? status::ok : status::msi_refused;
+    case irq_scheme::msi_v2:
+    case irq_scheme::msi_v2_shared: {
+      const bool shared = active_ == irq_scheme::msi_v2_shared;
+      const unsigned used = shared ? 2 : queues_ + 1;
+      if (dev_->reg(cfg_.msi_regs + v2_vecnum) < used) return status::msi_refused;
+      for (unsigned v = 0; v < used; ++v) {
+        dev_->set(cfg_.msi_regs + v2_vecsel, v);
+        write_message(v, cpu_of(v));
+        dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);
+      }
+      if (shared) {  // config on vector 0, every queue on vector 1
+        dev_->set(cfg_.msi_regs + v2_vecsel, 0);
+        dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_config);
+        dev_->set(cfg_.msi_regs + v2_vecsel, 1);
+        for (unsigned q = 0; q < queues_; ++q) {
+          dev_->set(rm::offset_of(reg::queue_sel), q);
+          dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_queue);
+        }
+      }
+      dev_->set(cfg_.msi_regs + v2_cmd, cmd_enable);
+      return (dev_->reg(cfg_.msi_regs + v2_state) & 1) ? status::ok : status::msi_refused;
+    }
+    case irq_scheme::msi_v2_pair:
+      for (unsigned q = 0; q < queues_; ++q) {
+        dev_->set(rm::offset_of(reg::queue_sel), q);
+        write_message(q + 1, cpu_of(q + 1));
+        dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);
+      }
+      write_message(0, cpu_of(0));
+      dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_config);  // the pair layout's "configure the config pair"
+      dev_->set(cfg_.msi_regs + v2_cmd, cmd_enable);
+      return (dev_->reg(cfg_.msi_regs + v2_state) & 1) ? status::ok : status::msi_refused;
+    case irq_scheme::msix:
+      for (unsigned v = 0; v <= queues_; ++v) {
+        const auto m = ic_->msi_for(cpu_of(v), id_of_vector(v));
+        const uint32_t e = cfg_.msix_table + 16 * v;
+        dev_->set(e + 0x0, static_cast<uint32_t>(m.address));
+        dev_->set(e + 0x4, static_cast<uint32_t>(m.address >> 32));
+        dev_->set(e + 0x8, m.data);
+        dev_->set(e + 0xc, 0);  // unmask
+      }
+      dev_->set(cfg_.msi_regs + msix_config_vector, 0);
+      for (unsigned q = 0; q < queues_; ++q) {
+        dev_->set(rm::offset_of(reg::queue_sel), q);
+        dev_->set(cfg_.msi_regs + msix_queue_vector, q + 1);
+      }
+      dev_->set(cfg_.msi_regs + msix_control, 1);
+      return (dev_->reg(cfg_.msi_regs + msix_control) & 1) ? status::ok : status::msi_refused;
+    default:
+      return status::ok;
+  }
+}
+
+status device_irq::setup(mmio_device& dev, irq_controller& ic, const irq_config& cfg, unsigned queues) {
+  dev_ = &dev;
+  ic_ = &ic;
+  cfg_ = cfg;
+  queues_ = queues < max_vectors ? queues : max_vectors - 1;
+  active_ = cfg.scheme;
+  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
+    route_lines();
+    return status::ok;
+  }
+  if (program_msi() == status::ok) return status::ok;
+  active_ = irq_scheme::legacy;  // fallback: the device keeps signalling on its wired line
+  route_lines();
+  return status::msi_refused;
+}
+
+device_irq::event device_irq::handle(uint32_t id) {
+  event e;
+  const uint64_t all = queues_ >= 64 ? ~uint64_t{0} : (uint64_t{1} << queues_) - 1;
+  switch (active_) {
+    case irq_scheme::legacy: {  // the classic ISR: read InterruptStatus, acknowledge what it says
+      const uint32_t s = dev_->reg(rm::offset_of(reg::interrupt_status));
+      dev_->set(rm::offset_of(reg::interrupt_ack), s);
+      if (s & rm::irq::used_buffer) e.queues = all;
+      e.config = (s & rm::irq::config_change) != 0;
+      return e;
+    }
+    case irq_scheme::multi_irq: {  // service only the queues of the line that fired
+      const unsigned line = id - ic_->wired_id(cfg_.first_line);
+      const uint32_t select = (line + 1) << 16;
+      for (unsigned q = 0; q < queues_; ++q)
+        if (line_of(q) == line) e.queues |= uint64_t{1} << q;
+      if (line == 0) {  // line 0 also carries config changes: it must look
+        const uint32_t s = dev_->reg(rm::offset_of(reg::interrupt_status));
+        dev_->set(rm::offset_of(reg::interrupt_ack), select | s);
+        e.config = (s & rm::irq::config_change) != 0;
+      } else {
+        dev_->set(rm::offset_of(reg::interrupt_ack), select | rm::irq::used_buffer);
+      }
+      return e;
+    }
+    case irq_scheme::msi_v2_shared: {  // no device access: the vector says it all
+      const uint32_t v = id - cfg_.first_msi_id;
+      if (v == 0) e.config = true;
+      else e.queues = all;
+      return e;
+    }
+    default: {
+      const uint32_t v = id - cfg_.first_msi_id;
+      if (v == 0) e.config = true;
+      else e.queues = uint64_t{1} << (v - 1);
+      return e;
+    }
+  }
+}
+
+status device_irq::retarget(unsigned v, unsigned cpu) {
+  if (v > queues_) return status::io_error;
+  switch (active_) {
+    case irq_scheme::msi_v1:
+      write_message(v, cpu);
+      dev_->io().write16(dev_->base() + cfg_.msi_regs + v1_command, static_cast<uint16_t>(1u << 12 | v));
+      return status::ok;
+    case irq_scheme::msi_v2:
+    case irq_scheme::msi_v2_shared:
+      dev_->set(cfg_.msi_regs + v2_vecsel, v);
+      write_message(v, cpu);
+      dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);  // latched atomically, allowed while enabled
+      return status::ok;
+    case irq_scheme::msi_v2_pair:
+      if (v == 0) {
+        write_message(0, cpu);
+        dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_config);
+      } else {
+        dev_->set(rm::offset_of(reg::queue_sel), v - 1);
+        write_message(v, cpu);
+        dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);
+      }
+      return status::ok;
+    case irq_scheme::msix: {  // mask the entry while it is rewritten, as PCI drivers do
+      const auto m = ic_->msi_for(cpu, id_of_vector(v));
+      const uint32_t e = cfg_.msix_table + 16 * v;
+      dev_->set(e + 0xc, 1);
+      dev_->set(e + 0x0, static_cast<uint32_t>(m.address));
+      dev_->set(e + 0x4, static_cast<uint32_t>(m.address >> 32));
+      dev_->set(e + 0x8, m.data);
+      dev_->set(e + 0xc, 0);
+      return status::ok;
+    }
+    default:  // wired: move the line
+      ic_->route(id_of_queue(v ? v - 1 : 0), cpu);
+      return status::ok;
+  }
+}
+
+}  // namespace vdrv

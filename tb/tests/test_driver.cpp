@@ -1,0 +1,206 @@
+// The sw/ driver running on simulated vCPUs against the models: every interrupt scheme, both transport
+// versions, virtio-rng, virtio-blk and multi-queue virtio-net, MSI retargeting and the wired fallback.
+#include <cstring>
+#include <random>
+
+#include "driver_platform.h"
+#include "sim_test.h"
+#include "vmsim/devices/virtio_blk.h"
+#include "vmsim/devices/virtio_net.h"
+
+using namespace vmsim;
+using namespace vmsim::tb;
+
+namespace {
+driver_platform_config config(const std::string& scheme, uint32_t version = 2, msi_flavour f = msi_flavour::x86_lapic) {
+  driver_platform_config c;
+  c.scheme = scheme;
+  c.transport.version = version;
+  c.transport.irq_lines = scheme == "multi-irq" ? 2 : 1;
+  c.irqc.cpus = 2;
+  c.irqc.flavour = f;
+  return c;
+}
+
+// Reads `n` rng buffers through the driver; checks the bytes and what each interrupt cost the ISR.
+void rng_with(const std::string& scheme, uint32_t version = 2, msi_flavour f = msi_flavour::x86_lapic) {
+  rng_params rp;
+  rp.seed = 9;
+  driver_platform<virtio_rng> top("top", config(scheme, version, f), rp);
+  std::mt19937_64 reference(9);
+  const unsigned n = 20;
+  vdrv::driver_stats stats;
+  vdrv::irq_scheme active = vdrv::irq_scheme::legacy;
+  bool done = false;
+  top.cpu[0].run([&](vcpu& c) {
+    guest g(c, top.irqc_layout(), 0x100000, 8 << 20);
+    vdrv::rng_driver rng(g.io, top.cfg.mmio_base, g.ctx);
+    BOOST_REQUIRE(rng.start(g.mem, top.options()) == vdrv::status::ok);
+    active = rng.irq().active();
+    auto* buf = static_cast<uint64_t*>(g.mem.alloc(64, 64));
+    for (unsigned i = 0; i < n; ++i) {
+      uint32_t got = 0;
+      BOOST_REQUIRE_EQUAL(rng.read(buf, 64, got), vdrv::status::ok);
+      BOOST_TEST(got == 64u);
+      for (unsigned w = 0; w < 8; ++w) BOOST_TEST(buf[w] == reference());
+    }
+    stats = rng.stats();
+    done = true;
+    sc_core::sc_stop();
+  });
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
+  BOOST_REQUIRE(done);
+  BOOST_TEST(vdrv::to_string(active) == scheme);
+  BOOST_TEST(stats.interrupts == n);
+  BOOST_TEST(stats.kick_to_irq.n == n);
+  BOOST_TEST(stats.kick_to_irq.min >= 1000u);  // at least the rng's 1 us service time
+  BOOST_TEST(stats.isr.n == n);
+  // Per interrupt: the scheme's device accesses, plus the controller's acknowledge and EOI.
+  const auto& p = profile_of(scheme == "multi-irq" ? "legacy-wired" : scheme);  // rng: queue 0 is on line 0
+  BOOST_TEST(stats.isr_reads == n * (p.device_reads + p.irqc_reads));
+  BOOST_TEST(stats.isr_writes == n * (p.device_writes + p.irqc_writes));
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(driver_rng_legacy_wired) { rng_with("legacy-wired"); }
+BOOST_AUTO_TEST_CASE(driver_rng_legacy_wired_transport_v1) { rng_with("legacy-wired", 1); }
+BOOST_AUTO_TEST_CASE(driver_rng_multi_irq) { rng_with("multi-irq"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v1) { rng_with("msi-v1"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v2) { rng_with("msi-v2"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_arm) { rng_with("msi-v2", 2, msi_flavour::arm_gicv2m); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_pair) { rng_with("msi-v2-pair"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msix_reference) { rng_with("pci-msix-reference"); }
+
+BOOST_AUTO_TEST_CASE(driver_falls_back_to_wired_irq_when_msi_is_refused) {
+  driver_platform_config c = config("msi-v2");
+  c.msi.vectors = 1;  // too few for the fixed mapping: ENABLE is refused
+  driver_platform<virtio_rng> top("top", c, rng_params{});
+  report_log log;
+  bool done = false;
+  top.cpu[0].run([&](vcpu& cpu) {
+    guest g(cpu, top.irqc_layout(), 0x100000, 8 << 20);
+    vdrv::rng_driver rng(g.io, top.cfg.mmio_base, g.ctx);
+    BOOST_REQUIRE(rng.start(g.mem, top.options()) == vdrv::status::ok);
+    BOOST_TEST((rng.irq().active() == vdrv::irq_scheme::legacy));
+    auto* buf = g.mem.alloc(32, 32);
+    uint32_t got = 0;
+    BOOST_TEST(rng.read(buf, 32, got) == vdrv::status::ok);
+    BOOST_TEST(rng.stats().interrupts == 1u);
+    done = true;
+  });
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_MS));
+  BOOST_TEST(done);
+}
+
+BOOST_AUTO_TEST_CASE(driver_retargets_an_msi_vector_while_traffic_flows) {
+  driver_platform<virtio_rng> top("top", config("msi-v2"), rng_params{});
+  bool done = false, helper_stop = false;
+  vdrv::rng_driver* shared = nullptr;
+  vdrv::cpu_context* cpu1_ctx = nullptr;
+  top.cpu[1].run([&](vcpu& c) {  // vCPU 1 only services interrupts routed to it
+    guest g(c, top.irqc_layout(), 0x900000, 1 << 20);
+    cpu1_ctx = &g.ctx;
+    while (!shared) wait(sc_core::sc_time(1, sc_core::SC_US));
+    g.ctx.attach(*shared);
+    while (!helper_stop)
+      if (!g.ctx.service()) c.wait_for_interrupt();
+  });
+  top.cpu[0].run([&](vcpu& c) {
+    guest g(c, top.irqc_layout(), 0x100000, 8 << 20);
+    vdrv::rng_driver rng(g.io, top.cfg.mmio_base, g.ctx);
+    BOOST_REQUIRE(rng.start(g.mem, top.options()) == vdrv::status::ok);
+    shared = &rng;
+    auto* buf = g.mem.alloc(32, 32);
+    uint32_t got = 0;
+    BOOST_REQUIRE(rng.read(buf, 32, got) == vdrv::status::ok);
+    BOOST_TEST(rng.irq().retarget(1, 1) == vdrv::status::ok);  // queue 0's vector -> vCPU 1
+    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(rng.read(buf, 32, got) == vdrv::status::ok);
+    helper_stop = true;
+    done = true;
+  });
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_MS));
+  BOOST_TEST(done);
+  const uint32_t id = 48 + 1;
+  BOOST_TEST(top.irqc.delivered(0, id) == 1u);
+  BOOST_TEST(top.irqc.delivered(1, id) == 5u);
+  (void)cpu1_ctx;
+}
+
+BOOST_AUTO_TEST_CASE(driver_blk_writes_and_reads_back_sectors) {
+  driver_platform<virtio_blk> top("top", config("msi-v2"), blk_params{});
+  bool done = false;
+  top.cpu[0].run([&](vcpu& c) {
+    guest g(c, top.irqc_layout(), 0x100000, 8 << 20);
+    vdrv::blk_driver blk(g.io, top.cfg.mmio_base, g.ctx);
+    BOOST_REQUIRE(blk.start(g.mem, top.options()) == vdrv::status::ok);
+    BOOST_TEST(blk.capacity() == 2048u);
+    char id[21];
+    BOOST_TEST(blk.get_id(id) == vdrv::status::ok);
+    BOOST_TEST(std::string(id) == "vmsim-blk");
+    auto* out = static_cast<uint8_t*>(g.mem.alloc(4096, 512));
+    auto* in = static_cast<uint8_t*>(g.mem.alloc(4096, 512));
+    for (unsigned s = 0; s < 4; ++s) {
+      for (unsigned i = 0; i < 4096; ++i) out[i] = static_cast<uint8_t>(i * 7 + s);
+      BOOST_REQUIRE(blk.write(0, 100 + 8 * s, out, 8) == vdrv::status::ok);
+    }
+    for (unsigned s = 0; s < 4; ++s) {
+      std::memset(in, 0, 4096);
+      BOOST_REQUIRE(blk.read(0, 100 + 8 * s, in, 8) == vdrv::status::ok);
+      bool same = true;
+      for (unsigned i = 0; i < 4096; ++i) same &= in[i] == static_cast<uint8_t>(i * 7 + s);
+      BOOST_TEST(same);
+    }
+    BOOST_TEST(blk.read(0, 2047, in, 8) == vdrv::status::io_error);  // beyond the image: the device says IOERR
+    BOOST_TEST(blk.error() == vdrv::status::ok);                     // an I/O error does not fail the driver
+    done = true;
+  });
+  report_log log;
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_MS));
+  BOOST_TEST(done);
+}
+
+BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs) {
+  net_params np;
+  np.pairs = 2;
+  np.response_bytes = 1024;
+  driver_platform<virtio_net> top("top", config("multi-irq"), np);
+  bool done = false;
+  unsigned got[2] = {};
+  top.cpu[0].run([&](vcpu& c) {
+    guest g(c, top.irqc_layout(), 0x100000, 16 << 20);
+    vdrv::net_driver net(g.io, top.cfg.mmio_base, g.ctx);
+    const uint8_t vector_cpu[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    BOOST_REQUIRE(net.start(g.mem, top.options(vector_cpu), 2) == vdrv::status::ok);
+    BOOST_REQUIRE(net.set_pairs(2) == vdrv::status::ok);
+    for (unsigned pair = 0; pair < 2; ++pair)
+      for (unsigned i = 0; i < 4; ++i) {
+        auto* f = g.mem.alloc(2048, 64);
+        BOOST_REQUIRE(net.post_rx(pair, f, 2048, f) == vdrv::status::ok);
+      }
+    for (unsigned pair = 0; pair < 2; ++pair)
+      for (unsigned i = 0; i < 3; ++i) {
+        auto* f = g.mem.alloc(128, 64);
+        BOOST_REQUIRE(net.send(pair, f, 32, f) == vdrv::status::ok);
+      }
+    for (unsigned pair = 0; pair < 2; ++pair)
+      for (unsigned i = 0; i < 3; ++i) {
+        void* cookie;
+        uint32_t len;
+        BOOST_REQUIRE(net.wait(vdrv::net_driver::rx(pair), cookie, len) == vdrv::status::ok);
+        BOOST_TEST(len == 12u + 1024);
+        ++got[pair];
+      }
+    BOOST_TEST(net.stats().interrupts > 0u);
+    done = true;
+  });
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_MS));
+  BOOST_TEST(done);
+  BOOST_TEST(got[0] == 3u);
+  BOOST_TEST(got[1] == 3u);
+  BOOST_TEST(top.irqc.delivered(0, 33) > 0u);  // pair 1's line (line 1 = id 33) was used
+}
