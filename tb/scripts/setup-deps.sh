@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(cmake g++ make ninja-build pkgconf
       libsystemc-dev verilator libboost-test-dev libfmt-dev
       nlohmann-json3-dev libcli11-dev linux-libc-dev
-      python3 python3-matplotlib)
+      python3 python3-matplotlib
+      clang lld qemu-system-arm)   # the bare-metal firmware and its QEMU runs
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
