@@ -1,127 +1,243 @@
-// vmsim: runs a virtio-mmio scenario and prints its statistics.
-// For now the one scenario is: bring up a virtio-rng device through the transport (legacy or modern),
-// read --requests buffers of random bytes, print the transport's statistics.
+// vmsim: runs virtio-mmio interrupt/notification design points and reports what each costs.
+//   vmsim [options]                       one scenario from the options (see --help)
+//   vmsim --scenario point.json           one scenario from a file (options override nothing: the file rules)
+//   vmsim --sweep grid.json --out-dir D   a grid of scenarios in parallel processes -> D/results.{json,csv}, report.md
+//   vmsim --validate                      the TCP_RR validation against the published virtio-mmio MSI figures
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/ranges.h>
+#include <systemc>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
-#include "device_platform.h"
-#include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
-#include "vmsim/common/report_ids.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+#include "vmsim/irq/scheme_factory.h"
 
 using namespace vmsim;
+using namespace vmsim::app;
+using nlohmann::json;
 
 namespace {
-struct options {
-  unsigned version = 2;
-  unsigned requests = 64;
-  unsigned buffer_bytes = 64;
-  unsigned queue_size = 64;
-  uint64_t seed = 1;
-  double rng_latency_ns = 1000;
-  std::string policy = "strict";
-  std::string notify = "queue-notify";
-  std::string decoder = "reference";
-  double rtl_clock_mhz = 1000;
-  std::string rtl_vcd;
-};
+std::string self_path;
 
-int run(const options& opt) {
-  tb::platform_config cfg;
-  cfg.transport.version = opt.version;
-  cfg.transport.policy = opt.policy == "strict" ? access_policy::strict : access_policy::permissive;
-  rng_params rng;
-  rng.seed = opt.seed;
-  rng.per_request = sc_core::sc_time(opt.rng_latency_ns, sc_core::SC_NS);
-  rng.queue_size = static_cast<uint16_t>(opt.queue_size);
-  cfg.transport.notify.doorbells = opt.notify == "doorbell";
-  tb::rng_platform top("top", cfg, rng);
-  if (opt.decoder == "rtl") {
-    if (!cfg.transport.notify.doorbells) {
-      std::fprintf(stderr, "vmsim: --decoder rtl needs --notify doorbell\n");
-      return 2;
-    }
-    top.transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(
-        top.transport.doorbell_layout(), sc_core::sc_time(1000.0 / opt.rtl_clock_mhz, sc_core::SC_NS), opt.rtl_vcd));
+std::vector<std::string> profile_names(const std::map<std::string, cost_profile>& p) {
+  std::vector<std::string> n;
+  for (const auto& kv : p) n.push_back(kv.first);
+  return n;
+}
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw scenario_error(fmt::format("cannot open '{}'", path));
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw scenario_error(fmt::format("'{}' is not JSON: {}", path, e.what()));
   }
+}
 
+// Runs `args` of this executable in child processes, `jobs` at a time; returns the failures.
+int run_children(const std::vector<std::vector<std::string>>& commands, unsigned jobs, bool quiet) {
+  size_t next = 0, running = 0, done = 0;
   int failures = 0;
-  uint64_t bytes = 0;
-  sc_core::sc_spawn([&] {
-    auto& d = top.driver;
-    namespace f = regmap::feature;
-    if (!d.init(f::bit(f::version_1) | f::bit(f::ring_event_idx))) {
-      std::fprintf(stderr, "vmsim: device probe or feature negotiation failed\n");
-      ++failures;
-      return;
-    }
-    const uint64_t ring = cfg.ram_base + 0x10000, buffers = cfg.ram_base + 0x100000;
-    if (!d.setup_queue(0, static_cast<uint16_t>(opt.queue_size), ring)) {
-      std::fprintf(stderr, "vmsim: queue setup refused\n");
-      ++failures;
-      return;
-    }
-    d.driver_ok();
-    for (unsigned i = 0; i < opt.requests; ++i) {
-      d.post(0, {{buffers + uint64_t{i % opt.queue_size} * opt.buffer_bytes, opt.buffer_bytes, true}});
-      if (cfg.transport.notify.doorbells) {  // the doorbell of queue 0, from QueueNotify's {base, multiplier}
-        const uint32_t layout = d.reg(regmap::reg::queue_notify);
-        top.cpu.write(cfg.mmio_base + (layout & 0xffff), 4, 0);
-      } else {
-        d.kick(0);
+  while (done < commands.size()) {
+    while (running < jobs && next < commands.size()) {
+      std::vector<char*> argv;
+      argv.push_back(const_cast<char*>(self_path.c_str()));
+      for (const auto& a : commands[next]) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      if (fork() == 0) {
+        execv(self_path.c_str(), argv.data());
+        _exit(127);
       }
-      if (!top.wait_irq()) {
-        std::fprintf(stderr, "vmsim: no interrupt for request %u\n", i);
-        ++failures;
-        return;
-      }
-      top.isr();
-      while (d.used_available(0)) bytes += d.reap(0).len;
+      ++next;
+      ++running;
     }
-    sc_core::sc_stop();
-  });
-  sc_core::sc_start();
-  std::printf("%s", top.transport.stats_table().c_str());
-  std::printf("rng: %llu requests, %llu bytes; driver received %llu bytes; simulated time %s\n",
-              static_cast<unsigned long long>(top.device.requests()), static_cast<unsigned long long>(top.device.bytes()),
-              static_cast<unsigned long long>(bytes), sc_core::sc_time_stamp().to_string().c_str());
+    int status = 0;
+    if (wait(&status) > 0) {
+      --running;
+      ++done;
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+      if (!quiet) std::fprintf(stderr, "\rsweep: %zu/%zu design points done", done, commands.size());
+    }
+  }
+  if (!quiet) std::fprintf(stderr, "\n");
+  return failures;
+}
+
+int sweep(const std::string& grid_file, const std::string& out_dir, unsigned jobs, const std::string& profiles_file,
+          const std::vector<std::string>& profiles) {
+  const json grid = read_json(grid_file);
+  for (const auto& [k, v] : grid.items())
+    if (k != "base" && k != "grid") throw scenario_error(fmt::format("sweep: unknown key '{}' (allowed: base, grid)", k));
+  const json base = grid.contains("base") ? grid["base"] : json::object();
+  const json axes = grid.contains("grid") ? grid["grid"] : json::object();
+  std::vector<json> points = {base};
+  for (const auto& [key, values] : axes.items()) {
+    if (!values.is_array() || values.empty()) throw scenario_error(fmt::format("sweep.grid.{}: expected a non-empty array", key));
+    std::vector<json> expanded;
+    for (const auto& p : points)
+      for (const auto& v : values) {
+        json q = p;
+        q[key] = v;
+        expanded.push_back(q);
+      }
+    points = expanded;
+  }
+  std::system(fmt::format("mkdir -p '{}/points'", out_dir).c_str());
+  std::vector<std::vector<std::string>> commands;
+  for (size_t i = 0; i < points.size(); ++i) {
+    auto& p = points[i];
+    if (!p.contains("name"))
+      p["name"] = fmt::format("{}-{}-{}{}", p.value("workload", "micro"), p.value("scheme", "legacy-wired"),
+                              p.value("profile", "x86-kvm"), p.value("notify", "queue-notify") == "doorbell" ? "-doorbell" : "");
+    parse_scenario(p, profiles);  // every point is checked before any runs
+    const std::string in = fmt::format("{}/points/{:03}.json", out_dir, i), out = fmt::format("{}/points/{:03}.result.json", out_dir, i);
+    std::ofstream(in) << p.dump(2);
+    commands.push_back({"--scenario", in, "--out", out, "--quiet", "--profiles", profiles_file});
+  }
+  std::fprintf(stderr, "sweep: %zu design points, %u at a time\n", points.size(), jobs);
+  const int failures = run_children(commands, jobs, false);
+  json results = json::array();
+  for (size_t i = 0; i < points.size(); ++i) {
+    std::ifstream in(fmt::format("{}/points/{:03}.result.json", out_dir, i));
+    if (in) results.push_back(json::parse(in));
+  }
+  std::ofstream(out_dir + "/results.json") << results.dump(2);
+  write_csv(results, out_dir + "/results.csv");
+  const bool plots = std::system(fmt::format("'{}' '{}' '{}' 2>/dev/null", VMSIM_PYTHON, VMSIM_PLOT_SCRIPT, out_dir).c_str()) == 0;
+  write_markdown(results, out_dir, plots);
+  std::printf("%s/report.md: %zu design points%s%s\n", out_dir.c_str(), results.size(), plots ? ", with plots" : " (no plots: python3-matplotlib missing)",
+              failures ? fmt::format(", {} FAILED", failures).c_str() : "");
   return failures ? 1 : 0;
+}
+
+void print_summary(const json& result) {
+  const auto& s = result["scenario"];
+  const auto& r = result["results"];
+  std::printf("%s: workload %s, scheme %s, profile %s, notify %s, transport v%u\n", s["name"].get<std::string>().c_str(),
+              s["workload"].get<std::string>().c_str(), s["scheme"].get<std::string>().c_str(),
+              s["profile"].get<std::string>().c_str(), s["notify"].get<std::string>().c_str(), s["transport_version"].get<unsigned>());
+  for (const char* h : {"round_trip", "transaction", "request"})
+    if (r.contains(h))
+      std::printf("  %s: mean %.0f ns, p50 %.0f ns, p99 %.0f ns (%llu)\n", h, r[h]["mean_ns"].get<double>(),
+                  r[h]["p50_ns"].get<double>(), r[h]["p99_ns"].get<double>(), r[h]["count"].get<unsigned long long>());
+  for (const char* m : {"round_trips_per_s", "transactions_per_s", "received_pps", "iops", "loss"})
+    if (r.contains(m)) std::printf("  %s: %.3f\n", m, r[m].get<double>());
+  std::printf("  exits per operation: %.2f (%.0f ns)\n", r["exits_per_op"].get<double>(), r["exit_ns_per_op"].get<double>());
+  for (const auto& [cause, e] : r["exits"].items())
+    if (e["count"].get<uint64_t>())
+      std::printf("    %-14s %6.2f per op, %8.0f ns per op\n", cause.c_str(), e["per_op"].get<double>(), e["ns_per_op"].get<double>());
+  if (r.contains("driver"))
+    std::printf("  driver: %llu interrupts, %.1f reads + %.1f writes per ISR, kick-to-interrupt mean %.0f ns\n",
+                r["driver"]["interrupts"].get<unsigned long long>(), r["driver"]["isr_reads_per_interrupt"].get<double>(),
+                r["driver"]["isr_writes_per_interrupt"].get<double>(), r["driver"]["kick_to_irq"]["mean_ns"].get<double>());
+  std::printf("  simulated time %.0f us\n", r["simulated_ns"].get<double>() / 1000);
+}
+
+// The netperf TCP_RR comparison of the MSI patch (virtio-pci 9536/9734/9894 trans/s, virtio-mmio legacy
+// 6939/7029/7095, virtio-mmio with MSI 9500/9749/9318): predicts the two ratios without any tuning.
+int validate(double duration_us, const std::string& profiles_file, const std::string& out_dir) {
+  std::system(fmt::format("mkdir -p '{}'", out_dir).c_str());
+  const std::vector<std::string> schemes = {"legacy-wired", "msi-v2", "pci-msix-reference"};
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& s : schemes)
+    commands.push_back({"--workload", "rr", "--scheme", s, "--profile", "x86-kvm", "--duration-us",
+                        fmt::format("{}", duration_us), "--out", out_dir + "/rr-" + s + ".json", "--quiet", "--profiles", profiles_file});
+  if (run_children(commands, 2, true)) {
+    std::fprintf(stderr, "validate: a run failed\n");
+    return 1;
+  }
+  std::map<std::string, double> tps;
+  for (const auto& s : schemes) tps[s] = read_json(out_dir + "/rr-" + s + ".json")["results"]["transactions_per_s"];
+  const double pub_pci = (9536 + 9734 + 9894) / 3.0, pub_legacy = (6939 + 7029 + 7095) / 3.0, pub_msi = (9500 + 9749 + 9318) / 3.0;
+  const double legacy_ratio = tps["legacy-wired"] / tps["pci-msix-reference"], msi_ratio = tps["msi-v2"] / tps["pci-msix-reference"];
+  std::printf("TCP_RR (32/1024 bytes), x86-kvm profile, %.0f us simulated per scheme\n", duration_us);
+  std::printf("  %-20s %10s %10s\n", "scheme", "model", "published");
+  std::printf("  %-20s %10.0f %10.0f\n", "virtio-pci (ref)", tps["pci-msix-reference"], pub_pci);
+  std::printf("  %-20s %10.0f %10.0f\n", "mmio legacy", tps["legacy-wired"], pub_legacy);
+  std::printf("  %-20s %10.0f %10.0f\n", "mmio msi", tps["msi-v2"], pub_msi);
+  std::printf("  ratio mmio-legacy/pci: predicted %.3f, published %.3f\n", legacy_ratio, pub_legacy / pub_pci);
+  std::printf("  ratio mmio-msi/pci:    predicted %.3f, published %.3f\n", msi_ratio, pub_msi / pub_pci);
+  const bool ordered = tps["legacy-wired"] < tps["msi-v2"] && tps["msi-v2"] <= tps["pci-msix-reference"] * 1.0001;
+  std::printf("  ordering legacy < MSI <= PCI: %s\n", ordered ? "holds" : "VIOLATED");
+  return ordered ? 0 : 1;
 }
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  options opt;
-  CLI::App app{"vmsim: SystemC/TLM-2.0 model of virtio-mmio with MSI.\n"
-               "Default scenario: a virtio-rng device brought up through the transport, --requests reads."};
-  app.add_option("--transport-version", opt.version, "virtio-mmio Version register: 1 legacy, 2 modern")
-      ->check(CLI::IsMember({1u, 2u}))->capture_default_str();
-  app.add_option("--requests", opt.requests, "number of rng requests")->check(CLI::Range(1u, 10000000u))->capture_default_str();
-  app.add_option("--buffer-bytes", opt.buffer_bytes, "bytes per request")->check(CLI::Range(1u, 65536u))->capture_default_str();
-  app.add_option("--queue-size", opt.queue_size, "virtqueue size (power of two)")
-      ->check(CLI::IsMember({1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u}))->capture_default_str();
-  app.add_option("--seed", opt.seed, "rng back-end seed")->capture_default_str();
-  app.add_option("--rng-latency-ns", opt.rng_latency_ns, "rng service latency per request (ns)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  app.add_option("--policy", opt.policy, "answer to bus-level guest errors")
-      ->check(CLI::IsMember({"strict", "permissive"}))->capture_default_str();
-  app.add_option("--notify", opt.notify, "how the driver kicks: the QueueNotify register or per-queue doorbells")
-      ->check(CLI::IsMember({"queue-notify", "doorbell"}))->capture_default_str();
-  app.add_option("--decoder", opt.decoder, "doorbell decoder: the C++ reference or the Verilated RTL")
-      ->check(CLI::IsMember({"reference", "rtl"}))->capture_default_str();
-  app.add_option("--rtl-clock-mhz", opt.rtl_clock_mhz, "RTL decoder clock (its latency is cycles / clock)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--rtl-vcd", opt.rtl_vcd, "write the RTL decoder's signals to this VCD file (GTKWave)");
+  self_path = argv[0];
+  scenario s;
+  std::string scenario_file, out_file, sweep_file, out_dir = "build/reports/sweep", profiles_file = VMSIM_PROFILES;
+  unsigned jobs = 2;
+  bool quiet = false, list = false, do_validate = false;
+  CLI::App app{"vmsim: virtio-mmio interrupt and notification design points on a SystemC/TLM-2.0 virtual platform.\n"
+               "Runs one scenario (options or --scenario), a sweep (--sweep), or the TCP_RR validation (--validate)."};
+  app.add_option("--scenario", scenario_file, "scenario JSON file (docs/scenarios.md)")->check(CLI::ExistingFile);
+  app.add_option("--sweep", sweep_file, "sweep JSON file: {\"base\": {...}, \"grid\": {key: [values]}}")->check(CLI::ExistingFile);
+  app.add_option("--out-dir", out_dir, "sweep/validation output directory")->capture_default_str();
+  app.add_option("--jobs", jobs, "design points run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_flag("--validate", do_validate, "TCP_RR validation against the published MSI patch figures");
+  app.add_option("--out", out_file, "write the result JSON here (default: print a summary)");
+  app.add_option("--profiles", profiles_file, "cost profiles JSON")->check(CLI::ExistingFile)->capture_default_str();
+  app.add_flag("--list-profiles", list, "list the cost profiles and exit");
+  app.add_flag("--quiet", quiet, "no progress line");
+  app.add_option("--workload", s.workload, "micro | rr | mq-rx | blk")->capture_default_str();
+  app.add_option("--scheme", s.scheme, "interrupt scheme: " + fmt::format("{}", fmt::join(interrupt_scheme_names(), " | ")))->capture_default_str();
+  app.add_option("--profile", s.profile, "cost profile")->capture_default_str();
+  app.add_option("--notify", s.notify, "queue-notify | doorbell")->capture_default_str();
+  app.add_option("--decoder", s.decoder, "doorbell decoder: reference | rtl")->capture_default_str();
+  app.add_option("--transport-version", s.transport_version, "1 legacy, 2 modern")->capture_default_str();
+  app.add_option("--vcpus", s.vcpus, "vCPUs")->capture_default_str();
+  app.add_option("--queues", s.queues, "net queue pairs / blk queues")->capture_default_str();
+  app.add_option("--queue-depth", s.queue_depth, "blk requests in flight")->capture_default_str();
+  app.add_option("--requests", s.requests, "micro: round trips")->capture_default_str();
+  app.add_option("--duration-us", s.duration_us, "rr / mq-rx / blk: simulated time")->capture_default_str();
+  app.add_option("--rate-pps", s.rate_pps, "mq-rx: packets/s per queue")->capture_default_str();
+  app.add_option("--seed", s.seed, "seed")->capture_default_str();
+  app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);  // "stopped by user" etc.
-  return run(opt);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  try {
+    const auto profiles = load_cost_profiles(profiles_file);
+    const auto names = profile_names(profiles);
+    if (list) {
+      for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
+      return 0;
+    }
+    if (do_validate) return validate(s.duration_us, profiles_file, out_dir);
+    if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, profiles_file, names);
+    if (!scenario_file.empty()) s = parse_scenario(read_json(scenario_file), names);
+    else validate(s, names);
+    const json result = run_scenario(s, find_profile(profiles, s.profile), !quiet);
+    if (!out_file.empty()) {
+      std::ofstream(out_file) << result.dump(2);
+    } else {
+      print_summary(result);
+    }
+    return 0;
+  } catch (const scenario_error& e) {
+    std::fprintf(stderr, "vmsim: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vmsim: %s\n", e.what());
+    return 1;
+  }
 }
 
 // Our own main (it takes precedence over libsystemc's) so the banner is off before the kernel starts.

@@ -1,0 +1,451 @@
+#include "runner.h"
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "vdrv/drivers.h"
+#include "vmsim/common/histogram.h"
+#include "vmsim/common/timeline.h"
+#include "vmsim/cpu/vcpu.h"
+#include "vmsim/devices/virtio_blk.h"
+#include "vmsim/devices/virtio_net.h"
+#include "vmsim/devices/virtio_rng.h"
+#include "vmsim/hyp/hypervisor.h"
+#include "vmsim/irq/interrupt_controller.h"
+#include "vmsim/irq/scheme_factory.h"
+#include "vmsim/memory/guest_ram.h"
+#include "vmsim/memory/router.h"
+#include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
+#include "vmsim/transport/virtio_mmio_transport.h"
+
+namespace vmsim::app {
+
+namespace {
+using nlohmann::json;
+constexpr uint64_t msi_frame_x86 = 0xfee00000, msi_frame_arm = 0x08020000;
+sc_core::sc_time ns(double v) { return sc_core::sc_time(v, sc_core::SC_NS); }
+
+bool is_arm(const cost_profile& p) { return p.name.rfind("arm", 0) == 0; }
+
+vdrv::irq_scheme driver_scheme(const std::string& s) {
+  if (s == "multi-irq") return vdrv::irq_scheme::multi_irq;
+  if (s == "msi-v1") return vdrv::irq_scheme::msi_v1;
+  if (s == "msi-v2") return vdrv::irq_scheme::msi_v2;
+  if (s == "msi-v2-pair") return vdrv::irq_scheme::msi_v2_pair;
+  if (s == "pci-msix-reference") return vdrv::irq_scheme::msix;
+  return vdrv::irq_scheme::legacy;
+}
+
+json histogram_json(const histogram& h) {
+  return {{"count", h.count()}, {"mean_ns", h.mean()}, {"p50_ns", h.quantile(0.5)}, {"p99_ns", h.quantile(0.99)},
+          {"min_ns", h.min()}, {"max_ns", h.max()}};
+}
+
+json latency_json(const vdrv::latency_stats& l) {
+  return {{"count", l.n}, {"mean_ns", l.n ? double(l.sum) / double(l.n) : 0.0}, {"min_ns", l.min}, {"max_ns", l.max}};
+}
+
+// The virtual machine: vCPUs -> hypervisor -> bus -> RAM, the device (behind its transport), the
+// interrupt controller and its MSI frame.
+template <class Device>
+struct machine : sc_core::sc_module {
+  template <class... A>
+  machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
+      : sc_module(n),
+        bus("bus"),
+        ram("ram", s.ram_size),
+        device("device", std::forward<A>(args)...),
+        transport("transport", device, tc, make_interrupt_scheme(s.scheme, msi_config{})),
+        irqc("irqc", irqc_cfg(s, p)),
+        hyp("hypervisor", p, irqc, s.irqc_base, {hyp_device_window{"virtio", s.device_base, tc.window_size,
+                                                                   tc.notify.doorbells ? tc.notify.doorbell.base : 0,
+                                                                   tc.notify.doorbells ? transport.doorbell_layout().window_size() : 0}}),
+        cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
+          vcpu_config vc;
+          vc.index = static_cast<unsigned>(i);
+          vc.ram_base = s.ram_base;
+          return new vcpu(name, vc);
+        }),
+        cpu_irq("cpu_irq", s.vcpus),
+        lines("line", 16) {
+    for (auto& c : cpu) c.bus.bind(hyp.from_cpu);
+    hyp.to_bus.bind(bus.target);
+    transport.dma.socket.bind(bus.target);
+    bus.add_target(ram.socket, {"ram", s.ram_base, s.ram_size});
+    bus.add_target(transport.mmio, {"virtio", s.device_base, tc.window_size});
+    bus.add_target(irqc.regs, {"irqc", s.irqc_base, interrupt_controller::regs_size});
+    const bool arm = is_arm(p);
+    bus.add_target(irqc.msi, {"msi-frame", arm ? msi_frame_arm : msi_frame_x86, arm ? uint64_t{0x1000} : uint64_t{0x100000}});
+    for (unsigned i = 0; i < 16; ++i) irqc.irq_in[i].bind(lines[i]);
+    for (unsigned i = 0; i < tc.irq_lines; ++i) transport.irq[i].bind(lines[i]);
+    for (unsigned i = 0; i < s.vcpus; ++i) {
+      irqc.cpu_irq[i].bind(cpu_irq[i]);
+      cpu[i].irq.bind(cpu_irq[i]);
+    }
+    if (s.decoder == "rtl")
+      transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(transport.doorbell_layout(), ns(1)));
+  }
+  static irqc_config irqc_cfg(const scenario& s, const cost_profile& p) {
+    irqc_config c;
+    c.cpus = s.vcpus;
+    c.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
+    c.eoi_traps_wired = true;
+    c.eoi_traps_msi = false;
+    return c;
+  }
+  router bus;
+  guest_ram ram;
+  Device device;
+  virtio_mmio_transport transport;
+  interrupt_controller irqc;
+  hypervisor hyp;
+  sc_core::sc_vector<vcpu> cpu;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> cpu_irq;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> lines;
+};
+
+struct guest_env {
+  guest_env(vcpu& c, const scenario& s, const cost_profile& p, unsigned slot)
+      : io(c),
+        ic(io, {s.irqc_base, is_arm(p) ? msi_frame_arm : msi_frame_x86, is_arm(p), 32}),
+        ctx(io, &ic, c.index()),
+        mem(c.ram() + 0x100000 + slot * 0x800000, c.to_bus(c.ram() + 0x100000 + slot * 0x800000), 0x800000) {}
+  vdrv::counting_hal io;
+  vdrv::irq_controller ic;
+  vdrv::cpu_context ctx;
+  vdrv::arena mem;
+};
+
+vdrv::start_options options(const scenario& s, const cost_profile& p, const uint8_t* vector_cpu, unsigned lines) {
+  vdrv::start_options o;
+  o.irq.scheme = driver_scheme(s.scheme);
+  o.irq.lines = lines;
+  o.irq.first_msi_id = is_arm(p) ? 64 : 48;
+  o.irq.vector_cpu = vector_cpu;
+  o.doorbells = s.notify == "doorbell";
+  o.allow_v3 = s.scheme == "msi-v1";
+  return o;
+}
+
+transport_config transport_for(const scenario& s, const cost_profile& p, unsigned lines) {
+  transport_config tc;
+  tc.version = s.transport_version;
+  tc.irq_lines = s.scheme == "multi-irq" ? lines : 1;
+  tc.notify.doorbells = s.notify == "doorbell";
+  tc.msi_write_latency = ns(p.msi_write_ns);
+  return tc;
+}
+
+std::vector<uint8_t> affinity(const scenario& s, unsigned vectors, unsigned (*default_cpu)(unsigned q, unsigned vcpus)) {
+  std::vector<uint8_t> a(vectors, 0);
+  for (unsigned v = 0; v < vectors; ++v)
+    a[v] = static_cast<uint8_t>(v < s.irq_affinity.size() ? s.irq_affinity[v] : (v == 0 ? 0 : default_cpu(v - 1, s.vcpus)));
+  return a;
+}
+
+template <class M>
+json common_results(M& m, const scenario& s, double ops) {
+  json exits = json::object();
+  for (size_t c = 0; c < static_cast<size_t>(exit_cause::count); ++c) {
+    const auto& e = m.hyp.exits()[c];
+    exits[to_string(static_cast<exit_cause>(c))] = {{"count", e.count}, {"ns", e.ns},
+                                                    {"per_op", ops > 0 ? double(e.count) / ops : 0.0},
+                                                    {"ns_per_op", ops > 0 ? e.ns / ops : 0.0}};
+  }
+  json regs = json::object();
+  for (const auto& e : m.transport.registers().entries())
+    if (e.reads || e.writes) regs[e.desc.name] = {{"reads", e.reads}, {"writes", e.writes}};
+  (void)s;
+  return {{"exits", exits},
+          {"exits_per_op", ops > 0 ? double(m.hyp.total_exits()) / ops : 0.0},
+          {"exit_ns_per_op", ops > 0 ? m.hyp.total_exit_ns() / ops : 0.0},
+          {"interrupts", m.irqc.stats().acknowledges},
+          {"msi_dropped", m.irqc.stats().msi_dropped},
+          {"device_registers", regs},
+          {"simulated_ns", sc_core::sc_time_stamp().to_seconds() * 1e9}};
+}
+
+json driver_json(const vdrv::driver_stats& d) {
+  return {{"interrupts", d.interrupts}, {"kicks", d.kicks}, {"spurious", d.spurious},
+          {"kick_to_irq", latency_json(d.kick_to_irq)}, {"isr", latency_json(d.isr)},
+          {"isr_reads_per_interrupt", d.interrupts ? double(d.isr_reads) / double(d.interrupts) : 0.0},
+          {"isr_writes_per_interrupt", d.interrupts ? double(d.isr_writes) / double(d.interrupts) : 0.0}};
+}
+
+void progress_line(bool on, const char* what, double done, double total) {
+  if (!on) return;
+  std::fprintf(stderr, "\r%s: %5.1f%%", what, 100.0 * done / total);
+  if (done >= total) std::fprintf(stderr, "\n");
+}
+
+// ---- workloads ------------------------------------------------------------------------------------------
+json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+  rng_params rp;
+  rp.seed = s.seed;
+  rp.per_request = ns(p.backend_per_packet_ns);
+  machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
+  if (tl) m.hyp.attach_timeline(tl);
+  histogram rt;
+  vdrv::driver_stats ds;
+  std::string failure;
+  double ops = 0;
+  const auto aff = affinity(s, 2, [](unsigned, unsigned) { return 0u; });
+  m.cpu[0].run([&](vcpu& c) {
+    guest_env g(c, s, p, 0);
+    vdrv::rng_driver rng(g.io, s.device_base, g.ctx);
+    if (auto st = rng.start(g.mem, options(s, p, aff.data(), 1)); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+    auto* buf = g.mem.alloc(64, 64);
+    m.hyp.reset_counters();  // measure the round trips, not the set-up
+    for (unsigned i = 0; i < s.requests; ++i) {
+      const uint64_t t0 = c.now_ns();
+      uint32_t got = 0;
+      if (auto st = rng.read(buf, 64, got); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      rt.add(double(c.now_ns() - t0));
+      if (i % 256 == 0) progress_line(progress, "micro", i, s.requests);
+    }
+    progress_line(progress, "micro", s.requests, s.requests);
+    ops = s.requests;
+    ds = rng.stats();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start();
+  if (!failure.empty()) throw std::runtime_error("micro: the driver failed: " + failure);
+  json r = common_results(m, s, ops);
+  r["round_trip"] = histogram_json(rt);
+  r["round_trips_per_s"] = rt.mean() > 0 ? 1e9 / rt.mean() : 0;
+  r["driver"] = driver_json(ds);
+  return r;
+}
+
+json request_response(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+  net_params np;
+  np.pairs = 1;
+  np.response_bytes = 1024;  // netperf TCP_RR -r 32,1024
+  np.wire_latency = ns(p.wire_rtt_ns);
+  np.per_packet = ns(p.backend_per_packet_ns);
+  np.backend_notify = ns(p.backend_notify_ns);
+  machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
+  if (tl) m.hyp.attach_timeline(tl);
+  histogram rt;
+  vdrv::driver_stats ds;
+  std::string failure;
+  double ops = 0, elapsed_ns = 0;
+  const auto aff = affinity(s, 4, [](unsigned, unsigned) { return 0u; });
+  m.cpu[0].run([&](vcpu& c) {
+    guest_env g(c, s, p, 0);
+    vdrv::net_driver net(g.io, s.device_base, g.ctx);
+    if (auto st = net.start(g.mem, options(s, p, aff.data(), 1), 1); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+    std::vector<void*> rx(32);
+    for (auto& f : rx) {
+      f = g.mem.alloc(2048, 64);
+      net.post_rx(0, f, 2048, f);
+    }
+    auto* tx = g.mem.alloc(256, 64);
+    m.hyp.reset_counters();
+    const uint64_t start = c.now_ns();
+    const uint64_t end = start + static_cast<uint64_t>(s.duration_us * 1000);
+    unsigned n = 0;
+    while (c.now_ns() < end) {
+      const uint64_t t0 = c.now_ns();
+      c.spend(ns(p.guest_stack_ns / 2));  // the request through the guest's stack
+      if (auto st = net.send(0, tx, 32, tx); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      void* cookie;
+      uint32_t len;
+      if (auto st = net.wait(vdrv::net_driver::rx(0), cookie, len); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      c.spend(ns(p.guest_stack_ns / 2));  // the response up to the application
+      while (net.poll(vdrv::net_driver::tx(0), cookie, len) == vdrv::status::ok) {
+      }
+      net.post_rx(0, cookie, 2048, cookie);
+      rt.add(double(c.now_ns() - t0));
+      if (++n % 256 == 0) progress_line(progress, "rr", double(c.now_ns() - start), double(end - start));
+    }
+    progress_line(progress, "rr", 1, 1);
+    ops = n;
+    elapsed_ns = double(c.now_ns() - start);
+    ds = net.stats();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start();
+  if (!failure.empty()) throw std::runtime_error("rr: the driver failed: " + failure);
+  json r = common_results(m, s, ops);
+  r["transaction"] = histogram_json(rt);
+  r["transactions_per_s"] = elapsed_ns > 0 ? ops * 1e9 / elapsed_ns : 0;
+  r["driver"] = driver_json(ds);
+  return r;
+}
+
+json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+  net_params np;
+  np.pairs = s.queues;
+  np.traffic = net_traffic::generator;
+  np.rate_pps = s.rate_pps;
+  np.packet_bytes = 64;
+  np.per_packet = ns(p.backend_per_packet_ns);
+  machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
+  if (tl) m.hyp.attach_timeline(tl);
+  std::vector<uint64_t> received(s.queues, 0);
+  std::string failure;
+  vdrv::net_driver* shared = nullptr;
+  bool started = false, stop = false;
+  const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
+  for (unsigned k = 0; k < s.vcpus; ++k) {
+    m.cpu[k].run([&, k](vcpu& c) {
+      guest_env g(c, s, p, k);
+      std::unique_ptr<vdrv::net_driver> own;
+      if (k == 0) {
+        own = std::make_unique<vdrv::net_driver>(g.io, s.device_base, g.ctx);
+        if (auto st = own->start(g.mem, options(s, p, aff.data(), s.queues), s.queues); st != vdrv::status::ok) {
+          failure = vdrv::to_string(st);
+          stop = true;
+          return sc_core::sc_stop();
+        }
+        if (s.queues > 1 && own->set_pairs(s.queues) != vdrv::status::ok) failure = "VQ_PAIRS_SET refused";
+        shared = own.get();
+        started = true;
+      }
+      while (!started && !stop) wait(sc_core::sc_time(1, sc_core::SC_US));
+      if (stop) return;
+      if (k == 0) m.hyp.reset_counters();
+      vdrv::net_driver& net = *shared;
+      if (k != 0) g.ctx.attach(net);
+      const unsigned pair = k;
+      if (pair < s.queues)
+        for (unsigned i = 0; i < 128; ++i) {
+          auto* f = g.mem.alloc(2048, 64);
+          net.post_rx(pair, f, 2048, f);
+        }
+      const uint64_t end = static_cast<uint64_t>(s.duration_us * 1000);
+      while (c.now_ns() < end && !stop) {
+        while (c.interrupt_pending() && g.ctx.service()) {
+        }
+        void* cookie;
+        uint32_t len;
+        bool any = false;
+        while (pair < s.queues && net.poll(vdrv::net_driver::rx(pair), cookie, len) == vdrv::status::ok) {
+          ++received[pair];
+          c.spend(ns(p.guest_stack_ns / 10));  // per-packet receive work in the guest
+          net.post_rx(pair, cookie, 2048, cookie);
+          any = true;
+        }
+        if (!any) c.wait_for_interrupt();
+        if (k == 0) progress_line(progress, "mq-rx", double(c.now_ns()), double(end));
+      }
+      if (k == 0) {
+        stop = true;
+        progress_line(progress, "mq-rx", 1, 1);
+        sc_core::sc_stop();
+      }
+    });
+  }
+  sc_core::sc_start();
+  if (!failure.empty()) throw std::runtime_error("mq-rx: " + failure);
+  uint64_t total = 0, drops = 0;
+  json per_queue = json::array();
+  for (unsigned q = 0; q < s.queues; ++q) {
+    const auto& st = m.device.queue_stats(2 * q);
+    total += received[q];
+    drops += st.drops;
+    per_queue.push_back({{"received", received[q]}, {"drops", st.drops}});
+  }
+  const double secs = s.duration_us * 1e-6;
+  json r = common_results(m, s, double(total));
+  r["received_pps"] = double(total) / secs;
+  r["offered_pps"] = s.rate_pps * s.queues;
+  r["loss"] = total + drops ? double(drops) / double(total + drops) : 0.0;
+  r["per_queue"] = per_queue;
+  return r;
+}
+
+json block_random_read(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+  blk_params bp;
+  bp.seed = s.seed;
+  bp.capacity_sectors = 1 << 16;  // 32 MiB
+  bp.queues = 1;
+  machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
+  if (tl) m.hyp.attach_timeline(tl);
+  histogram lat;
+  std::string failure;
+  double ops = 0, elapsed = 0;
+  vdrv::driver_stats ds;
+  const auto aff = affinity(s, 2, [](unsigned, unsigned) { return 0u; });
+  m.cpu[0].run([&](vcpu& c) {
+    guest_env g(c, s, p, 0);
+    vdrv::blk_driver blk(g.io, s.device_base, g.ctx);
+    if (auto st = blk.start(g.mem, options(s, p, aff.data(), 1)); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+    struct req {
+      uint8_t hdr[16];
+      uint8_t status;
+      uint64_t t0;
+    };
+    auto* reqs = static_cast<req*>(g.mem.alloc(sizeof(req) * s.queue_depth, 16));
+    auto* data = static_cast<uint8_t*>(g.mem.alloc(4096u * s.queue_depth, 4096));
+    uint64_t lcg = s.seed * 6364136223846793005ull + 1;
+    auto submit = [&](unsigned i) {
+      lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+      const uint64_t sector = (lcg >> 20) % ((1 << 16) / 8) * 8;
+      req& r = reqs[i];
+      std::memset(r.hdr, 0, 16);
+      std::memcpy(r.hdr + 8, &sector, 8);
+      r.t0 = c.now_ns();
+      vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + 4096u * i, 4096, true}, {&r.status, 1, true}};
+      return blk.submit(0, b, 3, &r);
+    };
+    m.hyp.reset_counters();
+    for (unsigned i = 0; i < s.queue_depth; ++i) submit(i);
+    const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
+    while (c.now_ns() < end) {
+      void* cookie;
+      uint32_t len;
+      if (auto st = blk.wait(0, cookie, len); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      req* r = static_cast<req*>(cookie);
+      lat.add(double(c.now_ns() - r->t0));
+      ++ops;
+      submit(static_cast<unsigned>(r - reqs));
+      if (uint64_t(ops) % 256 == 0) progress_line(progress, "blk", double(c.now_ns() - start), double(end - start));
+    }
+    progress_line(progress, "blk", 1, 1);
+    elapsed = double(c.now_ns() - start);
+    ds = blk.stats();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start();
+  if (!failure.empty()) throw std::runtime_error("blk: the driver failed: " + failure);
+  json r = common_results(m, s, ops);
+  r["request"] = histogram_json(lat);
+  r["iops"] = elapsed > 0 ? ops * 1e9 / elapsed : 0;
+  r["driver"] = driver_json(ds);
+  return r;
+}
+}  // namespace
+
+json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
+  std::unique_ptr<timeline> tl;
+  if (!s.timeline.empty()) tl = std::make_unique<timeline>();
+  json results;
+  if (s.workload == "micro") results = micro(s, p, progress, tl.get());
+  else if (s.workload == "rr") results = request_response(s, p, progress, tl.get());
+  else if (s.workload == "mq-rx") results = multiqueue_receive(s, p, progress, tl.get());
+  else results = block_random_read(s, p, progress, tl.get());
+  if (tl) {
+    for (unsigned c = 0; c < s.vcpus; ++c) {
+      tl->name_track(c, fmt::format("vCPU {} exits", c));
+      tl->name_track(50 + c, fmt::format("vCPU {} ISRs", c));
+    }
+    tl->write(s.timeline);
+  }
+  json prof = {{"name", p.name}, {"description", p.description}};
+  for (const auto& k : cost_profile_keys()) (void)k;
+  prof["mmio_exit_user_ns"] = p.mmio_exit_user_ns;
+  prof["mmio_exit_kernel_ns"] = p.mmio_exit_kernel_ns;
+  prof["eoi_trap_ns"] = p.eoi_trap_ns;
+  prof["eoi_virtual_ns"] = p.eoi_virtual_ns;
+  prof["inject_wired_ns"] = p.inject_wired_ns;
+  prof["inject_msi_ns"] = p.inject_msi_ns;
+  return {{"scenario", s.to_json()}, {"profile", prof}, {"results", results}};
+}
+
+}  // namespace vmsim::app

@@ -1,0 +1,45 @@
+// A vmsim scenario: one design point. From a JSON file or the command line; validated before anything
+// is elaborated, every rejection naming the field and what it allows.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace vmsim::app {
+
+struct scenario {
+  std::string name = "default";
+  std::string workload = "micro";       // micro | rr | mq-rx | blk
+  std::string scheme = "legacy-wired";  // an interrupt scheme (make_interrupt_scheme)
+  std::string profile = "x86-kvm";
+  std::string notify = "queue-notify";  // queue-notify | doorbell
+  std::string decoder = "reference";    // reference | rtl (doorbells only)
+  unsigned transport_version = 2;
+  unsigned vcpus = 1;
+  unsigned queues = 1;                  // net: queue pairs; blk: request queues
+  unsigned queue_depth = 1;             // blk: requests in flight per job
+  unsigned requests = 2000;             // micro: round trips
+  double duration_us = 20000;           // rr, mq-rx, blk
+  double rate_pps = 200000;             // mq-rx: per queue
+  uint64_t seed = 1;
+  std::vector<unsigned> irq_affinity;   // vCPU of each vector (vector 0 config, q+1 queue q); default spread
+  std::string timeline;                 // write a Perfetto/Chrome timeline here
+  uint64_t ram_base = 0x40000000, ram_size = 64 << 20, device_base = 0x0a000000, irqc_base = 0x08000000;
+
+  nlohmann::json to_json() const;
+};
+
+struct scenario_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses and validates; throws scenario_error naming the field.
+scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>& profiles);
+void validate(const scenario& s, const std::vector<std::string>& profiles);
+const std::vector<std::string>& workloads();
+
+}  // namespace vmsim::app
