@@ -188,7 +188,7 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
   rp.seed = s.seed;
   rp.per_request = ns(p.backend_per_packet_ns);
   machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
-  if (tl) m.hyp.attach_timeline(tl);
+  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
@@ -229,7 +229,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   np.per_packet = ns(p.backend_per_packet_ns);
   np.backend_notify = ns(p.backend_notify_ns);
   machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
-  if (tl) m.hyp.attach_timeline(tl);
+  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
@@ -286,7 +286,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.packet_bytes = 64;
   np.per_packet = ns(p.backend_per_packet_ns);
   machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
-  if (tl) m.hyp.attach_timeline(tl);
+  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<uint64_t> received(s.queues, 0);
   std::string failure;
   vdrv::net_driver* shared = nullptr;
@@ -366,7 +366,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   bp.capacity_sectors = 1 << 16;  // 32 MiB
   bp.queues = 1;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
-  if (tl) m.hyp.attach_timeline(tl);
+  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram lat;
   std::string failure;
   double ops = 0, elapsed = 0;
@@ -435,6 +435,7 @@ json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
       tl->name_track(c, fmt::format("vCPU {} exits", c));
       tl->name_track(50 + c, fmt::format("vCPU {} ISRs", c));
     }
+    tl->name_track(100, "MSI frame");
     tl->write(s.timeline);
   }
   json prof = {{"name", p.name}, {"description", p.description}};

@@ -217,6 +217,9 @@ void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core
                       fmt::format("{}: MSI write {:#x} <- {:#x} dropped: {}", name(), offset, data, why).c_str());
     return;
   }
+  if (timeline_)
+    timeline_->instant(fmt::format("MSI id {} -> vCPU {}", id, cpu), "msi", 100,
+                       (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9);
   // The message arrives when the writer's annotated time is reached.
   if (delay == sc_core::SC_ZERO_TIME) return set_pending(cpu, id);
   arrivals_.push_back({sc_core::sc_time_stamp() + delay, cpu, id});

@@ -22,6 +22,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "vmsim/common/timeline.h"
+
 namespace vmsim {
 
 enum class msi_flavour { x86_lapic, arm_gicv2m };
@@ -79,6 +81,7 @@ class interrupt_controller : public sc_core::sc_module {
   };
   const counters& stats() const { return stats_; }
   uint64_t delivered(unsigned cpu, uint32_t id) const;
+  void attach_timeline(timeline* t) { timeline_ = t; }  // MSI arrivals as instants on track 100
 
  private:
   void regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
@@ -105,6 +108,7 @@ class interrupt_controller : public sc_core::sc_module {
   std::vector<arrival> arrivals_;
   sc_core::sc_event arrival_event_, outputs_changed_;
   counters stats_;
+  timeline* timeline_ = nullptr;
 };
 
 }  // namespace vmsim
