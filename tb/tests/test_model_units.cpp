@@ -60,5 +60,6 @@ BOOST_AUTO_TEST_CASE(shipped_profiles_are_complete) {
     BOOST_TEST(c.mmio_exit_user_ns > c.mmio_exit_kernel_ns, name);  // user-space exits cost more
     BOOST_TEST(c.eoi_trap_ns > c.eoi_virtual_ns, name);
     BOOST_TEST(!c.description.empty());
+    BOOST_TEST(c.guest_ns(c.guest_stack_cycles) == c.guest_stack_cycles / c.cpu_ghz);
   }
 }

@@ -251,12 +251,12 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
     unsigned n = 0;
     while (c.now_ns() < end) {
       const uint64_t t0 = c.now_ns();
-      c.spend(ns(p.guest_stack_ns / 2));  // the request through the guest's stack
+      c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 2));  // the request through the guest's stack
       if (auto st = net.send(0, tx, 32, tx); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
       void* cookie;
       uint32_t len;
       if (auto st = net.wait(vdrv::net_driver::rx(0), cookie, len); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
-      c.spend(ns(p.guest_stack_ns / 2));  // the response up to the application
+      c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 2));  // the response up to the application
       while (net.poll(vdrv::net_driver::tx(0), cookie, len) == vdrv::status::ok) {
       }
       net.post_rx(0, cookie, 2048, cookie);
@@ -312,10 +312,12 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
       if (k == 0) m.hyp.reset_counters();
       vdrv::net_driver& net = *shared;
       if (k != 0) g.ctx.attach(net);
+      auto mine = [&] { net.use_cpu(g.io, g.ctx); };  // this vCPU's HAL and interrupts for what follows
       const unsigned pair = k;
       if (pair < s.queues)
         for (unsigned i = 0; i < 128; ++i) {
           auto* f = g.mem.alloc(2048, 64);
+          mine();
           net.post_rx(pair, f, 2048, f);
         }
       const uint64_t end = static_cast<uint64_t>(s.duration_us * 1000);
@@ -325,9 +327,10 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
         void* cookie;
         uint32_t len;
         bool any = false;
+        mine();
         while (pair < s.queues && net.poll(vdrv::net_driver::rx(pair), cookie, len) == vdrv::status::ok) {
           ++received[pair];
-          c.spend(ns(p.guest_stack_ns / 10));  // per-packet receive work in the guest
+          c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 10));  // per-packet receive work in the guest
           net.post_rx(pair, cookie, 2048, cookie);
           any = true;
         }
@@ -338,6 +341,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
         stop = true;
         progress_line(progress, "mq-rx", 1, 1);
         sc_core::sc_stop();
+        wait(sc_core::sc_time(1, sc_core::SC_SEC));  // keep this frame (the shared driver) alive past the stop
       }
     });
   }
@@ -361,63 +365,109 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
 }
 
 json block_random_read(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+  // Random 4 KiB reads: one job per vCPU, job k on request queue k mod queues, queue_depth requests in flight.
   blk_params bp;
   bp.seed = s.seed;
   bp.capacity_sectors = 1 << 16;  // 32 MiB
-  bp.queues = 1;
+  bp.queues = s.queues;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
-  histogram lat;
+  std::vector<histogram> lat(s.vcpus);
+  std::vector<double> ops(s.vcpus, 0);
   std::string failure;
-  double ops = 0, elapsed = 0;
-  vdrv::driver_stats ds;
-  const auto aff = affinity(s, 2, [](unsigned, unsigned) { return 0u; });
-  m.cpu[0].run([&](vcpu& c) {
-    guest_env g(c, s, p, 0);
-    vdrv::blk_driver blk(g.io, s.device_base, g.ctx);
-    if (auto st = blk.start(g.mem, options(s, p, aff.data(), 1)); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
-    struct req {
-      uint8_t hdr[16];
-      uint8_t status;
-      uint64_t t0;
-    };
-    auto* reqs = static_cast<req*>(g.mem.alloc(sizeof(req) * s.queue_depth, 16));
-    auto* data = static_cast<uint8_t*>(g.mem.alloc(4096u * s.queue_depth, 4096));
-    uint64_t lcg = s.seed * 6364136223846793005ull + 1;
-    auto submit = [&](unsigned i) {
-      lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-      const uint64_t sector = (lcg >> 20) % ((1 << 16) / 8) * 8;
-      req& r = reqs[i];
-      std::memset(r.hdr, 0, 16);
-      std::memcpy(r.hdr + 8, &sector, 8);
-      r.t0 = c.now_ns();
-      vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + 4096u * i, 4096, true}, {&r.status, 1, true}};
-      return blk.submit(0, b, 3, &r);
-    };
-    m.hyp.reset_counters();
-    for (unsigned i = 0; i < s.queue_depth; ++i) submit(i);
-    const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
-    while (c.now_ns() < end) {
-      void* cookie;
-      uint32_t len;
-      if (auto st = blk.wait(0, cookie, len); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
-      req* r = static_cast<req*>(cookie);
-      lat.add(double(c.now_ns() - r->t0));
-      ++ops;
-      submit(static_cast<unsigned>(r - reqs));
-      if (uint64_t(ops) % 256 == 0) progress_line(progress, "blk", double(c.now_ns() - start), double(end - start));
-    }
-    progress_line(progress, "blk", 1, 1);
-    elapsed = double(c.now_ns() - start);
-    ds = blk.stats();
-    sc_core::sc_stop();
-  });
+  double elapsed = 0;
+  vdrv::blk_driver* shared = nullptr;
+  bool started = false, stop = false;
+  const auto aff = affinity(s, s.queues + 1, [](unsigned q, unsigned vcpus) { return q % vcpus; });
+  struct req {
+    uint8_t hdr[16];
+    uint8_t status;
+    uint64_t t0;
+  };
+  for (unsigned k = 0; k < s.vcpus; ++k) {
+    m.cpu[k].run([&, k](vcpu& c) {
+      guest_env g(c, s, p, k);
+      std::unique_ptr<vdrv::blk_driver> own;
+      if (k == 0) {
+        own = std::make_unique<vdrv::blk_driver>(g.io, s.device_base, g.ctx);
+        if (auto st = own->start(g.mem, options(s, p, aff.data(), 1), s.queues); st != vdrv::status::ok) {
+          failure = vdrv::to_string(st);
+          stop = true;
+          return sc_core::sc_stop();
+        }
+        shared = own.get();
+        m.hyp.reset_counters();
+        started = true;
+      }
+      while (!started && !stop) wait(sc_core::sc_time(1, sc_core::SC_US));
+      if (stop) return;
+      vdrv::blk_driver& blk = *shared;
+      if (k != 0) g.ctx.attach(blk);
+      auto mine = [&] { blk.use_cpu(g.io, g.ctx); };  // this vCPU's HAL and interrupts for what follows
+      const unsigned q = k % s.queues;
+      auto* reqs = static_cast<req*>(g.mem.alloc(sizeof(req) * s.queue_depth, 16));
+      auto* data = static_cast<uint8_t*>(g.mem.alloc(4096u * s.queue_depth, 4096));
+      uint64_t lcg = (s.seed + k) * 6364136223846793005ull + 1;
+      auto submit = [&](unsigned i) {
+        lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+        const uint64_t sector = (lcg >> 20) % ((1 << 16) / 8) * 8;
+        req& r = reqs[i];
+        std::memset(r.hdr, 0, 16);
+        std::memcpy(r.hdr + 8, &sector, 8);
+        r.t0 = c.now_ns();
+        vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + 4096u * i, 4096, true}, {&r.status, 1, true}};
+        return blk.submit(q, b, 3, &r);
+      };
+      mine();
+      for (unsigned i = 0; i < s.queue_depth; ++i) submit(i);
+      const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
+      while (c.now_ns() < end && !stop) {
+        mine();
+        while (c.interrupt_pending() && g.ctx.service()) {
+        }
+        void* cookie;
+        uint32_t len;
+        bool any = false;
+        vdrv::status st;
+        while ((st = blk.poll(q, cookie, len)) == vdrv::status::ok) {
+          req* r = static_cast<req*>(cookie);
+          lat[k].add(double(c.now_ns() - r->t0));
+          ++ops[k];
+          submit(static_cast<unsigned>(r - reqs));
+          any = true;
+        }
+        if (st != vdrv::status::empty) {
+          failure = vdrv::to_string(st);
+          stop = true;
+          break;
+        }
+        if (!any) c.wait_for_interrupt();
+        if (k == 0) progress_line(progress, "blk", double(c.now_ns() - start), double(end - start));
+      }
+      if (k == 0) {
+        elapsed = double(c.now_ns() - start);
+        stop = true;
+        progress_line(progress, "blk", 1, 1);
+        sc_core::sc_stop();
+        wait(sc_core::sc_time(1, sc_core::SC_SEC));  // keep this frame (the shared driver) alive past the stop
+      }
+    });
+  }
   sc_core::sc_start();
   if (!failure.empty()) throw std::runtime_error("blk: the driver failed: " + failure);
-  json r = common_results(m, s, ops);
-  r["request"] = histogram_json(lat);
-  r["iops"] = elapsed > 0 ? ops * 1e9 / elapsed : 0;
-  r["driver"] = driver_json(ds);
+  histogram all;
+  double total = 0;
+  json jobs = json::array();
+  for (unsigned k = 0; k < s.vcpus; ++k) {
+    all.merge(lat[k]);
+    total += ops[k];
+    jobs.push_back({{"vcpu", k}, {"queue", k % s.queues}, {"requests", ops[k]}});
+  }
+  json r = common_results(m, s, total);
+  r["request"] = histogram_json(all);
+  r["iops"] = elapsed > 0 ? total * 1e9 / elapsed : 0;
+  r["jobs"] = jobs;
+  if (shared == nullptr) r["driver"] = json::object();
   return r;
 }
 }  // namespace

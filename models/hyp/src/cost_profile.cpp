@@ -23,12 +23,12 @@ constexpr field numeric_fields[] = {
     {"irq_ack_ns", &cost_profile::irq_ack_ns},
     {"inject_wired_ns", &cost_profile::inject_wired_ns},
     {"inject_msi_ns", &cost_profile::inject_msi_ns},
-    {"guest_irq_entry_ns", &cost_profile::guest_irq_entry_ns},
+    {"guest_irq_entry_cycles", &cost_profile::guest_irq_entry_cycles},
     {"msi_write_ns", &cost_profile::msi_write_ns},
     {"backend_notify_ns", &cost_profile::backend_notify_ns},
     {"backend_per_packet_ns", &cost_profile::backend_per_packet_ns},
     {"wire_rtt_ns", &cost_profile::wire_rtt_ns},
-    {"guest_stack_ns", &cost_profile::guest_stack_ns},
+    {"guest_stack_cycles", &cost_profile::guest_stack_cycles},
 };
 }  // namespace
 

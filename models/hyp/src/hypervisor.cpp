@@ -86,7 +86,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
         // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
         const bool wired = irqc_.is_wired(id);
         charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi,
-               (wired ? profile_.inject_wired_ns : profile_.inject_msi_ns) + profile_.guest_irq_entry_ns, delay,
+               (wired ? profile_.inject_wired_ns : profile_.inject_msi_ns) + profile_.guest_ns(profile_.guest_irq_entry_cycles), delay,
                fmt::format("interrupt {}", id));
         if (profile_.irq_ack_ns > 0) charge(cpu, exit_cause::irq_ack, profile_.irq_ack_ns, delay, "IAR");
         if (cpu < static_cast<int>(isr_start_ns_.size()))

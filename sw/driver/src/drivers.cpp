@@ -46,8 +46,8 @@ status virtio_driver::start(uint32_t expected, unsigned queues, arena& mem, cons
     if (status s = dev_.setup_queue(q, vqs_[q], mem, o.queue_size); s != status::ok) return fail(s);
   if (o.doorbells) dev_.use_doorbells();
   if (status s = dev_.driver_ok(); s != status::ok) return fail(s);
-  if (irq_controller* ic = cpu_.controller()) irq_.setup(dev_, *ic, o.irq, queues);  // msi_refused: wired fallback
-  cpu_.attach(*this);
+  if (irq_controller* ic = cpu_->controller()) irq_.setup(dev_, *ic, o.irq, queues);  // msi_refused: wired fallback
+  cpu_->attach(*this);
   return status::ok;
 }
 
@@ -56,7 +56,7 @@ status virtio_driver::submit(unsigned q, const buffer* bufs, unsigned n, void* c
   if (q >= queues_) return status::queue_unavailable;
   if (status s = vqs_[q].add(bufs, n, cookie); s != status::ok) return s;
   if (vqs_[q].kick_needed()) {
-    if (!kick_open_[q]) kick_ns_[q] = h_.now_ns();  // kick-to-interrupt starts at the first open kick
+    if (!kick_open_[q]) kick_ns_[q] = h_->now_ns();  // kick-to-interrupt starts at the first open kick
     kick_open_[q] = true;
     ++stats_.kicks;
     dev_.notify(q);
@@ -73,19 +73,19 @@ status virtio_driver::poll(unsigned q, void*& cookie, uint32_t& len) {
 }
 
 status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t timeout_ns) {
-  const uint64_t start = h_.now_ns();
+  const uint64_t start = h_->now_ns();
   for (unsigned spin = 0;; ++spin) {
     // Take what is pending first, as a CPU would, so each interrupt is serviced (and timed) when it comes.
-    if (cpu_.interrupts())
-      while (h_.interrupt_pending() && cpu_.service()) {
+    if (cpu_->interrupts())
+      while (h_->interrupt_pending() && cpu_->service()) {
       }
     const status s = poll(q, cookie, len);
     if (s != status::empty) return s;
     // DEVICE_NEEDS_RESET comes with a config interrupt; without interrupts look now and then (an MMIO read).
-    if ((config_seen_ || (!cpu_.interrupts() && spin % 64 == 63)) && dev_.needs_reset())
+    if ((config_seen_ || (!cpu_->interrupts() && spin % 64 == 63)) && dev_.needs_reset())
       return fail(status::device_needs_reset);
-    if (h_.now_ns() - start > timeout_ns) return status::timeout;
-    if (cpu_.interrupts()) h_.wait_for_interrupt();
+    if (h_->now_ns() - start > timeout_ns) return status::timeout;
+    if (cpu_->interrupts()) h_->wait_for_interrupt();
   }
 }
 
@@ -102,7 +102,7 @@ void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
 }
 
 void virtio_driver::isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes) {
-  stats_.isr.add(h_.now_ns() - entry_ns);
+  stats_.isr.add(h_->now_ns() - entry_ns);
   stats_.isr_reads += reads;
   stats_.isr_writes += writes;
 }

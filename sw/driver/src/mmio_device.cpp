@@ -69,7 +69,7 @@ status mmio_device::setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t 
   uint16_t size = 1;
   while (size * 2u <= max && size * 2u <= max_size) size = static_cast<uint16_t>(size * 2);
   const bool event_idx = has(rm::feature::ring_event_idx), indirect = has(rm::feature::ring_indirect_desc);
-  if (status s = vq.init(h_, mem, size, event_idx, indirect, legacy ? 4096 : 0); s != status::ok) return s;
+  if (status s = vq.init(*h_, mem, size, event_idx, indirect, legacy ? 4096 : 0); s != status::ok) return s;
   set(off(reg::queue_num), size);
   if (legacy) {
     set(off(reg::queue_align), 4096);
@@ -100,7 +100,7 @@ void mmio_device::use_doorbells() {
 }
 
 void mmio_device::notify(unsigned q) {
-  if (doorbells_) h_.write32(base_ + db_base_ + db_mult_ * q, q);
+  if (doorbells_) h_->write32(base_ + db_base_ + db_mult_ * q, q);
   else set(off(reg::queue_notify), q);
 }
 
@@ -111,16 +111,16 @@ status mmio_device::read_config(uint32_t offset, void* out, uint32_t len) {
     for (uint32_t i = 0; i < len;) {  // the widest access the field allows (fields are naturally aligned)
       const uint64_t a = base_ + rm::config_space_offset + offset + i;
       if (len - i >= 4 && (offset + i) % 4 == 0) {
-        const uint32_t v = h_.read32(a);
+        const uint32_t v = h_->read32(a);
         for (unsigned b = 0; b < 4; ++b) dst[i + b] = static_cast<uint8_t>(v >> (8 * b));
         i += 4;
       } else if (len - i >= 2 && (offset + i) % 2 == 0) {
-        const uint16_t v = h_.read16(a);
+        const uint16_t v = h_->read16(a);
         dst[i] = static_cast<uint8_t>(v);
         dst[i + 1] = static_cast<uint8_t>(v >> 8);
         i += 2;
       } else {
-        dst[i++] = h_.read8(a);
+        dst[i++] = h_->read8(a);
       }
     }
     if (version_ < 2 || reg(off(reg::config_generation)) == before) return status::ok;

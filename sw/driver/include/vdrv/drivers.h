@@ -47,7 +47,9 @@ struct start_options {
 class virtio_driver {
  public:
   static constexpr unsigned max_queues = 17;
-  virtio_driver(counting_hal& h, uint64_t base, cpu_context& cpu) : h_(h), dev_(h, base), cpu_(cpu) {}
+  virtio_driver(counting_hal& h, uint64_t base, cpu_context& cpu) : h_(&h), dev_(h, base), cpu_(&cpu) {}
+  // Another vCPU drives the device from now on (shared drivers on SMP guests): its HAL, its interrupts.
+  void use_cpu(counting_hal& h, cpu_context& cpu) { h_ = &h; dev_.rebind(h); cpu_ = &cpu; }
 
   status start(uint32_t expected_device, unsigned queues, arena& mem, const start_options& o);
   status error() const { return error_; }
@@ -69,9 +71,9 @@ class virtio_driver {
 
  protected:
   status fail(status why);
-  counting_hal& h_;
+  counting_hal* h_;
   mmio_device dev_;
-  cpu_context& cpu_;
+  cpu_context* cpu_;
   device_irq irq_;
   virtqueue vqs_[max_queues];
   unsigned queues_ = 0;

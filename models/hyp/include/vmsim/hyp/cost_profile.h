@@ -20,12 +20,14 @@ struct cost_profile {
   double irq_ack_ns = 0;           // taking the interrupt (x86: none, the APIC hands the vector; arm: IAR read)
   double inject_wired_ns = 0;      // getting a wired interrupt into the guest (VMM injection, exit/entry)
   double inject_msi_ns = 0;        // getting an MSI into the guest (posted interrupt / ITS LPI)
-  double guest_irq_entry_ns = 0;   // guest interrupt entry and return
+  double guest_irq_entry_cycles = 0;  // guest interrupt entry and return, in guest CPU cycles
   double msi_write_ns = 0;         // the device's MSI write on the host side
   double backend_notify_ns = 0;    // a kick reaching the device back-end
   double backend_per_packet_ns = 0;  // host back-end work per packet
   double wire_rtt_ns = 0;          // network round trip beyond the host (request/response workloads)
-  double guest_stack_ns = 0;       // guest protocol stack and application work per transaction
+  double guest_stack_cycles = 0;     // guest protocol stack and application work per transaction, cycles
+  // Guest work is given in cycles and runs at cpu_ghz.
+  double guest_ns(double cycles) const { return cycles / cpu_ghz; }
 };
 
 // Throws std::runtime_error with a message naming the bad field.
