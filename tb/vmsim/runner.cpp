@@ -289,22 +289,29 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<uint64_t> received(s.queues, 0);
   std::string failure;
+  // vCPU 0 sets the device up; the driver and vCPU 0's guest environment outlive the simulation so the
+  // other vCPUs can use them until the very end.
+  std::unique_ptr<guest_env> env0;
+  std::unique_ptr<vdrv::net_driver> owner;
   vdrv::net_driver* shared = nullptr;
   bool started = false, stop = false;
   const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      guest_env g(c, s, p, k);
-      std::unique_ptr<vdrv::net_driver> own;
+      std::unique_ptr<guest_env> local;
+      if (k == 0) env0 = std::make_unique<guest_env>(c, s, p, k);
+      else local = std::make_unique<guest_env>(c, s, p, k);
+      guest_env& g = k == 0 ? *env0 : *local;
       if (k == 0) {
-        own = std::make_unique<vdrv::net_driver>(g.io, s.device_base, g.ctx);
+        owner = std::make_unique<vdrv::net_driver>(g.io, s.device_base, g.ctx);
+        auto* own = owner.get();
         if (auto st = own->start(g.mem, options(s, p, aff.data(), s.queues), s.queues); st != vdrv::status::ok) {
           failure = vdrv::to_string(st);
           stop = true;
           return sc_core::sc_stop();
         }
         if (s.queues > 1 && own->set_pairs(s.queues) != vdrv::status::ok) failure = "VQ_PAIRS_SET refused";
-        shared = own.get();
+        shared = own;
         started = true;
       }
       while (!started && !stop) wait(sc_core::sc_time(1, sc_core::SC_US));
@@ -341,7 +348,6 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
         stop = true;
         progress_line(progress, "mq-rx", 1, 1);
         sc_core::sc_stop();
-        wait(sc_core::sc_time(1, sc_core::SC_SEC));  // keep this frame (the shared driver) alive past the stop
       }
     });
   }
@@ -376,6 +382,10 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   std::vector<double> ops(s.vcpus, 0);
   std::string failure;
   double elapsed = 0;
+  // vCPU 0 sets the device up; the driver and vCPU 0's guest environment outlive the simulation so the
+  // other vCPUs can use them until the very end.
+  std::unique_ptr<guest_env> env0;
+  std::unique_ptr<vdrv::blk_driver> owner;
   vdrv::blk_driver* shared = nullptr;
   bool started = false, stop = false;
   const auto aff = affinity(s, s.queues + 1, [](unsigned q, unsigned vcpus) { return q % vcpus; });
@@ -386,16 +396,19 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   };
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      guest_env g(c, s, p, k);
-      std::unique_ptr<vdrv::blk_driver> own;
+      std::unique_ptr<guest_env> local;
+      if (k == 0) env0 = std::make_unique<guest_env>(c, s, p, k);
+      else local = std::make_unique<guest_env>(c, s, p, k);
+      guest_env& g = k == 0 ? *env0 : *local;
       if (k == 0) {
-        own = std::make_unique<vdrv::blk_driver>(g.io, s.device_base, g.ctx);
+        owner = std::make_unique<vdrv::blk_driver>(g.io, s.device_base, g.ctx);
+        auto* own = owner.get();
         if (auto st = own->start(g.mem, options(s, p, aff.data(), 1), s.queues); st != vdrv::status::ok) {
           failure = vdrv::to_string(st);
           stop = true;
           return sc_core::sc_stop();
         }
-        shared = own.get();
+        shared = own;
         m.hyp.reset_counters();
         started = true;
       }
@@ -449,7 +462,6 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
         stop = true;
         progress_line(progress, "blk", 1, 1);
         sc_core::sc_stop();
-        wait(sc_core::sc_time(1, sc_core::SC_SEC));  // keep this frame (the shared driver) alive past the stop
       }
     });
   }
