@@ -34,8 +34,6 @@ struct driver_platform_config {
   uint64_t msi_frame() const { return irqc.flavour == msi_flavour::x86_lapic ? 0xfee00000 : 0x08020000; }
 };
 
-vdrv::irq_scheme driver_scheme(const std::string& model_scheme);
-
 template <class Device>
 class driver_platform : public sc_core::sc_module {
  public:
@@ -86,7 +84,7 @@ class driver_platform : public sc_core::sc_module {
   }
   vdrv::start_options options(const uint8_t* vector_cpu = nullptr) const {
     vdrv::start_options o;
-    o.irq.scheme = driver_scheme(cfg.scheme);
+    o.irq.scheme = driver_scheme_for(cfg.scheme);
     o.irq.lines = cfg.transport.irq_lines;
     o.irq.first_msi_id = cfg.irqc.flavour == msi_flavour::x86_lapic ? cfg.irqc.msi_vector_min : cfg.irqc.msi_spi_base;
     o.irq.msi_regs = cfg.msi.register_base;

@@ -31,15 +31,6 @@ sc_core::sc_time ns(double v) { return sc_core::sc_time(v, sc_core::SC_NS); }
 
 bool is_arm(const cost_profile& p) { return p.name.rfind("arm", 0) == 0; }
 
-vdrv::irq_scheme driver_scheme(const std::string& s) {
-  if (s == "multi-irq") return vdrv::irq_scheme::multi_irq;
-  if (s == "msi-v1") return vdrv::irq_scheme::msi_v1;
-  if (s == "msi-v2") return vdrv::irq_scheme::msi_v2;
-  if (s == "msi-v2-pair") return vdrv::irq_scheme::msi_v2_pair;
-  if (s == "pci-msix-reference") return vdrv::irq_scheme::msix;
-  return vdrv::irq_scheme::legacy;
-}
-
 json histogram_json(const histogram& h) {
   return {{"count", h.count()}, {"mean_ns", h.mean()}, {"p50_ns", h.quantile(0.5)}, {"p99_ns", h.quantile(0.99)},
           {"min_ns", h.min()}, {"max_ns", h.max()}};
@@ -122,7 +113,7 @@ struct guest_env {
 
 vdrv::start_options options(const scenario& s, const cost_profile& p, const uint8_t* vector_cpu, unsigned lines) {
   vdrv::start_options o;
-  o.irq.scheme = driver_scheme(s.scheme);
+  o.irq.scheme = driver_scheme_for(s.scheme);
   o.irq.lines = lines;
   o.irq.first_msi_id = is_arm(p) ? 64 : 48;
   o.irq.vector_cpu = vector_cpu;

@@ -25,6 +25,15 @@ std::unique_ptr<interrupt_scheme> make_interrupt_scheme(const std::string& name,
   return nullptr;
 }
 
+vdrv::irq_scheme driver_scheme_for(const std::string& s) {
+  if (s == "multi-irq") return vdrv::irq_scheme::multi_irq;
+  if (s == "msi-v1") return vdrv::irq_scheme::msi_v1;
+  if (s == "msi-v2") return vdrv::irq_scheme::msi_v2;
+  if (s == "msi-v2-pair") return vdrv::irq_scheme::msi_v2_pair;
+  if (s == "pci-msix-reference") return vdrv::irq_scheme::msix;
+  return vdrv::irq_scheme::legacy;
+}
+
 const isr_profile& profile_of(const std::string& scheme) {
   for (const auto& p : isr_profiles)
     if (scheme == p.scheme) return p;

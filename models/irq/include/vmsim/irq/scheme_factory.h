@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "vdrv/interrupts.h"
 #include "vmsim/irq/msi_schemes.h"
 
 namespace vmsim {
@@ -32,5 +33,8 @@ inline constexpr isr_profile isr_profiles[] = {
     {"pci-msix-reference", 0, 0, 1, 1, "none", false},
 };
 const isr_profile& profile_of(const std::string& scheme);
+
+// The sw/ driver's name for the scheme a device model runs (legacy-wired if unknown).
+vdrv::irq_scheme driver_scheme_for(const std::string& scheme);
 
 }  // namespace vmsim
