@@ -53,12 +53,18 @@ void interrupt_controller::set_pending(unsigned cpu, uint32_t id) {
   changed();
 }
 
+uint32_t interrupt_controller::id_set::first_not_in(const id_set& mask) const {
+  for (size_t i = 0; i < w.size(); ++i)
+    if (const uint64_t c = w[i] & ~mask.w[i]) {
+      const auto id = static_cast<uint32_t>(i * 64 + static_cast<unsigned>(__builtin_ctzll(c)));
+      return id < spurious ? id : spurious;
+    }
+  return spurious;
+}
+
 uint32_t interrupt_controller::highest_pending(unsigned cpu) const {
   if (cpu >= cfg_.cpus) return spurious;
-  const auto candidates = pending_[cpu] & ~masked_;
-  for (uint32_t id = 0; id < spurious; ++id)  // lowest id first
-    if (candidates.test(id)) return id;
-  return spurious;
+  return pending_[cpu].first_not_in(masked_);  // lowest id first
 }
 
 uint32_t interrupt_controller::acknowledge(unsigned cpu) {

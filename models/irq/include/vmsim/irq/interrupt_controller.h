@@ -12,7 +12,6 @@
 #pragma once
 
 #include <array>
-#include <bitset>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -94,11 +93,20 @@ class interrupt_controller : public sc_core::sc_module {
   void changed() { outputs_changed_.notify(sc_core::SC_ZERO_TIME); }
   tlm::tlm_response_status bad(const std::string& what);
 
+  // A set of interrupt ids as 64-bit words, so the highest-priority pending id is a few word operations.
+  struct id_set {
+    std::array<uint64_t, max_ids / 64> w{};
+    void set(uint32_t id, bool v = true) { v ? w[id / 64] |= uint64_t{1} << (id % 64) : w[id / 64] &= ~(uint64_t{1} << (id % 64)); }
+    void reset(uint32_t id) { set(id, false); }
+    bool test(uint32_t id) const { return (w[id / 64] >> (id % 64)) & 1; }
+    uint32_t first_not_in(const id_set& mask) const;  // spurious when none
+  };
+
   irqc_config cfg_;
-  std::vector<std::bitset<max_ids>> pending_;  // per vCPU
+  std::vector<id_set> pending_;  // per vCPU
   std::vector<uint32_t> in_service_;           // per vCPU, spurious = none
   std::vector<uint16_t> route_;                // per id
-  std::bitset<max_ids> masked_;
+  id_set masked_;
   std::vector<bool> level_;                    // per wired line
   struct arrival {
     sc_core::sc_time at;
