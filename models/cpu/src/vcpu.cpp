@@ -45,11 +45,9 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
 
 void vcpu::settle() {
   qk_.sync();
-  // Interrupt lines travel through signals and methods, a delta each: run them out before looking.
-  for (unsigned i = 0; i < 64; ++i) {
-    wait(sc_core::SC_ZERO_TIME);
-    if (!sc_core::sc_pending_activity_at_current_time()) break;
-  }
+  // Interrupt lines travel through signals and methods, a delta each: run them out before looking, but only
+  // yield while something is still pending at this time (each yield is a thread switch).
+  for (unsigned i = 0; i < 64 && sc_core::sc_pending_activity_at_current_time(); ++i) wait(sc_core::SC_ZERO_TIME);
 }
 
 bool vcpu::interrupt_pending() {
