@@ -122,6 +122,43 @@ vdrv::start_options options(const scenario& s, const cost_profile& p, const uint
   return o;
 }
 
+// A driver shared by the vCPUs of an SMP guest: vCPU 0 builds its environment and starts the driver, the others
+// wait for it and attach their interrupt dispatch. vCPU 0's environment and the driver live here, outliving the
+// simulation, so every vCPU can use them until the very end.
+template <class Driver>
+struct smp_driver {
+  std::unique_ptr<guest_env> env0;
+  std::unique_ptr<Driver> owner;
+  Driver* shared = nullptr;
+  bool started = false, stop = false;
+  std::string failure;
+
+  // Called first by every vCPU's program: returns its environment (in `local` for vCPU k > 0), or nullptr when
+  // the start-up failed. `start(driver, env)` runs on vCPU 0 and answers a failure text, empty when all went well.
+  template <class Start>
+  guest_env* join(vcpu& c, unsigned k, const scenario& s, const cost_profile& p, std::unique_ptr<guest_env>& local,
+                  Start start) {
+    if (k == 0) {
+      env0 = std::make_unique<guest_env>(c, s, p, k);
+      owner = std::make_unique<Driver>(env0->io, s.device_base, env0->ctx);
+      failure = start(*owner, *env0);
+      if (!failure.empty()) {
+        stop = true;
+        sc_core::sc_stop();
+        return nullptr;
+      }
+      shared = owner.get();
+      started = true;
+      return env0.get();
+    }
+    local = std::make_unique<guest_env>(c, s, p, k);
+    while (!started && !stop) sc_core::wait(sc_core::sc_time(1, sc_core::SC_US));
+    if (stop) return nullptr;
+    local->ctx.attach(*shared);
+    return local.get();
+  }
+};
+
 transport_config transport_for(const scenario& s, const cost_profile& p, unsigned lines) {
   transport_config tc;
   tc.version = s.transport_version;
@@ -279,37 +316,22 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<uint64_t> received(s.queues, 0);
-  std::string failure;
-  // vCPU 0 sets the device up; the driver and vCPU 0's guest environment outlive the simulation so the
-  // other vCPUs can use them until the very end.
-  std::unique_ptr<guest_env> env0;
-  std::unique_ptr<vdrv::net_driver> owner;
-  vdrv::net_driver* shared = nullptr;
-  bool started = false, stop = false;
+  smp_driver<vdrv::net_driver> smp;
   const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       std::unique_ptr<guest_env> local;
-      if (k == 0) env0 = std::make_unique<guest_env>(c, s, p, k);
-      else local = std::make_unique<guest_env>(c, s, p, k);
-      guest_env& g = k == 0 ? *env0 : *local;
-      if (k == 0) {
-        owner = std::make_unique<vdrv::net_driver>(g.io, s.device_base, g.ctx);
-        auto* own = owner.get();
-        if (auto st = own->start(g.mem, options(s, p, aff.data(), s.queues), s.queues); st != vdrv::status::ok) {
-          failure = vdrv::to_string(st);
-          stop = true;
-          return sc_core::sc_stop();
-        }
-        if (s.queues > 1 && own->set_pairs(s.queues) != vdrv::status::ok) failure = "VQ_PAIRS_SET refused";
-        shared = own;
-        started = true;
-      }
-      while (!started && !stop) wait(sc_core::sc_time(1, sc_core::SC_US));
-      if (stop) return;
-      if (k == 0) m.hyp.reset_counters();
-      vdrv::net_driver& net = *shared;
-      if (k != 0) g.ctx.attach(net);
+      guest_env* env = smp.join(c, k, s, p, local, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
+        if (auto st = d.start(g.mem, options(s, p, aff.data(), s.queues), s.queues); st != vdrv::status::ok)
+          return vdrv::to_string(st);
+        if (s.queues > 1 && d.set_pairs(s.queues) != vdrv::status::ok) return "VQ_PAIRS_SET refused";
+        m.hyp.reset_counters();
+        return {};
+      });
+      if (!env) return;
+      guest_env& g = *env;
+      bool& stop = smp.stop;
+      vdrv::net_driver& net = *smp.shared;
       auto mine = [&] { net.use_cpu(g.io, g.ctx); };  // this vCPU's HAL and interrupts for what follows
       const unsigned pair = k;
       if (pair < s.queues)
@@ -343,7 +365,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
     });
   }
   sc_core::sc_start();
-  if (!failure.empty()) throw std::runtime_error("mq-rx: " + failure);
+  if (!smp.failure.empty()) throw std::runtime_error("mq-rx: " + smp.failure);
   uint64_t total = 0, drops = 0;
   json per_queue = json::array();
   for (unsigned q = 0; q < s.queues; ++q) {
@@ -371,14 +393,9 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<histogram> lat(s.vcpus);
   std::vector<double> ops(s.vcpus, 0);
-  std::string failure;
   double elapsed = 0;
-  // vCPU 0 sets the device up; the driver and vCPU 0's guest environment outlive the simulation so the
-  // other vCPUs can use them until the very end.
-  std::unique_ptr<guest_env> env0;
-  std::unique_ptr<vdrv::blk_driver> owner;
-  vdrv::blk_driver* shared = nullptr;
-  bool started = false, stop = false;
+  smp_driver<vdrv::blk_driver> smp;
+  std::string failure;
   const auto aff = affinity(s, s.queues + 1, [](unsigned q, unsigned vcpus) { return q % vcpus; });
   struct req {
     uint8_t hdr[16];
@@ -388,25 +405,16 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       std::unique_ptr<guest_env> local;
-      if (k == 0) env0 = std::make_unique<guest_env>(c, s, p, k);
-      else local = std::make_unique<guest_env>(c, s, p, k);
-      guest_env& g = k == 0 ? *env0 : *local;
-      if (k == 0) {
-        owner = std::make_unique<vdrv::blk_driver>(g.io, s.device_base, g.ctx);
-        auto* own = owner.get();
-        if (auto st = own->start(g.mem, options(s, p, aff.data(), 1), s.queues); st != vdrv::status::ok) {
-          failure = vdrv::to_string(st);
-          stop = true;
-          return sc_core::sc_stop();
-        }
-        shared = own;
+      guest_env* env = smp.join(c, k, s, p, local, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
+        if (auto st = d.start(g.mem, options(s, p, aff.data(), 1), s.queues); st != vdrv::status::ok)
+          return vdrv::to_string(st);
         m.hyp.reset_counters();
-        started = true;
-      }
-      while (!started && !stop) wait(sc_core::sc_time(1, sc_core::SC_US));
-      if (stop) return;
-      vdrv::blk_driver& blk = *shared;
-      if (k != 0) g.ctx.attach(blk);
+        return {};
+      });
+      if (!env) return;
+      guest_env& g = *env;
+      bool& stop = smp.stop;
+      vdrv::blk_driver& blk = *smp.shared;
       auto mine = [&] { blk.use_cpu(g.io, g.ctx); };  // this vCPU's HAL and interrupts for what follows
       const unsigned q = k % s.queues;
       auto* reqs = static_cast<req*>(g.mem.alloc(sizeof(req) * s.queue_depth, 16));
@@ -457,6 +465,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
     });
   }
   sc_core::sc_start();
+  if (!smp.failure.empty()) failure = smp.failure;
   if (!failure.empty()) throw std::runtime_error("blk: the driver failed: " + failure);
   histogram all;
   double total = 0;
@@ -470,7 +479,6 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   r["request"] = histogram_json(all);
   r["iops"] = elapsed > 0 ? total * 1e9 / elapsed : 0;
   r["jobs"] = jobs;
-  if (shared == nullptr) r["driver"] = json::object();
   return r;
 }
 }  // namespace
