@@ -40,7 +40,7 @@ class device_platform : public sc_core::sc_module {
     transport.dma.socket.bind(bus.target);
     bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
     bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
-    transport.irq[0].bind(irq);
+    transport.irq[0].bind(irq.in);
   }
 
   platform_config cfg;
@@ -49,17 +49,14 @@ class device_platform : public sc_core::sc_module {
   Device device;
   virtio_mmio_transport transport;
   bus_master cpu;
-  sc_core::sc_signal<bool> irq;
+  irq_probe irq;
   mini_driver driver;
 
   uint64_t reg_addr(regmap::reg r) const { return cfg.mmio_base + regmap::offset_of(r); }
   uint64_t config_addr(uint16_t offset) const { return cfg.mmio_base + regmap::config_space_offset + offset; }
   // Waits (from an SC_THREAD) until the interrupt line is high or `timeout` passes; true if high.
-  // An ACK just written takes two deltas to lower the line (the transport's method, then the signal
-  // update): settle first, so a stale high level is not taken for a new interrupt.
+  // The wire follows the transport at once (an ACK just written has already lowered it).
   bool wait_irq(const sc_core::sc_time& timeout = sc_core::sc_time(1, sc_core::SC_MS)) {
-    wait(sc_core::SC_ZERO_TIME);
-    wait(sc_core::SC_ZERO_TIME);
     if (!irq.read()) wait(timeout, irq.posedge_event());
     return irq.read();
   }

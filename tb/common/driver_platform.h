@@ -51,21 +51,15 @@ class driver_platform : public sc_core::sc_module {
           vc.index = static_cast<unsigned>(i);
           vc.ram_base = c.ram_base;
           return new vcpu(n, vc);
-        }),
-        cpu_irq("cpu_irq", c.irqc.cpus),
-        lines("line", c.irqc.wired_lines) {
+        }) {
     for (auto& v : cpu) v.bus.bind(bus.target);
     transport.dma.socket.bind(bus.target);
     bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
     bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
     bus.add_target(irqc.regs, {"irqc", c.irqc_base, interrupt_controller::regs_size});
     bus.add_target(irqc.msi, {"msi-frame", c.msi_frame(), c.irqc.flavour == msi_flavour::x86_lapic ? uint64_t{0x100000} : uint64_t{0x1000}});
-    for (unsigned i = 0; i < c.irqc.wired_lines; ++i) irqc.irq_in[i].bind(lines[i]);
-    for (unsigned i = 0; i < c.transport.irq_lines; ++i) transport.irq[i].bind(lines[i]);
-    for (unsigned i = 0; i < c.irqc.cpus; ++i) {
-      irqc.cpu_irq[i].bind(cpu_irq[i]);
-      cpu[i].irq.bind(cpu_irq[i]);
-    }
+    for (unsigned i = 0; i < c.transport.irq_lines; ++i) transport.irq[i].bind(irqc.irq_in[i]);
+    for (unsigned i = 0; i < c.irqc.cpus; ++i) irqc.cpu_irq[i].bind(cpu[i].irq);
   }
 
   driver_platform_config cfg;
@@ -75,8 +69,6 @@ class driver_platform : public sc_core::sc_module {
   virtio_mmio_transport transport;
   interrupt_controller irqc;
   sc_core::sc_vector<vcpu> cpu;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> cpu_irq;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> lines;
 
   // What the guest needs to know of the platform (a device tree would say it).
   vdrv::irqc_layout irqc_layout() const {

@@ -24,9 +24,11 @@ irq_platform::irq_platform(sc_core::sc_module_name name, const irq_platform_conf
   bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
   bus.add_target(irqc.regs, {"irqc", c.irqc_base, interrupt_controller::regs_size});
   bus.add_target(irqc.msi, {"msi-frame", c.msi_frame_base(), c.msi_frame_size()});
-  for (unsigned i = 0; i < c.irqc.wired_lines; ++i) irqc.irq_in[i].bind(lines[i]);
-  for (unsigned i = 0; i < c.transport.irq_lines; ++i) transport.irq[i].bind(lines[i]);
-  for (unsigned i = 0; i < c.irqc.cpus; ++i) irqc.cpu_irq[i].bind(cpu_irq[i]);
+  for (unsigned i = 0; i < c.transport.irq_lines; ++i) {
+    transport.irq[i].bind(irqc.irq_in[i]);
+    transport.irq[i].bind(lines[i].in);  // a second receiver on the same wire: the probe
+  }
+  for (unsigned i = 0; i < c.irqc.cpus; ++i) irqc.cpu_irq[i].bind(cpu_irq[i].in);
 }
 
 uint32_t irq_platform::msi_id(unsigned vector) const {
@@ -107,8 +109,6 @@ void irq_platform::program_msi(const std::map<unsigned, unsigned>& vector_cpu, b
 bool irq_platform::take_interrupt(unsigned c, taken& t, const sc_core::sc_time& timeout) {
   t = taken{};
   t.cpu = c;
-  wait(sc_core::SC_ZERO_TIME);  // let an EOI just written settle (controller method, then signal update)
-  wait(sc_core::SC_ZERO_TIME);
   if (!cpu_irq[c].read()) wait(timeout, cpu_irq[c].posedge_event());
   if (!cpu_irq[c].read()) return false;
   auto& m = cpu[c];

@@ -46,8 +46,8 @@ class irq_platform : public sc_core::sc_module {
   virtio_mmio_transport transport;
   interrupt_controller irqc;
   sc_core::sc_vector<bus_master> cpu;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> cpu_irq;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> lines;
+  sc_core::sc_vector<irq_probe> cpu_irq;  // what each vCPU's interrupt input sees
+  sc_core::sc_vector<irq_probe> lines;    // the transport's wired lines, as the controller sees them
   mini_driver driver;  // runs on cpu[0]
 
   // ---- guest side ----

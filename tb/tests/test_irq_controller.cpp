@@ -13,16 +13,20 @@ struct bench : sc_core::sc_module {
   router bus{"bus"};
   interrupt_controller irqc;
   bus_master cpu{"cpu"};
-  sc_core::sc_vector<sc_core::sc_signal<bool>> lines;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> out;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> lines;  // signal-driven sources, through irq_from_signal
+  sc_core::sc_vector<irq_from_signal> line_in;
+  sc_core::sc_vector<irq_probe> out;
   static constexpr uint64_t regs = 0x1000000, frame = 0x2000000;
   explicit bench(sc_core::sc_module_name n, irqc_config c)
-      : sc_module(n), irqc("irqc", c), lines("line", c.wired_lines), out("out", c.cpus) {
+      : sc_module(n), irqc("irqc", c), lines("line", c.wired_lines), line_in("line_in", c.wired_lines), out("out", c.cpus) {
     cpu.socket.bind(bus.target);
     bus.add_target(irqc.regs, {"regs", regs, ic::regs_size});
     bus.add_target(irqc.msi, {"msi", frame, ic::x86_msi_window});
-    for (unsigned i = 0; i < c.wired_lines; ++i) irqc.irq_in[i].bind(lines[i]);
-    for (unsigned i = 0; i < c.cpus; ++i) irqc.cpu_irq[i].bind(out[i]);
+    for (unsigned i = 0; i < c.wired_lines; ++i) {
+      line_in[i].in.bind(lines[i]);
+      line_in[i].out.bind(irqc.irq_in[i]);
+    }
+    for (unsigned i = 0; i < c.cpus; ++i) irqc.cpu_irq[i].bind(out[i].in);
   }
   uint32_t iar(unsigned c) { return cpu.read32(regs + c * ic::cpu_window + ic::iar); }
   void eoi(unsigned c, uint32_t id) { cpu.write(regs + c * ic::cpu_window + ic::eoir, 4, id); }

@@ -60,9 +60,7 @@ struct machine : sc_core::sc_module {
           vc.index = static_cast<unsigned>(i);
           vc.ram_base = s.ram_base;
           return new vcpu(name, vc);
-        }),
-        cpu_irq("cpu_irq", s.vcpus),
-        lines("line", 16) {
+        }) {
     for (auto& c : cpu) c.bus.bind(hyp.from_cpu);
     hyp.to_bus.bind(bus.target);
     transport.dma.socket.bind(bus.target);
@@ -71,12 +69,8 @@ struct machine : sc_core::sc_module {
     bus.add_target(irqc.regs, {"irqc", s.irqc_base, interrupt_controller::regs_size});
     const bool arm = is_arm(p);
     bus.add_target(irqc.msi, {"msi-frame", arm ? msi_frame_arm : msi_frame_x86, arm ? uint64_t{0x1000} : uint64_t{0x100000}});
-    for (unsigned i = 0; i < 16; ++i) irqc.irq_in[i].bind(lines[i]);
-    for (unsigned i = 0; i < tc.irq_lines; ++i) transport.irq[i].bind(lines[i]);
-    for (unsigned i = 0; i < s.vcpus; ++i) {
-      irqc.cpu_irq[i].bind(cpu_irq[i]);
-      cpu[i].irq.bind(cpu_irq[i]);
-    }
+    for (unsigned i = 0; i < tc.irq_lines; ++i) transport.irq[i].bind(irqc.irq_in[i]);
+    for (unsigned i = 0; i < s.vcpus; ++i) irqc.cpu_irq[i].bind(cpu[i].irq);
     if (s.decoder == "rtl")
       transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(transport.doorbell_layout(), ns(1)));
   }
@@ -95,8 +89,6 @@ struct machine : sc_core::sc_module {
   interrupt_controller irqc;
   hypervisor hyp;
   sc_core::sc_vector<vcpu> cpu;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> cpu_irq;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> lines;
 };
 
 struct guest_env {

@@ -7,6 +7,8 @@
 namespace vmsim {
 
 vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg) {
+  irq.bind(*this);
+  tx_.set_data_ptr(data_);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
   qk_.reset();
   SC_HAS_PROCESS(vcpu);
@@ -20,14 +22,16 @@ void vcpu::thread() {
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
-  uint8_t data[4] = {};
+  uint8_t* data = data_;
   for (unsigned i = 0; i < width; ++i) data[i] = static_cast<uint8_t>(value >> (8 * i));
-  tlm::tlm_generic_payload tx;
+  tlm::tlm_generic_payload& tx = tx_;
   tx.set_command(cmd);
   tx.set_address(addr);
   tx.set_data_ptr(data);
   tx.set_data_length(width);
   tx.set_streaming_width(width);
+  tx.set_byte_enable_ptr(nullptr);
+  tx.set_dmi_allowed(false);
   tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = qk_.get_local_time() + cfg_.access_cost;
   bus->b_transport(tx, delay);
@@ -43,22 +47,25 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
   return v;
 }
 
-void vcpu::settle() {
-  qk_.sync();
-  // Interrupt lines travel through signals and methods, a delta each: run them out before looking, but only
-  // yield while something is still pending at this time (each yield is a thread switch).
-  for (unsigned i = 0; i < 64 && sc_core::sc_pending_activity_at_current_time(); ++i) wait(sc_core::SC_ZERO_TIME);
+void vcpu::set_irq(bool level) {
+  if (level && !irq_level_) irq_rise_.notify();  // immediate: a sleeping vCPU wakes in this evaluation phase
+  irq_level_ = level;
 }
 
-bool vcpu::interrupt_pending() {
-  settle();
-  return irq.read();
-}
+// The input as this thread knows it: every producer drives it at once (irq_wire.h), so there is nothing
+// to wait for. What rises between the kernel's time and this vCPU's local time is seen at the next
+// synchronisation, as with any loosely-timed initiator (the quantum bounds it; WFI syncs).
+bool vcpu::interrupt_pending() { return irq_level_; }
 
 void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
-  settle();
-  if (!irq.read()) wait(cfg_.wfi_timeout, irq.posedge_event());
+  if (irq_level_) return;
+  // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
+  const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
+  wait(busy + cfg_.wfi_timeout, irq_rise_);
+  qk_.reset();
+  const sc_core::sc_time slept = sc_core::sc_time_stamp() - from;
+  if (slept < busy) qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
 }
 
 uint64_t vcpu::now_ns() {

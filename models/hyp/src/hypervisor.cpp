@@ -44,13 +44,13 @@ double hypervisor::total_exit_ns() const {
   return t;
 }
 
-void hypervisor::charge(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, const std::string& what) {
+void hypervisor::count(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, const std::string* what) {
   auto& s = exits_[static_cast<size_t>(c)];
   ++s.count;
   s.ns += ns;
-  if (timeline_) {
+  if (what) {
     const double start = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
-    timeline_->span(what, to_string(c), static_cast<unsigned>(cpu), start, ns);
+    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, ns);
   }
   delay += sc_core::sc_time(ns, sc_core::SC_NS);
 }
@@ -68,7 +68,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       const bool wired = irqc_.is_wired(written);
       const bool traps = wired ? irqc_.config().eoi_traps_wired : irqc_.config().eoi_traps_msi;
       charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual,
-             traps ? profile_.eoi_trap_ns : profile_.eoi_virtual_ns, delay, fmt::format("EOI {}", written));
+             traps ? profile_.eoi_trap_ns : profile_.eoi_virtual_ns, delay, "EOI {}", written);
       if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
         const double end = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
         timeline_->span(fmt::format("ISR {}", written), "isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu],
@@ -76,7 +76,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
         isr_start_ns_[cpu] = -1;
       }
     } else if (!(iface && reg == interrupt_controller::iar && tx.is_read())) {
-      charge(cpu, exit_cause::mmio_user, profile_.mmio_exit_user_ns, delay, fmt::format("irqc {:#x}", off));
+      charge(cpu, exit_cause::mmio_user, profile_.mmio_exit_user_ns, delay, "irqc {:#x}", off);
     }
     to_bus->b_transport(tx, delay);
     if (iface && reg == interrupt_controller::iar && tx.is_read() && tx.is_response_ok()) {
@@ -87,7 +87,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
         const bool wired = irqc_.is_wired(id);
         charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi,
                (wired ? profile_.inject_wired_ns : profile_.inject_msi_ns) + profile_.guest_ns(profile_.guest_irq_entry_cycles), delay,
-               fmt::format("interrupt {}", id));
+               "interrupt {}", id);
         if (profile_.irq_ack_ns > 0) charge(cpu, exit_cause::irq_ack, profile_.irq_ack_ns, delay, "IAR");
         if (cpu < static_cast<int>(isr_start_ns_.size()))
           isr_start_ns_[cpu] = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
@@ -101,9 +101,9 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) ||
                                           (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size));
     if (notify)
-      charge(cpu, exit_cause::notify_kernel, profile_.mmio_exit_kernel_ns, delay, fmt::format("kick {}", d.name));
+      charge(cpu, exit_cause::notify_kernel, profile_.mmio_exit_kernel_ns, delay, "kick {}", d.name);
     else
-      charge(cpu, exit_cause::mmio_user, profile_.mmio_exit_user_ns, delay, fmt::format("{} {:#x}", d.name, off));
+      charge(cpu, exit_cause::mmio_user, profile_.mmio_exit_user_ns, delay, "{} {:#x}", d.name, off);
     break;
   }
   to_bus->b_transport(tx, delay);  // RAM and everything else: no trap

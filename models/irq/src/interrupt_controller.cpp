@@ -19,7 +19,9 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
       pending_(cfg.cpus),
       in_service_(cfg.cpus, spurious),
       route_(max_ids, 0),
-      level_(cfg.wired_lines, false) {
+      level_(cfg.wired_lines, false),
+      line_inputs_(cfg.wired_lines),
+      output_(cfg.cpus, false) {
   auto fail = [&](const std::string& why) {
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: {}", this->name(), why).c_str());
   };
@@ -31,15 +33,15 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
     fail("MSI SPIs exceed the interrupt id space");
   regs.register_b_transport(this, &interrupt_controller::regs_b_transport);
   msi.register_b_transport(this, &interrupt_controller::msi_b_transport);
+  for (unsigned i = 0; i < cfg.wired_lines; ++i) {
+    line_inputs_[i].owner = this;
+    line_inputs_[i].index = i;
+    irq_in[i].bind(line_inputs_[i]);
+  }
   SC_HAS_PROCESS(interrupt_controller);
-  SC_METHOD(sample_lines);
-  for (auto& in : irq_in) sensitive << in;
-  dont_initialize();
   SC_METHOD(deliver_arrivals);
   sensitive << arrival_event_;
   dont_initialize();
-  SC_METHOD(update_outputs);
-  sensitive << outputs_changed_;
 }
 
 std::pair<uint64_t, uint32_t> interrupt_controller::msi_message(uint64_t frame_base, unsigned cpu, uint32_t id) const {
@@ -50,7 +52,7 @@ std::pair<uint64_t, uint32_t> interrupt_controller::msi_message(uint64_t frame_b
 // ---- state ------------------------------------------------------------------------------------------
 void interrupt_controller::set_pending(unsigned cpu, uint32_t id) {
   pending_[cpu].set(id);
-  changed();
+  update_output(cpu);
 }
 
 uint32_t interrupt_controller::id_set::first_not_in(const id_set& mask) const {
@@ -75,7 +77,7 @@ uint32_t interrupt_controller::acknowledge(unsigned cpu) {
   in_service_[cpu] = id;
   ++stats_.acknowledges;
   ++stats_.delivered[{cpu, id}];
-  changed();
+  update_output(cpu);
   return id;
 }
 
@@ -92,7 +94,7 @@ void interrupt_controller::eoi(unsigned cpu, uint32_t id) {
   in_service_[cpu] = spurious;
   // Level semantics: a wired line still asserted is pending again at its routed vCPU.
   if (is_wired(id) && level_[id - cfg_.wired_base_id]) set_pending(route_[id], id);
-  changed();
+  update_output(cpu);
 }
 
 void interrupt_controller::route(uint32_t id, unsigned cpu) {
@@ -103,7 +105,7 @@ void interrupt_controller::route(uint32_t id, unsigned cpu) {
 void interrupt_controller::mask(uint32_t id, bool m) {
   if (id >= max_ids) return;
   masked_.set(id, m);
-  changed();  // unmasking delivers what stayed pending
+  update_outputs();  // unmasking delivers what stayed pending
 }
 
 uint64_t interrupt_controller::delivered(unsigned cpu, uint32_t id) const {
@@ -112,19 +114,15 @@ uint64_t interrupt_controller::delivered(unsigned cpu, uint32_t id) const {
 }
 
 // ---- processes ---------------------------------------------------------------------------------------
-void interrupt_controller::sample_lines() {
-  for (unsigned i = 0; i < cfg_.wired_lines; ++i) {
-    bool now = irq_in[i].read();
-    if (now == level_[i]) continue;
-    level_[i] = now;
-    uint32_t id = cfg_.wired_base_id + i;
-    unsigned cpu = route_[id];
-    bool active = in_service_[cpu] == id;
-    if (now && !active) set_pending(cpu, id);
-    if (!now) {  // a level interrupt that is no longer asserted is no longer pending
-      pending_[cpu].reset(id);
-      changed();
-    }
+void interrupt_controller::line_changed(unsigned line, bool now) {
+  if (now == level_[line]) return;
+  level_[line] = now;
+  const uint32_t id = cfg_.wired_base_id + line;
+  const unsigned cpu = route_[id];
+  if (now && in_service_[cpu] != id) set_pending(cpu, id);
+  if (!now) {  // a level interrupt that is no longer asserted is no longer pending
+    pending_[cpu].reset(id);
+    update_output(cpu);
   }
 }
 
@@ -141,9 +139,15 @@ void interrupt_controller::deliver_arrivals() {
   }
 }
 
+void interrupt_controller::update_output(unsigned cpu) {
+  const bool level = in_service_[cpu] == spurious && highest_pending(cpu) != spurious;
+  if (level == output_[cpu]) return;
+  output_[cpu] = level;
+  drive(cpu_irq[cpu], level);
+}
+
 void interrupt_controller::update_outputs() {
-  for (unsigned c = 0; c < cfg_.cpus; ++c)
-    cpu_irq[c].write(in_service_[c] == spurious && highest_pending(c) != spurious);
+  for (unsigned c = 0; c < cfg_.cpus; ++c) update_output(c);
 }
 
 // ---- bus side ----------------------------------------------------------------------------------------

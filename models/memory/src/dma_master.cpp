@@ -62,16 +62,19 @@ bool dma_master::write(uint64_t addr, const void* src, uint64_t len) {
 bool dma_master::post_write32(uint64_t addr, uint32_t data, const sc_core::sc_time& delay) {
   uint8_t bytes[4];
   for (unsigned i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(data >> (8 * i));
-  tlm::tlm_generic_payload tx;
+  tlm::tlm_generic_payload& tx = posted_;  // reused: a payload's construction allocates
   tx.set_command(tlm::TLM_WRITE_COMMAND);
   tx.set_address(addr);
   tx.set_data_ptr(bytes);
   tx.set_data_length(4);
   tx.set_streaming_width(4);
+  tx.set_byte_enable_ptr(nullptr);
+  tx.set_dmi_allowed(false);
   tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time d = delay;
   socket->b_transport(tx, d);
   ++stats_.posted_writes;
+  tx.set_data_ptr(nullptr);
   if (!tx.is_response_ok()) return ++stats_.faults, false;
   return true;
 }

@@ -59,9 +59,6 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
   stats_.kicks.assign(queues_.size(), 0);
   retired_.assign(queues_.size(), {});
   line_level_.assign(cfg_.irq_lines, false);
-  SC_HAS_PROCESS(virtio_mmio_transport);
-  SC_METHOD(update_irq_lines);
-  sensitive << lines_changed_;
 
   mmio.register_b_transport(this, &virtio_mmio_transport::b_transport);
   mmio.register_transport_dbg(this, &virtio_mmio_transport::transport_dbg);
@@ -289,11 +286,7 @@ tlm::tlm_response_status virtio_mmio_transport::config_access(uint32_t offset, u
 void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
   if (line >= line_level_.size() || line_level_[line] == level) return;
   line_level_[line] = level;
-  lines_changed_.notify(sc_core::SC_ZERO_TIME);
-}
-
-void virtio_mmio_transport::update_irq_lines() {
-  for (size_t i = 0; i < line_level_.size(); ++i) irq[i].write(line_level_[i]);
+  drive(irq[line], level);  // at once, in the calling process: an ACK lowers the line before the EOI
 }
 
 bool virtio_mmio_transport::in_doorbell_window(uint64_t offset) const {

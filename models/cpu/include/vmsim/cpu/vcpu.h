@@ -1,7 +1,9 @@
 // A vCPU that runs guest software (the sw/ driver) in its own SC_THREAD. Its HAL turns every MMIO access
 // into a TLM-2.0 base-protocol transaction from this thread, loosely timed with a quantum keeper; the
 // driver's own memory (rings, buffers) is guest RAM reached through DMI, as a CPU's loads and stores are.
-// wait_for_interrupt syncs and sleeps on the interrupt input.
+// The interrupt input is an irq_wire.h receiver: its level is known in this thread without yielding, so
+// interrupt_pending() costs no kernel round trip; wait_for_interrupt() is the one synchronisation point
+// (the vCPU is busy until its local time, then sleeps until the input rises).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "vdrv/hal.h"
+#include "vmsim/common/irq_wire.h"
 
 namespace vmsim {
 
@@ -24,10 +27,10 @@ struct vcpu_config {
   sc_core::sc_time wfi_timeout = sc_core::sc_time(10, sc_core::SC_US);  // a sleeping vCPU looks again at least this often
 };
 
-class vcpu : public sc_core::sc_module, public vdrv::hal {
+class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if {
  public:
   tlm_utils::simple_initiator_socket<vcpu> bus;
-  sc_core::sc_in<bool> irq;
+  sc_core::sc_export<irq_target_if> irq;  // bind the interrupt controller's cpu_irq[index] here
 
   vcpu(sc_core::sc_module_name name, const vcpu_config& cfg);
   // The guest program this vCPU runs (set before simulation starts).
@@ -54,6 +57,7 @@ class vcpu : public sc_core::sc_module, public vdrv::hal {
   uint64_t ram_size();
   void spend(const sc_core::sc_time& t) { qk_.inc(t); }  // guest work between accesses
   void sync() { qk_.sync(); }
+  sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
 
   struct counters {
     uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0;
@@ -64,7 +68,7 @@ class vcpu : public sc_core::sc_module, public vdrv::hal {
   void thread();
   uint32_t access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value);
   void map_ram();
-  void settle();  // sync local time, then let zero-time activity (signal and method chains) finish
+  void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
 
   vcpu_config cfg_;
   tlm_utils::tlm_quantumkeeper qk_;
@@ -73,6 +77,10 @@ class vcpu : public sc_core::sc_module, public vdrv::hal {
   uint8_t* ram_ = nullptr;
   uint64_t ram_size_ = 0;
   counters stats_;
+  bool irq_level_ = false;
+  sc_core::sc_event irq_rise_;
+  tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
+  uint8_t data_[4] = {};
 };
 
 }  // namespace vmsim

@@ -12,7 +12,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <systemc>
 #include <tlm>
@@ -58,7 +61,14 @@ class hypervisor : public sc_core::sc_module {
   bool get_direct_mem_ptr(int cpu, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int cpu, tlm::tlm_generic_payload& tx);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
-  void charge(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, const std::string& what);
+  // Counts an exit and adds its cost to the access's delay; the label is formatted only for a timeline.
+  template <class... A>
+  void charge(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, fmt::format_string<A...> label, A&&... args) {
+    if (!timeline_) return count(cpu, c, ns, delay, nullptr);
+    const std::string what = fmt::format(label, std::forward<A>(args)...);
+    count(cpu, c, ns, delay, &what);
+  }
+  void count(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, const std::string* what);
 
   cost_profile profile_;
   const interrupt_controller& irqc_;

@@ -9,6 +9,8 @@
 //   - per-vCPU interface registers: IAR (read = acknowledge), EOIR (write = end of interrupt), HPPIR.
 // Interrupt ids: 0..1022; wired line i is id wired_base_id + i; 1023 means "none" (spurious).
 // No nesting: while a vCPU has an interrupt in service, its output stays low.
+// Wires in and out are irq_wire.h interface calls: an output follows its state at once, in the process
+// that changed it (a line, an MSI, an IAR read, an EOI), so a vCPU sees its input without a delta cycle.
 #pragma once
 
 #include <array>
@@ -21,6 +23,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "vmsim/common/irq_wire.h"
 #include "vmsim/common/timeline.h"
 
 namespace vmsim {
@@ -55,8 +58,8 @@ class interrupt_controller : public sc_core::sc_module {
 
   tlm_utils::simple_target_socket<interrupt_controller> regs;  // vCPU interfaces + distributor
   tlm_utils::simple_target_socket<interrupt_controller> msi;   // MSI frame
-  sc_core::sc_vector<sc_core::sc_in<bool>> irq_in;             // wired lines
-  sc_core::sc_vector<sc_core::sc_out<bool>> cpu_irq;           // one interrupt input per vCPU
+  sc_core::sc_vector<sc_core::sc_export<irq_target_if>> irq_in;  // wired lines
+  sc_core::sc_vector<irq_out> cpu_irq;                             // one interrupt output per vCPU
 
   interrupt_controller(sc_core::sc_module_name name, const irqc_config& cfg);
 
@@ -86,11 +89,17 @@ class interrupt_controller : public sc_core::sc_module {
   void regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   void msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   bool decode_msi(uint64_t offset, uint32_t data, unsigned& cpu, uint32_t& id, const char*& why) const;
-  void sample_lines();      // SC_METHOD on irq_in
+  // Wired line i's input: its level changes call line_changed.
+  struct line_input : irq_target_if {
+    interrupt_controller* owner = nullptr;
+    unsigned index = 0;
+    void set_irq(bool level) override { owner->line_changed(index, level); }
+  };
+  void line_changed(unsigned line, bool level);
   void deliver_arrivals();  // SC_METHOD: MSIs whose annotated time has come
-  void update_outputs();    // SC_METHOD: the single driver of cpu_irq
+  void update_output(unsigned cpu);  // drives cpu_irq[cpu] when its level changes
+  void update_outputs();
   void set_pending(unsigned cpu, uint32_t id);
-  void changed() { outputs_changed_.notify(sc_core::SC_ZERO_TIME); }
   tlm::tlm_response_status bad(const std::string& what);
 
   // A set of interrupt ids as 64-bit words, so the highest-priority pending id is a few word operations.
@@ -108,13 +117,15 @@ class interrupt_controller : public sc_core::sc_module {
   std::vector<uint16_t> route_;                // per id
   id_set masked_;
   std::vector<bool> level_;                    // per wired line
+  std::vector<line_input> line_inputs_;
+  std::vector<bool> output_;                   // per vCPU: the level cpu_irq drives
   struct arrival {
     sc_core::sc_time at;
     unsigned cpu;
     uint32_t id;
   };
   std::vector<arrival> arrivals_;
-  sc_core::sc_event arrival_event_, outputs_changed_;
+  sc_core::sc_event arrival_event_;
   counters stats_;
   timeline* timeline_ = nullptr;
 };

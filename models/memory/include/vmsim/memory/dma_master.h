@@ -47,6 +47,7 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
   std::vector<tlm::tlm_dmi> dmi_;  // granted windows, usually one (guest RAM)
   std::vector<uint64_t> no_dmi_;   // addresses already refused DMI, to avoid asking every access
   sc_core::sc_time delay_;
+  tlm::tlm_generic_payload posted_;
   counters stats_{};
 };
 

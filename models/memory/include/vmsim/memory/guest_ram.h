@@ -3,7 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
+#include <cstdlib>
+#include <memory>
 
 #include <systemc>
 #include <tlm>
@@ -19,9 +20,9 @@ class guest_ram : public sc_core::sc_module {
             sc_core::sc_time read_latency = sc_core::SC_ZERO_TIME,
             sc_core::sc_time write_latency = sc_core::SC_ZERO_TIME);
 
-  uint64_t size() const { return mem_.size(); }
+  uint64_t size() const { return size_; }
   // Backdoor for test benches and loaders (what a debugger would see); not a bus access.
-  uint8_t* data() { return mem_.data(); }
+  uint8_t* data() { return mem_.get(); }
 
   uint64_t out_of_range_accesses() const { return out_of_range_; }
 
@@ -31,7 +32,12 @@ class guest_ram : public sc_core::sc_module {
   unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
   bool copy(tlm::tlm_generic_payload& tx);
 
-  std::vector<uint8_t> mem_;
+  // calloc'd: the OS hands out zero pages as they are touched, so a large RAM costs nothing up front.
+  struct free_deleter {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t[], free_deleter> mem_;
+  uint64_t size_;
   sc_core::sc_time read_latency_, write_latency_;
   uint64_t out_of_range_ = 0;
 };

@@ -15,6 +15,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "vmsim/common/irq_wire.h"
 #include "vmsim/common/register_bank.h"
 #include "vmsim/memory/dma_master.h"
 #include "vmsim/transport/device_backend.h"
@@ -46,7 +47,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
  public:
   tlm_utils::simple_target_socket<virtio_mmio_transport> mmio;  // registers + config space
   dma_master dma;                                                // bind dma.socket to the bus
-  sc_core::sc_vector<sc_core::sc_out<bool>> irq;                 // wired interrupt lines
+  sc_core::sc_vector<irq_out> irq;                               // wired interrupt lines (irq_wire.h)
 
   virtio_mmio_transport(sc_core::sc_module_name name, device_backend& device, const transport_config& cfg,
                         std::unique_ptr<interrupt_scheme> scheme = nullptr);
@@ -142,7 +143,6 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   unsigned irq_line_for_queue(unsigned q) const override { return device_.irq_line_for_queue(q, cfg_.irq_lines); }
   bool msi_write(uint64_t addr, uint32_t data) override;
   void drive_irq(unsigned line, bool level) override;
-  void update_irq_lines();  // SC_METHOD: the single driver of the irq ports
   void guest_error(const char* id, const std::string& what) override;
 
   device_backend& device_;
@@ -161,9 +161,8 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   uint32_t guest_page_size_ = 0;
   uint32_t config_generation_ = 0;
   uint8_t status_ = 0;
-  sc_core::sc_time access_delay_;
+  sc_core::sc_time access_delay_;  // the annotated delay of the access being handled
   std::vector<bool> line_level_;
-  sc_core::sc_event lines_changed_;  // the annotated delay of the access being handled
 };
 
 }  // namespace vmsim
