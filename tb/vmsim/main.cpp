@@ -206,6 +206,7 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--duration-us", s.duration_us, "rr / mq-rx / blk: simulated time")->capture_default_str();
   app.add_option("--rate-pps", s.rate_pps, "mq-rx: packets/s per queue")->capture_default_str();
   app.add_option("--seed", s.seed, "seed")->capture_default_str();
+  app.add_option("--quantum-ns", s.quantum_ns, "vCPU quantum: how far a vCPU may run ahead of the kernel")->capture_default_str();
   app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
   try {
     app.parse(argc, argv);

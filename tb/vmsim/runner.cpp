@@ -59,6 +59,7 @@ struct machine : sc_core::sc_module {
           vcpu_config vc;
           vc.index = static_cast<unsigned>(i);
           vc.ram_base = s.ram_base;
+          vc.quantum = ns(s.quantum_ns);
           return new vcpu(name, vc);
         }) {
     for (auto& c : cpu) c.bus.bind(hyp.from_cpu);
@@ -114,26 +115,27 @@ vdrv::start_options options(const scenario& s, const cost_profile& p, const uint
   return o;
 }
 
-// A driver shared by the vCPUs of an SMP guest: vCPU 0 builds its environment and starts the driver, the others
-// wait for it and attach their interrupt dispatch. vCPU 0's environment and the driver live here, outliving the
-// simulation, so every vCPU can use them until the very end.
+// A driver shared by the vCPUs of an SMP guest: vCPU 0 starts it, the others wait for it and attach their
+// interrupt dispatch. The environments and the driver live here, outliving the simulation, so every vCPU can
+// use them until the very end.
 template <class Driver>
 struct smp_driver {
-  std::unique_ptr<guest_env> env0;
+  std::vector<std::unique_ptr<guest_env>> envs;  // per vCPU; here, not on a vCPU's stack (a thread may never end)
   std::unique_ptr<Driver> owner;
   Driver* shared = nullptr;
   bool started = false, stop = false;
   std::string failure;
 
-  // Called first by every vCPU's program: returns its environment (in `local` for vCPU k > 0), or nullptr when
-  // the start-up failed. `start(driver, env)` runs on vCPU 0 and answers a failure text, empty when all went well.
+  // Called first by every vCPU's program: returns its environment, or nullptr when the start-up failed.
+  // `start(driver, env)` runs on vCPU 0 and answers a failure text, empty when all went well.
   template <class Start>
-  guest_env* join(vcpu& c, unsigned k, const scenario& s, const cost_profile& p, std::unique_ptr<guest_env>& local,
-                  Start start) {
+  guest_env* join(vcpu& c, unsigned k, const scenario& s, const cost_profile& p, Start start) {
+    if (envs.size() < s.vcpus) envs.resize(s.vcpus);
+    envs[k] = std::make_unique<guest_env>(c, s, p, k);
+    guest_env& g = *envs[k];
     if (k == 0) {
-      env0 = std::make_unique<guest_env>(c, s, p, k);
-      owner = std::make_unique<Driver>(env0->io, s.device_base, env0->ctx);
-      failure = start(*owner, *env0);
+      owner = std::make_unique<Driver>(g.io, s.device_base, g.ctx);
+      failure = start(*owner, g);
       if (!failure.empty()) {
         stop = true;
         sc_core::sc_stop();
@@ -141,13 +143,21 @@ struct smp_driver {
       }
       shared = owner.get();
       started = true;
-      return env0.get();
+      return run_here(c, g);
     }
-    local = std::make_unique<guest_env>(c, s, p, k);
     while (!started && !stop) sc_core::wait(sc_core::sc_time(1, sc_core::SC_US));
     if (stop) return nullptr;
-    local->ctx.attach(*shared);
-    return local.get();
+    g.ctx.attach(*shared);
+    return run_here(c, g);
+  }
+
+  // The shared driver runs on whichever vCPU calls it: point it at this vCPU's HAL and interrupts now and
+  // each time this vCPU's thread resumes, since another vCPU may have used it meanwhile.
+  guest_env* run_here(vcpu& c, guest_env& g) {
+    auto here = [this, &g] { shared->use_cpu(g.io, g.ctx); };
+    here();
+    c.on_resume(here);
+    return &g;
   }
 };
 
@@ -312,8 +322,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      std::unique_ptr<guest_env> local;
-      guest_env* env = smp.join(c, k, s, p, local, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
+      guest_env* env = smp.join(c, k, s, p, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
         if (auto st = d.start(g.mem, options(s, p, aff.data(), s.queues), s.queues); st != vdrv::status::ok)
           return vdrv::to_string(st);
         if (s.queues > 1 && d.set_pairs(s.queues) != vdrv::status::ok) return "VQ_PAIRS_SET refused";
@@ -324,12 +333,10 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
       guest_env& g = *env;
       bool& stop = smp.stop;
       vdrv::net_driver& net = *smp.shared;
-      auto mine = [&] { net.use_cpu(g.io, g.ctx); };  // this vCPU's HAL and interrupts for what follows
       const unsigned pair = k;
       if (pair < s.queues)
         for (unsigned i = 0; i < 128; ++i) {
           auto* f = g.mem.alloc(2048, 64);
-          mine();
           net.post_rx(pair, f, 2048, f);
         }
       const uint64_t end = static_cast<uint64_t>(s.duration_us * 1000);
@@ -339,7 +346,6 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
         void* cookie;
         uint32_t len;
         bool any = false;
-        mine();
         while (pair < s.queues && net.poll(vdrv::net_driver::rx(pair), cookie, len) == vdrv::status::ok) {
           ++received[pair];
           c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 10));  // per-packet receive work in the guest
@@ -396,8 +402,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   };
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      std::unique_ptr<guest_env> local;
-      guest_env* env = smp.join(c, k, s, p, local, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
+      guest_env* env = smp.join(c, k, s, p, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
         if (auto st = d.start(g.mem, options(s, p, aff.data(), 1), s.queues); st != vdrv::status::ok)
           return vdrv::to_string(st);
         m.hyp.reset_counters();
@@ -407,7 +412,6 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
       guest_env& g = *env;
       bool& stop = smp.stop;
       vdrv::blk_driver& blk = *smp.shared;
-      auto mine = [&] { blk.use_cpu(g.io, g.ctx); };  // this vCPU's HAL and interrupts for what follows
       const unsigned q = k % s.queues;
       auto* reqs = static_cast<req*>(g.mem.alloc(sizeof(req) * s.queue_depth, 16));
       auto* data = static_cast<uint8_t*>(g.mem.alloc(4096u * s.queue_depth, 4096));
@@ -422,11 +426,9 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
         vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + 4096u * i, 4096, true}, {&r.status, 1, true}};
         return blk.submit(q, b, 3, &r);
       };
-      mine();
       for (unsigned i = 0; i < s.queue_depth; ++i) submit(i);
       const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
       while (c.now_ns() < end && !stop) {
-        mine();
         while (c.interrupt_pending() && g.ctx.service()) {
         }
         void* cookie;

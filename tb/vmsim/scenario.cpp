@@ -18,7 +18,7 @@ nlohmann::json scenario::to_json() const {
   return {{"name", name}, {"workload", workload}, {"scheme", scheme}, {"profile", profile}, {"notify", notify},
           {"decoder", decoder}, {"transport_version", transport_version}, {"vcpus", vcpus}, {"queues", queues},
           {"queue_depth", queue_depth}, {"requests", requests}, {"duration_us", duration_us}, {"rate_pps", rate_pps},
-          {"seed", seed}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"ram_base", ram_base},
+          {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"ram_base", ram_base},
           {"ram_size", ram_size}, {"device_base", device_base}, {"irqc_base", irqc_base}};
 }
 
@@ -46,7 +46,7 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   if (!j.is_object()) throw scenario_error("scenario: expected a JSON object");
   static const std::vector<std::string> keys = {"name", "workload", "scheme", "profile", "notify", "decoder",
                                                 "transport_version", "vcpus", "queues", "queue_depth", "requests",
-                                                "duration_us", "rate_pps", "seed", "irq_affinity", "timeline",
+                                                "duration_us", "rate_pps", "seed", "quantum_ns", "irq_affinity", "timeline",
                                                 "ram_base", "ram_size", "device_base", "irqc_base"};
   for (const auto& [k, v] : j.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
@@ -66,6 +66,7 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   take(j, "duration_us", s.duration_us, "a number");
   take(j, "rate_pps", s.rate_pps, "a number");
   take(j, "seed", s.seed, "an unsigned integer");
+  take(j, "quantum_ns", s.quantum_ns, "a number");
   take(j, "irq_affinity", s.irq_affinity, "an array of vCPU indices");
   take(j, "timeline", s.timeline, "a string (a file path)");
   take(j, "ram_base", s.ram_base, "an unsigned integer");
@@ -99,6 +100,8 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
   if (s.requests < 1) throw scenario_error("scenario.requests: must be at least 1");
   if (s.duration_us <= 0) throw scenario_error("scenario.duration_us: must be > 0");
   if (s.rate_pps <= 0) throw scenario_error("scenario.rate_pps: must be > 0");
+  if (!(s.quantum_ns >= 1 && s.quantum_ns <= 1e6))
+    throw scenario_error(fmt::format("scenario.quantum_ns: {} outside 1..1000000", s.quantum_ns));
   for (size_t i = 0; i < s.irq_affinity.size(); ++i)
     if (s.irq_affinity[i] >= s.vcpus)
       throw scenario_error(fmt::format("scenario.irq_affinity[{}]: vCPU {} out of range (vcpus is {})", i, s.irq_affinity[i], s.vcpus));

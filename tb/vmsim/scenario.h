@@ -26,6 +26,7 @@ struct scenario {
   double duration_us = 20000;           // rr, mq-rx, blk
   double rate_pps = 200000;             // mq-rx: per queue
   uint64_t seed = 1;
+  double quantum_ns = 10000;            // vCPU quantum (temporal decoupling): larger runs faster
   std::vector<unsigned> irq_affinity;   // vCPU of each vector (vector 0 config, q+1 queue q); default spread
   std::string timeline;                 // write a Perfetto/Chrome timeline here
   uint64_t ram_base = 0x40000000, ram_size = 64 << 20, device_base = 0x0a000000, irqc_base = 0x08000000;

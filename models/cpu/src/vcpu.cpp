@@ -22,12 +22,12 @@ void vcpu::thread() {
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
-  uint8_t* data = data_;
-  for (unsigned i = 0; i < width; ++i) data[i] = static_cast<uint8_t>(value >> (8 * i));
+  if (width > sizeof data_) width = sizeof data_;  // the HAL's widths are 1, 2 and 4
+  for (unsigned i = 0; i < width; ++i) data_[i] = static_cast<uint8_t>(value >> (8 * i));
   tlm::tlm_generic_payload& tx = tx_;
   tx.set_command(cmd);
   tx.set_address(addr);
-  tx.set_data_ptr(data);
+  tx.set_data_ptr(data_);
   tx.set_data_length(width);
   tx.set_streaming_width(width);
   tx.set_byte_enable_ptr(nullptr);
@@ -35,15 +35,17 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
   tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = qk_.get_local_time() + cfg_.access_cost;
   bus->b_transport(tx, delay);
-  qk_.set(delay);
-  if (qk_.need_sync()) qk_.sync();
   ++(cmd == tlm::TLM_READ_COMMAND ? stats_.reads : stats_.writes);
-  if (!tx.is_response_ok()) {
-    ++stats_.bus_errors;  // the target already warned; a CPU would take a data abort, the driver sees all-ones
-    return ~0u;
+  uint32_t v = ~0u;  // a bus error: the target already warned; a CPU would take a data abort, the driver sees all-ones
+  if (tx.is_response_ok()) {
+    v = 0;
+    for (unsigned i = 0; i < width; ++i) v |= uint32_t{data_[i]} << (8 * i);
+  } else {
+    ++stats_.bus_errors;
   }
-  uint32_t v = 0;
-  for (unsigned i = 0; i < width; ++i) v |= uint32_t{data[i]} << (8 * i);
+  // The payload is done with before the thread may yield: nothing of it is read after a sync.
+  qk_.set(delay);
+  if (qk_.need_sync()) sync();
   return v;
 }
 
@@ -63,13 +65,18 @@ void vcpu::wait_for_interrupt() {
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
   const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
   wait(busy + cfg_.wfi_timeout, irq_rise_);
+  resumed();
   qk_.reset();
   const sc_core::sc_time slept = sc_core::sc_time_stamp() - from;
   if (slept < busy) qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
 }
 
 uint64_t vcpu::now_ns() {
-  return static_cast<uint64_t>((sc_core::sc_time_stamp() + qk_.get_local_time()).to_seconds() * 1e9 + 0.5);
+  // In integer time-resolution units (no floating point): this is called several times per round trip.
+  static const uint64_t units_per_ns = static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + qk_.get_local_time();
+  if (units_per_ns == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
+  return (now.value() + units_per_ns / 2) / units_per_ns;
 }
 
 void vcpu::map_ram() {

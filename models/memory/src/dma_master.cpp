@@ -10,8 +10,10 @@ dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("
 }
 
 const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
+  if (last_ && range_inside(addr, len, last_->get_start_address(), last_->get_end_address() - last_->get_start_address() + 1))
+    return last_;  // nearly every access hits the window the previous one used (guest RAM)
   for (const auto& d : dmi_)
-    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return &d;
+    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return last_ = &d;
   if (std::find(no_dmi_.begin(), no_dmi_.end(), addr) != no_dmi_.end()) return nullptr;
   tlm::tlm_generic_payload tx;
   tx.set_address(addr);
@@ -19,8 +21,9 @@ const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
   tlm::tlm_dmi dmi;
   if (socket->get_direct_mem_ptr(tx, dmi) && dmi.is_read_write_allowed()) {
     dmi_.push_back(dmi);
+    last_ = nullptr;  // the push may have moved the windows
     const auto& d = dmi_.back();
-    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return &d;
+    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return last_ = &d;
     return nullptr;
   }
   if (no_dmi_.size() < 64) no_dmi_.push_back(addr);
@@ -86,6 +89,7 @@ sc_core::sc_time dma_master::take_delay() {
 }
 
 void dma_master::invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
+  last_ = nullptr;
   dmi_.erase(std::remove_if(dmi_.begin(), dmi_.end(),
                             [&](const tlm::tlm_dmi& d) {
                               return d.get_start_address() <= end && start <= d.get_end_address();

@@ -22,7 +22,7 @@ namespace vmsim {
 struct vcpu_config {
   unsigned index = 0;
   uint64_t ram_base = 0x40000000;  // guest RAM the driver's memory lives in (DMI)
-  sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
   sc_core::sc_time wfi_timeout = sc_core::sc_time(10, sc_core::SC_US);  // a sleeping vCPU looks again at least this often
 };
@@ -56,7 +56,11 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   uint8_t* ram();
   uint64_t ram_size();
   void spend(const sc_core::sc_time& t) { qk_.inc(t); }  // guest work between accesses
-  void sync() { qk_.sync(); }
+  void sync() { qk_.sync(), resumed(); }
+  // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
+  // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
+  // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
+  void on_resume(std::function<void()> hook) { on_resume_ = std::move(hook); }
   sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
 
   struct counters {
@@ -69,10 +73,14 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   uint32_t access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value);
   void map_ram();
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
+  void resumed() {
+    if (on_resume_) on_resume_();
+  }
 
   vcpu_config cfg_;
   tlm_utils::tlm_quantumkeeper qk_;
   std::function<void(vcpu&)> program_;
+  std::function<void()> on_resume_;
   bool finished_ = false;
   uint8_t* ram_ = nullptr;
   uint64_t ram_size_ = 0;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <random>
+#include <vector>
 
 #include <systemc>
 
@@ -49,6 +50,7 @@ class virtio_rng : public sc_core::sc_module, public device_backend {
   bool busy_ = false;       // serve() is scheduled or a request is in flight
   bool in_flight_ = false;
   desc_chain chain_;
+  std::vector<uint8_t> bytes_buffer_;
   uint64_t requests_ = 0, bytes_ = 0;
 };
 

@@ -45,6 +45,7 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
 
   std::vector<tlm::tlm_dmi> dmi_;  // granted windows, usually one (guest RAM)
+  const tlm::tlm_dmi* last_ = nullptr;  // the window the last access used
   std::vector<uint64_t> no_dmi_;   // addresses already refused DMI, to avoid asking every access
   sc_core::sc_time delay_;
   tlm::tlm_generic_payload posted_;
