@@ -1,0 +1,177 @@
+// Interrupt wires by interface method call (irq_wire.h) and the vCPU that sits on one: levels arrive at
+// once, in the driving process; the probe's signal follows a delta later; a vCPU looks at its input
+// without yielding and synchronises once per wait for interrupt.
+#include <cstring>
+
+#include "sim_test.h"
+#include "vmsim/common/irq_wire.h"
+#include "vmsim/cpu/vcpu.h"
+#include "vmsim/irq/interrupt_controller.h"
+
+using namespace vmsim;
+using namespace vmsim::tb;
+using ic = vmsim::interrupt_controller;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+using sc_core::SC_US;
+
+namespace {
+struct driver_module : sc_core::sc_module {
+  irq_out out{"out"};
+  explicit driver_module(sc_core::sc_module_name n) : sc_module(n) {}
+};
+
+// A vCPU with RAM and the interrupt controller on a bus, and a bus master that plays the device's MSI writer.
+struct cpu_bench : sc_core::sc_module {
+  static constexpr uint64_t ram_base = 0x40000000, regs = 0x08000000, frame = 0xfee00000;
+  router bus{"bus"};
+  guest_ram ram{"ram", 1 << 20};
+  interrupt_controller irqc;
+  vcpu cpu;
+  bus_master device{"device"};
+  explicit cpu_bench(sc_core::sc_module_name n)
+      : sc_module(n), irqc("irqc", irqc_config{}), cpu("cpu", [] {
+          vcpu_config c;
+          c.ram_base = ram_base;
+          c.quantum = sc_time(100, SC_US);
+          return c;
+        }()) {
+    cpu.bus.bind(bus.target);
+    device.socket.bind(bus.target);
+    bus.add_target(ram.socket, {"ram", ram_base, 1 << 20});
+    bus.add_target(irqc.regs, {"irqc", regs, ic::regs_size});
+    bus.add_target(irqc.msi, {"msi", frame, ic::x86_msi_window});
+    irqc.cpu_irq[0].bind(cpu.irq);
+  }
+  // The device's MSI (vector 0x50 to vCPU 0), posted `at` from now.
+  void msi_at(sc_time at) {
+    sc_core::sc_spawn([this, at] {
+      wait(at);
+      device.write_annotated(frame, 0x50, sc_core::SC_ZERO_TIME);
+    });
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_wire_reaches_every_receiver_at_once_and_the_probe_signal_a_delta_later) {
+  driver_module src("src");
+  irq_probe a("a"), b("b");
+  src.out.bind(a.in);
+  src.out.bind(b.in);  // fan-out: one line, two receivers
+  run_thread([&] {
+    const auto deltas = sc_core::sc_delta_count();
+    drive(src.out, true);
+    BOOST_TEST(a.read());
+    BOOST_TEST(b.read());
+    BOOST_TEST(sc_core::sc_delta_count() == deltas);  // no delta cycle went by
+    BOOST_TEST(!a.signal.read());                      // the mirror is one delta behind
+    wait(sc_core::SC_ZERO_TIME);
+    wait(sc_core::SC_ZERO_TIME);
+    BOOST_TEST(a.signal.read());
+    drive(src.out, true);  // a repeated level is not a new edge
+    drive(src.out, false);
+    BOOST_TEST(!a.read());
+    BOOST_TEST(a.rises() == 1u);
+    BOOST_TEST(b.rises() == 1u);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(an_unconnected_interrupt_output_is_legal) {
+  driver_module src("src");
+  run_thread([&] { drive(src.out, true); });  // no receiver: nothing happens, nothing breaks
+  BOOST_TEST(src.out.size() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_controller_output_follows_msi_iar_and_eoi_in_the_same_delta) {
+  router bus("bus");
+  interrupt_controller irqc("irqc", irqc_config{});
+  bus_master dev("dev");
+  irq_probe out("out");
+  dev.socket.bind(bus.target);
+  bus.add_target(irqc.regs, {"regs", 0x08000000, ic::regs_size});
+  bus.add_target(irqc.msi, {"msi", 0xfee00000, ic::x86_msi_window});
+  irqc.cpu_irq[0].bind(out.in);
+  run_thread([&] {
+    const auto deltas = sc_core::sc_delta_count();
+    dev.write_annotated(0xfee00000, 0x50, sc_core::SC_ZERO_TIME);
+    BOOST_TEST(out.read());
+    BOOST_TEST(irqc.acknowledge(0) == 0x50u);
+    BOOST_TEST(!out.read());  // in service
+    dev.write_annotated(0xfee00000, 0x51, sc_core::SC_ZERO_TIME);
+    BOOST_TEST(!out.read());  // no nesting
+    irqc.eoi(0, 0x50);
+    BOOST_TEST(out.read());   // the next one is pending
+    BOOST_TEST(sc_core::sc_delta_count() == deltas);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(a_vcpu_looks_at_its_input_without_yielding) {
+  cpu_bench top("top");
+  bool pending_before = true, pending_after = false;
+  uint64_t deltas = 0;
+  top.cpu.run([&](vcpu& c) {
+    const auto d0 = sc_core::sc_delta_count();
+    const auto t0 = sc_core::sc_time_stamp();
+    pending_before = c.interrupt_pending();
+    BOOST_TEST(sc_core::sc_time_stamp() == t0);
+    deltas = sc_core::sc_delta_count() - d0;
+    top.device.write_annotated(cpu_bench::frame, 0x50, sc_core::SC_ZERO_TIME);  // from this thread, for the test
+    pending_after = c.interrupt_pending();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  BOOST_TEST(!pending_before);
+  BOOST_TEST(pending_after);
+  BOOST_TEST(deltas == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_sleeping_vcpu_wakes_when_its_interrupt_rises) {
+  cpu_bench top("top");
+  uint64_t woke_ns = 0;
+  bool pending = false;
+  top.msi_at(sc_time(2, SC_US));
+  top.cpu.run([&](vcpu& c) {
+    c.wait_for_interrupt();
+    woke_ns = c.now_ns();
+    pending = c.interrupt_pending();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  BOOST_TEST(woke_ns == 2000u);
+  BOOST_TEST(pending);
+  BOOST_TEST(top.cpu.stats().wfis == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupt_that_rises_while_the_vcpu_is_busy_is_taken_when_the_work_ends) {
+  cpu_bench top("top");
+  uint64_t woke_ns = 0;
+  unsigned resumes = 0;
+  top.msi_at(sc_time(2, SC_US));
+  top.cpu.run([&](vcpu& c) {
+    c.on_resume([&] { ++resumes; });
+    c.spend(sc_time(5, SC_US));  // guest work: the vCPU runs ahead of the kernel, no sync yet
+    BOOST_TEST(sc_core::sc_time_stamp() == sc_core::SC_ZERO_TIME);
+    c.wait_for_interrupt();      // busy until 5 us, the interrupt came at 2 us
+    woke_ns = c.now_ns();
+    BOOST_TEST(c.interrupt_pending());
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  BOOST_TEST(woke_ns == 5000u);
+  BOOST_TEST(resumes == 1u);  // one kernel round trip for the whole wait
+}
+
+BOOST_AUTO_TEST_CASE(a_wait_for_interrupt_with_the_input_high_returns_without_a_sync) {
+  cpu_bench top("top");
+  unsigned resumes = 0;
+  top.cpu.run([&](vcpu& c) {
+    c.on_resume([&] { ++resumes; });
+    top.device.write_annotated(cpu_bench::frame, 0x50, sc_core::SC_ZERO_TIME);
+    c.spend(sc_time(3, SC_US));
+    c.wait_for_interrupt();
+    BOOST_TEST(c.now_ns() == 3000u);  // local time kept: the interrupt is taken now
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  BOOST_TEST(resumes == 0u);
+}
