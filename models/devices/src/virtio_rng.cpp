@@ -15,12 +15,16 @@ virtio_rng::virtio_rng(sc_core::sc_module_name name, const rng_params& params)
 }
 
 void virtio_rng::on_queue_notify(unsigned, const sc_core::sc_time& delay) {
-  // The request is taken from the ring at the time of the kick; a kick while busy is picked up when
-  // the request in flight completes.
-  if (!busy_) {
-    busy_ = true;
-    work_.notify(delay);
-  }
+  // Loosely timed: the request is taken from the ring in the kick's own call (the driver wrote it before
+  // kicking) and completes `delay` + the service time later; a kick while busy is picked up when the
+  // request in flight completes.
+  if (!busy_) take_next(delay);
+}
+
+void virtio_rng::take_next(const sc_core::sc_time& after) {
+  in_flight_ = host_->pop(0, chain_) == pop_status::chain;
+  busy_ = in_flight_;
+  if (in_flight_) work_.notify(after + params_.per_request + params_.per_byte * static_cast<double>(chain_.writable_bytes));
 }
 
 void virtio_rng::on_reset() {
@@ -30,9 +34,7 @@ void virtio_rng::on_reset() {
 
 void virtio_rng::serve() {
   if (in_flight_) complete();
-  in_flight_ = host_->pop(0, chain_) == pop_status::chain;
-  busy_ = in_flight_;
-  if (in_flight_) work_.notify(params_.per_request + params_.per_byte * static_cast<double>(chain_.writable_bytes));
+  take_next(sc_core::SC_ZERO_TIME);
 }
 
 void virtio_rng::complete() {

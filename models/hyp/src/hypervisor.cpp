@@ -26,6 +26,20 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
                        uint64_t irqc_base, std::vector<hyp_device_window> devices)
     : sc_module(name), from_cpu("from_cpu"), to_bus("to_bus"), profile_(profile), irqc_(irqc), irqc_base_(irqc_base),
       devices_(std::move(devices)), isr_start_ns_(irqc.config().cpus, -1) {
+  // What one exit of each cause costs (exit + handling + entry), from the profile. Taking an interrupt
+  // includes the guest's interrupt entry.
+  const double entry = profile_.guest_ns(profile_.guest_irq_entry_cycles);
+  auto set = [&](exit_cause c, double ns) {
+    cost_ns_[static_cast<size_t>(c)] = ns;
+    cost_[static_cast<size_t>(c)] = sc_core::sc_time(ns, sc_core::SC_NS);
+  };
+  set(exit_cause::mmio_user, profile_.mmio_exit_user_ns);
+  set(exit_cause::notify_kernel, profile_.mmio_exit_kernel_ns);
+  set(exit_cause::irq_ack, profile_.irq_ack_ns);
+  set(exit_cause::inject_wired, profile_.inject_wired_ns + entry);
+  set(exit_cause::inject_msi, profile_.inject_msi_ns + entry);
+  set(exit_cause::eoi_trap, profile_.eoi_trap_ns);
+  set(exit_cause::eoi_virtual, profile_.eoi_virtual_ns);
   from_cpu.register_b_transport(this, &hypervisor::b_transport);
   from_cpu.register_get_direct_mem_ptr(this, &hypervisor::get_direct_mem_ptr);
   from_cpu.register_transport_dbg(this, &hypervisor::transport_dbg);
@@ -44,15 +58,15 @@ double hypervisor::total_exit_ns() const {
   return t;
 }
 
-void hypervisor::count(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, const std::string* what) {
-  auto& s = exits_[static_cast<size_t>(c)];
-  ++s.count;
-  s.ns += ns;
+void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what) {
+  const auto i = static_cast<size_t>(c);
+  ++exits_[i].count;
+  exits_[i].ns += cost_ns_[i];
   if (what) {
     const double start = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
-    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, ns);
+    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, cost_ns_[i]);
   }
-  delay += sc_core::sc_time(ns, sc_core::SC_NS);
+  delay += cost_[i];
 }
 
 void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
@@ -67,8 +81,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     if (iface && reg == interrupt_controller::eoir && tx.is_write()) {
       const bool wired = irqc_.is_wired(written);
       const bool traps = wired ? irqc_.config().eoi_traps_wired : irqc_.config().eoi_traps_msi;
-      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual,
-             traps ? profile_.eoi_trap_ns : profile_.eoi_virtual_ns, delay, "EOI {}", written);
+      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay, "EOI {}", written);
       if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
         const double end = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
         timeline_->span(fmt::format("ISR {}", written), "isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu],
@@ -76,7 +89,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
         isr_start_ns_[cpu] = -1;
       }
     } else if (!(iface && reg == interrupt_controller::iar && tx.is_read())) {
-      charge(cpu, exit_cause::mmio_user, profile_.mmio_exit_user_ns, delay, "irqc {:#x}", off);
+      charge(cpu, exit_cause::mmio_user, delay, "irqc {:#x}", off);
     }
     to_bus->b_transport(tx, delay);
     if (iface && reg == interrupt_controller::iar && tx.is_read() && tx.is_response_ok()) {
@@ -85,11 +98,9 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       if (id != interrupt_controller::spurious) {
         // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
         const bool wired = irqc_.is_wired(id);
-        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi,
-               (wired ? profile_.inject_wired_ns : profile_.inject_msi_ns) + profile_.guest_ns(profile_.guest_irq_entry_cycles), delay,
-               "interrupt {}", id);
-        if (profile_.irq_ack_ns > 0) charge(cpu, exit_cause::irq_ack, profile_.irq_ack_ns, delay, "IAR");
-        if (cpu < static_cast<int>(isr_start_ns_.size()))
+        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay, "interrupt {}", id);
+        if (profile_.irq_ack_ns > 0) charge(cpu, exit_cause::irq_ack, delay, "IAR");
+        if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()))
           isr_start_ns_[cpu] = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
       }
     }
@@ -101,9 +112,9 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) ||
                                           (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size));
     if (notify)
-      charge(cpu, exit_cause::notify_kernel, profile_.mmio_exit_kernel_ns, delay, "kick {}", d.name);
+      charge(cpu, exit_cause::notify_kernel, delay, "kick {}", d.name);
     else
-      charge(cpu, exit_cause::mmio_user, profile_.mmio_exit_user_ns, delay, "{} {:#x}", d.name, off);
+      charge(cpu, exit_cause::mmio_user, delay, "{} {:#x}", d.name, off);
     break;
   }
   to_bus->b_transport(tx, delay);  // RAM and everything else: no trap

@@ -21,7 +21,8 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
       route_(max_ids, 0),
       level_(cfg.wired_lines, false),
       line_inputs_(cfg.wired_lines),
-      output_(cfg.cpus, false) {
+      output_(cfg.cpus, false),
+      delivered_(size_t{std::min(cfg.cpus, 256u)} * max_ids, 0) {
   auto fail = [&](const std::string& why) {
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: {}", this->name(), why).c_str());
   };
@@ -76,7 +77,7 @@ uint32_t interrupt_controller::acknowledge(unsigned cpu) {
   pending_[cpu].reset(id);
   in_service_[cpu] = id;
   ++stats_.acknowledges;
-  ++stats_.delivered[{cpu, id}];
+  ++delivered_[cpu * max_ids + id];
   update_output(cpu);
   return id;
 }
@@ -109,8 +110,7 @@ void interrupt_controller::mask(uint32_t id, bool m) {
 }
 
 uint64_t interrupt_controller::delivered(unsigned cpu, uint32_t id) const {
-  auto it = stats_.delivered.find({cpu, id});
-  return it == stats_.delivered.end() ? 0 : it->second;
+  return cpu < cfg_.cpus && id < max_ids ? delivered_[cpu * max_ids + id] : 0;
 }
 
 // ---- processes ---------------------------------------------------------------------------------------

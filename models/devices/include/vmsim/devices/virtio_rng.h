@@ -40,6 +40,7 @@ class virtio_rng : public sc_core::sc_module, public device_backend {
 
  private:
   void serve();  // SC_METHOD: completes the request in flight, then takes the next one
+  void take_next(const sc_core::sc_time& after);  // pops a request; it completes `after` + the service time
   void complete();
 
   rng_params params_;

@@ -63,18 +63,20 @@ class hypervisor : public sc_core::sc_module {
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
   // Counts an exit and adds its cost to the access's delay; the label is formatted only for a timeline.
   template <class... A>
-  void charge(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, fmt::format_string<A...> label, A&&... args) {
-    if (!timeline_) return count(cpu, c, ns, delay, nullptr);
+  void charge(int cpu, exit_cause c, sc_core::sc_time& delay, fmt::format_string<A...> label, A&&... args) {
+    if (!timeline_) return count(cpu, c, delay, nullptr);
     const std::string what = fmt::format(label, std::forward<A>(args)...);
-    count(cpu, c, ns, delay, &what);
+    count(cpu, c, delay, &what);
   }
-  void count(int cpu, exit_cause c, double ns, sc_core::sc_time& delay, const std::string* what);
+  void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what);
 
   cost_profile profile_;
   const interrupt_controller& irqc_;
   uint64_t irqc_base_;
   std::vector<hyp_device_window> devices_;
   std::array<cause_stats, static_cast<size_t>(exit_cause::count)> exits_{};
+  std::array<double, static_cast<size_t>(exit_cause::count)> cost_ns_{};  // per exit, by cause
+  std::array<sc_core::sc_time, static_cast<size_t>(exit_cause::count)> cost_{};
   std::vector<double> isr_start_ns_;  // per vCPU, while an interrupt is in service
   timeline* timeline_ = nullptr;
 };

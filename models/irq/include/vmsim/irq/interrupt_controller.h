@@ -15,7 +15,6 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <utility>
 #include <vector>
 
@@ -76,7 +75,6 @@ class interrupt_controller : public sc_core::sc_module {
   bool is_wired(uint32_t id) const { return id >= cfg_.wired_base_id && id < cfg_.wired_base_id + cfg_.wired_lines; }
 
   struct counters {
-    std::map<std::pair<unsigned, uint32_t>, uint64_t> delivered;  // (cpu, id) -> acknowledged count
     uint64_t msi_writes = 0, msi_dropped = 0;
     uint64_t acknowledges = 0, spurious_acks = 0, eois = 0, spurious_eois = 0;
     uint64_t bad_accesses = 0;
@@ -119,6 +117,7 @@ class interrupt_controller : public sc_core::sc_module {
   std::vector<bool> level_;                    // per wired line
   std::vector<line_input> line_inputs_;
   std::vector<bool> output_;                   // per vCPU: the level cpu_irq drives
+  std::vector<uint64_t> delivered_;            // acknowledged count per (vCPU, id): [cpu * max_ids + id]
   struct arrival {
     sc_core::sc_time at;
     unsigned cpu;
