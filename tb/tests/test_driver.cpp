@@ -27,7 +27,7 @@ void rng_with(const std::string& scheme, uint32_t version = 2, msi_flavour f = m
   rng_params rp;
   rp.seed = 9;
   driver_platform<virtio_rng> top("top", config(scheme, version, f), rp);
-  std::mt19937_64 reference(9);
+  splitmix64 reference(9);
   const unsigned n = 20;
   vdrv::driver_stats stats;
   vdrv::irq_scheme active = vdrv::irq_scheme::legacy;

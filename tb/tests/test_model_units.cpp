@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/devices/splitmix64.h"
 #include "vmsim/hyp/cost_profile.h"
 
 using namespace vmsim;
@@ -23,6 +24,13 @@ BOOST_AUTO_TEST_CASE(histogram_quantiles_are_within_a_bucket) {
   h.merge(other);
   BOOST_TEST(h.max() == 1e9);
   BOOST_TEST(h.count() == 1001u);
+}
+
+BOOST_AUTO_TEST_CASE(splitmix64_matches_the_published_test_vector) {
+  splitmix64 g(1234567);  // the reference outputs of Vigna's splitmix64.c for this seed
+  const uint64_t expected[] = {6457827717110365317ull, 3203168211198807973ull, 9817491932198370423ull,
+                               4593380528125082431ull, 16408922859458223821ull};
+  for (uint64_t e : expected) BOOST_TEST(g() == e);
 }
 
 namespace {

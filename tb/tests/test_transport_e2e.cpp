@@ -15,7 +15,7 @@ void rng_round_trips(uint32_t version, uint64_t wanted, unsigned n) {
   rp.seed = 42;
   rp.queue_size = 16;
   rng_platform top("top", config_for(version), rp);
-  std::mt19937_64 reference(42);
+  splitmix64 reference(42);
   run_thread([&] {
     auto& d = top.driver;
     BOOST_REQUIRE(d.init(wanted));

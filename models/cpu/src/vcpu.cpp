@@ -50,7 +50,7 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
 }
 
 void vcpu::set_irq(bool level) {
-  if (level && !irq_level_) irq_rise_.notify();  // immediate: a sleeping vCPU wakes in this evaluation phase
+  if (level && !irq_level_ && sleeping_) irq_rise_.notify();  // immediate: it wakes in this evaluation phase
   irq_level_ = level;
 }
 
@@ -64,7 +64,9 @@ void vcpu::wait_for_interrupt() {
   if (irq_level_) return;
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
   const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
+  sleeping_ = true;
   wait(busy + cfg_.wfi_timeout, irq_rise_);
+  sleeping_ = false;
   resumed();
   qk_.reset();
   const sc_core::sc_time slept = sc_core::sc_time_stamp() - from;

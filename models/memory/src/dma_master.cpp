@@ -10,10 +10,8 @@ dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("
 }
 
 const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
-  if (last_ && range_inside(addr, len, last_->get_start_address(), last_->get_end_address() - last_->get_start_address() + 1))
-    return last_;  // nearly every access hits the window the previous one used (guest RAM)
   for (const auto& d : dmi_)
-    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return last_ = &d;
+    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return remember(d);
   if (std::find(no_dmi_.begin(), no_dmi_.end(), addr) != no_dmi_.end()) return nullptr;
   tlm::tlm_generic_payload tx;
   tx.set_address(addr);
@@ -21,9 +19,8 @@ const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
   tlm::tlm_dmi dmi;
   if (socket->get_direct_mem_ptr(tx, dmi) && dmi.is_read_write_allowed()) {
     dmi_.push_back(dmi);
-    last_ = nullptr;  // the push may have moved the windows
     const auto& d = dmi_.back();
-    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return last_ = &d;
+    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return remember(d);
     return nullptr;
   }
   if (no_dmi_.size() < 64) no_dmi_.push_back(addr);
@@ -37,8 +34,23 @@ bool dma_master::valid(uint64_t addr, uint64_t len) {
   return addr + len >= addr && dmi_for(addr, len) != nullptr;
 }
 
+const tlm::tlm_dmi* dma_master::remember(const tlm::tlm_dmi& d) {
+  last_ = {d.get_start_address(), d.get_end_address() - d.get_start_address() + 1, d.get_dmi_ptr(), d.get_read_latency(),
+           d.get_write_latency(), true};
+  return &d;
+}
+
 bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len) {
   if (len == 0) return true;
+  if (last_.valid && range_inside(addr, len, last_.base, last_.size)) {
+    // The common case: the window the previous access used (guest RAM).
+    uint8_t* p = last_.ptr + (addr - last_.base);
+    if (cmd == tlm::TLM_READ_COMMAND) std::memcpy(data, p, len), delay_ += last_.read_latency;
+    else std::memcpy(p, data, len), delay_ += last_.write_latency;
+    ++stats_.dmi_accesses;
+    stats_.bytes += len;
+    return true;
+  }
   const tlm::tlm_dmi* d = addr + len >= addr ? dmi_for(addr, len) : nullptr;
   if (d == nullptr) return ++stats_.faults, false;
   uint8_t* p = d->get_dmi_ptr() + (addr - d->get_start_address());
@@ -89,7 +101,7 @@ sc_core::sc_time dma_master::take_delay() {
 }
 
 void dma_master::invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
-  last_ = nullptr;
+  last_ = {};
   dmi_.erase(std::remove_if(dmi_.begin(), dmi_.end(),
                             [&](const tlm::tlm_dmi& d) {
                               return d.get_start_address() <= end && start <= d.get_end_address();

@@ -10,6 +10,8 @@
 // `irq_from_signal` goes the other way, so a signal-driven interrupt source can feed these models.
 #pragma once
 
+#include <vector>
+
 #include <systemc>
 
 namespace vmsim {
@@ -20,12 +22,29 @@ class irq_target_if : public virtual sc_core::sc_interface {
   virtual void set_irq(bool level) = 0;
 };
 
-// An interrupt output: zero or more receivers (an unconnected line is legal, as on a board).
-using irq_out = sc_core::sc_port<irq_target_if, 0, sc_core::SC_ZERO_OR_MORE_BOUND>;
+// An interrupt output: zero or more receivers (an unconnected line is legal, as on a board). The
+// receivers are looked up once, at the end of elaboration, so driving the line is a plain loop.
+class irq_out : public sc_core::sc_port<irq_target_if, 0, sc_core::SC_ZERO_OR_MORE_BOUND> {
+ public:
+  irq_out() = default;
+  explicit irq_out(const char* name) : sc_port(name) {}
+  void write(bool level) {
+    if (!cached_) cache();
+    for (irq_target_if* t : targets_) t->set_irq(level);
+  }
 
-inline void drive(irq_out& out, bool level) {
-  for (int i = 0; i < out.size(); ++i) out[i]->set_irq(level);
-}
+ private:
+  void end_of_elaboration() override { cache(); }
+  void cache() {
+    targets_.clear();
+    for (int i = 0; i < size(); ++i) targets_.push_back((*this)[i]);
+    cached_ = true;
+  }
+  std::vector<irq_target_if*> targets_;
+  bool cached_ = false;
+};
+
+inline void drive(irq_out& out, bool level) { out.write(level); }
 
 // A receiver that records the level, counts rises and mirrors the level into an sc_signal<bool> (a
 // delta later, from its own method, so the signal has one writer whatever process drove the wire).

@@ -86,6 +86,7 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   uint64_t ram_size_ = 0;
   counters stats_;
   bool irq_level_ = false;
+  bool sleeping_ = false;  // in wait_for_interrupt: a rise must wake it
   sc_core::sc_event irq_rise_;
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
   uint8_t data_[4] = {};

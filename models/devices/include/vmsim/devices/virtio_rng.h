@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <vector>
 
 #include <systemc>
 
+#include "vmsim/devices/splitmix64.h"
 #include "vmsim/transport/device_backend.h"
 
 namespace vmsim {
@@ -46,7 +46,7 @@ class virtio_rng : public sc_core::sc_module, public device_backend {
   rng_params params_;
   config_space config_;  // virtio-rng has no config fields
   device_host* host_ = nullptr;
-  std::mt19937_64 gen_;
+  splitmix64 gen_;
   sc_core::sc_event work_;
   bool busy_ = false;       // serve() is scheduled or a request is in flight
   bool in_flight_ = false;

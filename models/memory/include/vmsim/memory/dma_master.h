@@ -41,11 +41,18 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
 
  private:
   const tlm::tlm_dmi* dmi_for(uint64_t addr, uint64_t len);
+  const tlm::tlm_dmi* remember(const tlm::tlm_dmi& d);
   bool transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
 
   std::vector<tlm::tlm_dmi> dmi_;  // granted windows, usually one (guest RAM)
-  const tlm::tlm_dmi* last_ = nullptr;  // the window the last access used
+  struct window {
+    uint64_t base = 0, size = 0;
+    uint8_t* ptr = nullptr;
+    sc_core::sc_time read_latency, write_latency;
+    bool valid = false;
+  };
+  window last_;  // the DMI window the last access used, flat: the fast path of every ring access
   std::vector<uint64_t> no_dmi_;   // addresses already refused DMI, to avoid asking every access
   sc_core::sc_time delay_;
   tlm::tlm_generic_payload posted_;
