@@ -1,5 +1,5 @@
-// The smallest full system: guest RAM and one device back-end behind a virtio-mmio transport on a
-// bus, a test-bench bus master (the "CPU") and the device's wired interrupt line as a signal.
+// A device-level test platform: the shared virtio_system with one test-bench bus master (the "CPU") and a
+// probe on the device's wired interrupt line, for transport and back-end tests that play the driver.
 #pragma once
 
 #include <utility>
@@ -8,46 +8,27 @@
 
 #include "bus_master.h"
 #include "mini_driver.h"
+#include "virtio_system.h"
 #include "vmsim/devices/virtio_rng.h"
-#include "vmsim/memory/guest_ram.h"
-#include "vmsim/memory/router.h"
-#include "vmsim/transport/virtio_mmio_transport.h"
 
 namespace vmsim::tb {
 
-struct platform_config {
-  transport_config transport;
-  uint64_t ram_base = 0x40000000;
-  uint64_t ram_size = 16 << 20;
-  uint64_t mmio_base = 0x0a000000;
-};
+using platform_config = system_config;
 
 template <class Device>
-class device_platform : public sc_core::sc_module {
+class device_platform : public virtio_system<Device> {
  public:
   template <class... DeviceArgs>
   device_platform(sc_core::sc_module_name name, const platform_config& c, DeviceArgs&&... device_args)
-      : sc_module(name),
-        cfg(c),
-        bus("bus"),
-        ram("ram", c.ram_size),
-        device("device", std::forward<DeviceArgs>(device_args)...),
-        transport("transport", device, c.transport),
+      : virtio_system<Device>(name, c, std::forward<DeviceArgs>(device_args)...),
         cpu("cpu"),
         irq("irq"),
-        driver(cpu, c.mmio_base, ram.data(), c.ram_base, c.ram_size) {
-    cpu.socket.bind(bus.target);
-    transport.dma.socket.bind(bus.target);
-    bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
-    bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
-    transport.irq[0].bind(irq.in);
+        driver(cpu, c.mmio_base, this->ram.data(), c.ram_base, c.ram_size) {
+    cpu.socket.bind(this->bus.target);
+    this->transport.irq[0].bind(irq.in);  // beside the controller: the line as the device drives it
   }
 
-  platform_config cfg;
-  router bus;
-  guest_ram ram;
-  Device device;
-  virtio_mmio_transport transport;
+  using virtio_system<Device>::cfg;
   bus_master cpu;
   irq_probe irq;
   mini_driver driver;

@@ -7,27 +7,13 @@ namespace vmsim::tb {
 using regmap::reg;
 
 irq_platform::irq_platform(sc_core::sc_module_name name, const irq_platform_config& c)
-    : sc_module(name),
-      cfg(c),
-      bus("bus"),
-      ram("ram", c.ram_size),
-      device("device"),
-      transport("transport", device, c.transport, make_interrupt_scheme(c.scheme, c.msi)),
-      irqc("irqc", c.irqc),
+    : virtio_system(name, c),
       cpu("cpu", c.irqc.cpus),
       cpu_irq("cpu_irq", c.irqc.cpus),
-      lines("line", c.irqc.wired_lines),
+      lines("line", c.transport.irq_lines),
       driver(cpu[0], c.mmio_base, ram.data(), c.ram_base, c.ram_size) {
   for (auto& m : cpu) m.socket.bind(bus.target);
-  transport.dma.socket.bind(bus.target);
-  bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
-  bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
-  bus.add_target(irqc.regs, {"irqc", c.irqc_base, interrupt_controller::regs_size});
-  bus.add_target(irqc.msi, {"msi-frame", c.msi_frame_base(), c.msi_frame_size()});
-  for (unsigned i = 0; i < c.transport.irq_lines; ++i) {
-    transport.irq[i].bind(irqc.irq_in[i]);
-    transport.irq[i].bind(lines[i].in);  // a second receiver on the same wire: the probe
-  }
+  for (unsigned i = 0; i < c.transport.irq_lines; ++i) transport.irq[i].bind(lines[i].in);  // a second receiver
   for (unsigned i = 0; i < c.irqc.cpus; ++i) irqc.cpu_irq[i].bind(cpu_irq[i].in);
 }
 

@@ -1,6 +1,5 @@
-// A platform for the interrupt fabric: guest RAM, a loopback device behind a virtio-mmio transport with a
-// chosen interrupt scheme, the interrupt controller (wired lines + MSI frame), and one bus master per
-// vCPU with its interrupt input. The guest-side helpers program MSI for each scheme and run the ISR a
+// A platform for the interrupt fabric: the shared virtio_system around a loopback device, with one bus
+// master per vCPU as its CPU front end and probes on every interrupt wire. The guest-side helpers program MSI for each scheme and run the ISR a
 // driver for that scheme runs, so tests can count what one interrupt costs.
 #pragma once
 
@@ -13,38 +12,16 @@
 #include "bus_master.h"
 #include "loopback_device.h"
 #include "mini_driver.h"
-#include "vmsim/irq/interrupt_controller.h"
-#include "vmsim/irq/scheme_factory.h"
-#include "vmsim/memory/guest_ram.h"
-#include "vmsim/memory/router.h"
-#include "vmsim/transport/virtio_mmio_transport.h"
+#include "virtio_system.h"
 
 namespace vmsim::tb {
 
-struct irq_platform_config {
-  transport_config transport;
-  irqc_config irqc;
-  std::string scheme = "legacy-wired";
-  msi_config msi;
-  uint64_t ram_base = 0x40000000, ram_size = 16 << 20;
-  uint64_t mmio_base = 0x0a000000;
-  uint64_t irqc_base = 0x08000000;
-  uint64_t msi_frame_base() const { return irqc.flavour == msi_flavour::x86_lapic ? 0xfee00000 : 0x08020000; }
-  uint64_t msi_frame_size() const {
-    return irqc.flavour == msi_flavour::x86_lapic ? interrupt_controller::x86_msi_window : 0x1000;
-  }
-};
+using irq_platform_config = system_config;
 
-class irq_platform : public sc_core::sc_module {
+class irq_platform : public virtio_system<loopback_device> {
  public:
   irq_platform(sc_core::sc_module_name name, const irq_platform_config& cfg);
 
-  irq_platform_config cfg;
-  router bus;
-  guest_ram ram;
-  loopback_device device;
-  virtio_mmio_transport transport;
-  interrupt_controller irqc;
   sc_core::sc_vector<bus_master> cpu;
   sc_core::sc_vector<irq_probe> cpu_irq;  // what each vCPU's interrupt input sees
   sc_core::sc_vector<irq_probe> lines;    // the transport's wired lines, as the controller sees them

@@ -21,12 +21,12 @@
 #include "vmsim/memory/router.h"
 #include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
+#include "driver_platform.h"
 
 namespace vmsim::app {
 
 namespace {
 using nlohmann::json;
-constexpr uint64_t msi_frame_x86 = 0xfee00000, msi_frame_arm = 0x08020000;
 sc_core::sc_time ns(double v) { return sc_core::sc_time(v, sc_core::SC_NS); }
 
 bool is_arm(const cost_profile& p) { return p.name.rfind("arm", 0) == 0; }
@@ -40,21 +40,29 @@ json latency_json(const vdrv::latency_stats& l) {
   return {{"count", l.n}, {"mean_ns", l.n ? double(l.sum) / double(l.n) : 0.0}, {"min_ns", l.min}, {"max_ns", l.max}};
 }
 
-// The virtual machine: vCPUs -> hypervisor -> bus -> RAM, the device (behind its transport), the
-// interrupt controller and its MSI frame.
+// The platform a scenario describes (tb/common/virtio_system.h).
+tb::system_config system_for(const scenario& s, const cost_profile& p, const transport_config& tc) {
+  tb::system_config c;
+  c.transport = tc;
+  c.scheme = s.scheme;
+  c.irqc.cpus = s.vcpus;
+  c.irqc.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
+  c.irqc.eoi_traps_wired = true;  // a level-triggered EOI exits even with APICv; a posted MSI's does not
+  c.irqc.eoi_traps_msi = false;
+  c.ram_base = s.ram_base;
+  c.ram_size = s.ram_size;
+  c.mmio_base = s.device_base;
+  c.irqc_base = s.irqc_base;
+  return c;
+}
+
+// The virtual machine: the shared platform with vCPUs behind the hypervisor as its CPU front end.
 template <class Device>
-struct machine : sc_core::sc_module {
+struct machine : tb::virtio_system<Device> {
   template <class... A>
   machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
-      : sc_module(n),
-        bus("bus"),
-        ram("ram", s.ram_size),
-        device("device", std::forward<A>(args)...),
-        transport("transport", device, tc, make_interrupt_scheme(s.scheme, msi_config{})),
-        irqc("irqc", irqc_cfg(s, p)),
-        hyp("hypervisor", p, irqc, s.irqc_base, {hyp_device_window{"virtio", s.device_base, tc.window_size,
-                                                                   tc.notify.doorbells ? tc.notify.doorbell.base : 0,
-                                                                   tc.notify.doorbells ? transport.doorbell_layout().window_size() : 0}}),
+      : tb::virtio_system<Device>(n, system_for(s, p, tc), std::forward<A>(args)...),
+        hyp("hypervisor", p, this->irqc, s.irqc_base, {doorbell_window(s, tc)}),
         cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
           vcpu_config vc;
           vc.index = static_cast<unsigned>(i);
@@ -62,40 +70,28 @@ struct machine : sc_core::sc_module {
           vc.quantum = ns(s.quantum_ns);
           return new vcpu(name, vc);
         }) {
-    for (auto& c : cpu) c.bus.bind(hyp.from_cpu);
-    hyp.to_bus.bind(bus.target);
-    transport.dma.socket.bind(bus.target);
-    bus.add_target(ram.socket, {"ram", s.ram_base, s.ram_size});
-    bus.add_target(transport.mmio, {"virtio", s.device_base, tc.window_size});
-    bus.add_target(irqc.regs, {"irqc", s.irqc_base, interrupt_controller::regs_size});
-    const bool arm = is_arm(p);
-    bus.add_target(irqc.msi, {"msi-frame", arm ? msi_frame_arm : msi_frame_x86, arm ? uint64_t{0x1000} : uint64_t{0x100000}});
-    for (unsigned i = 0; i < tc.irq_lines; ++i) transport.irq[i].bind(irqc.irq_in[i]);
-    for (unsigned i = 0; i < s.vcpus; ++i) irqc.cpu_irq[i].bind(cpu[i].irq);
+    hyp.to_bus.bind(this->bus.target);
+    for (unsigned i = 0; i < s.vcpus; ++i) {
+      cpu[i].bus.bind(hyp.from_cpu);
+      this->irqc.cpu_irq[i].bind(cpu[i].irq);
+    }
     if (s.decoder == "rtl")
-      transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(transport.doorbell_layout(), ns(1)));
+      this->transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(this->transport.doorbell_layout(), ns(1)));
   }
-  static irqc_config irqc_cfg(const scenario& s, const cost_profile& p) {
-    irqc_config c;
-    c.cpus = s.vcpus;
-    c.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
-    c.eoi_traps_wired = true;
-    c.eoi_traps_msi = false;
-    return c;
+  // What the hypervisor traps of the device: its registers, and the doorbells it handles in the kernel.
+  hyp_device_window doorbell_window(const scenario& s, const transport_config& tc) const {
+    const bool db = tc.notify.doorbells;
+    return {"virtio", s.device_base, tc.window_size, db ? tc.notify.doorbell.base : 0,
+            db ? this->transport.doorbell_layout().window_size() : 0};
   }
-  router bus;
-  guest_ram ram;
-  Device device;
-  virtio_mmio_transport transport;
-  interrupt_controller irqc;
   hypervisor hyp;
   sc_core::sc_vector<vcpu> cpu;
 };
 
 struct guest_env {
-  guest_env(vcpu& c, const scenario& s, const cost_profile& p, unsigned slot)
+  guest_env(vcpu& c, const tb::system_config& sys, unsigned slot)
       : io(c),
-        ic(io, {s.irqc_base, is_arm(p) ? msi_frame_arm : msi_frame_x86, is_arm(p), 32}),
+        ic(io, tb::guest_irqc_layout(sys)),
         ctx(io, &ic, c.index()),
         mem(c.ram() + 0x100000 + slot * 0x800000, c.to_bus(c.ram() + 0x100000 + slot * 0x800000), 0x800000) {}
   vdrv::counting_hal io;
@@ -103,17 +99,6 @@ struct guest_env {
   vdrv::cpu_context ctx;
   vdrv::arena mem;
 };
-
-vdrv::start_options options(const scenario& s, const cost_profile& p, const uint8_t* vector_cpu, unsigned lines) {
-  vdrv::start_options o;
-  o.irq.scheme = driver_scheme_for(s.scheme);
-  o.irq.lines = lines;
-  o.irq.first_msi_id = is_arm(p) ? 64 : 48;
-  o.irq.vector_cpu = vector_cpu;
-  o.doorbells = s.notify == "doorbell";
-  o.allow_v3 = s.scheme == "msi-v1";
-  return o;
-}
 
 // A driver shared by the vCPUs of an SMP guest: vCPU 0 starts it, the others wait for it and attach their
 // interrupt dispatch. The environments and the driver live here, outliving the simulation, so every vCPU can
@@ -129,9 +114,9 @@ struct smp_driver {
   // Called first by every vCPU's program: returns its environment, or nullptr when the start-up failed.
   // `start(driver, env)` runs on vCPU 0 and answers a failure text, empty when all went well.
   template <class Start>
-  guest_env* join(vcpu& c, unsigned k, const scenario& s, const cost_profile& p, Start start) {
+  guest_env* join(vcpu& c, unsigned k, const scenario& s, const tb::system_config& sys, Start start) {
     if (envs.size() < s.vcpus) envs.resize(s.vcpus);
-    envs[k] = std::make_unique<guest_env>(c, s, p, k);
+    envs[k] = std::make_unique<guest_env>(c, sys, k);
     guest_env& g = *envs[k];
     if (k == 0) {
       owner = std::make_unique<Driver>(g.io, s.device_base, g.ctx);
@@ -225,9 +210,9 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
   double ops = 0;
   const auto aff = affinity(s, 2, [](unsigned, unsigned) { return 0u; });
   m.cpu[0].run([&](vcpu& c) {
-    guest_env g(c, s, p, 0);
+    guest_env g(c, m.cfg, 0);
     vdrv::rng_driver rng(g.io, s.device_base, g.ctx);
-    if (auto st = rng.start(g.mem, options(s, p, aff.data(), 1)); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+    if (auto st = rng.start(g.mem, tb::guest_options(m.cfg, aff.data())); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
     auto* buf = g.mem.alloc(64, 64);
     m.hyp.reset_counters();  // measure the round trips, not the set-up
     for (unsigned i = 0; i < s.requests; ++i) {
@@ -266,9 +251,9 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   double ops = 0, elapsed_ns = 0;
   const auto aff = affinity(s, 4, [](unsigned, unsigned) { return 0u; });
   m.cpu[0].run([&](vcpu& c) {
-    guest_env g(c, s, p, 0);
+    guest_env g(c, m.cfg, 0);
     vdrv::net_driver net(g.io, s.device_base, g.ctx);
-    if (auto st = net.start(g.mem, options(s, p, aff.data(), 1), 1); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+    if (auto st = net.start(g.mem, tb::guest_options(m.cfg, aff.data()), 1); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
     std::vector<void*> rx(32);
     for (auto& f : rx) {
       f = g.mem.alloc(2048, 64);
@@ -322,8 +307,8 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      guest_env* env = smp.join(c, k, s, p, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
-        if (auto st = d.start(g.mem, options(s, p, aff.data(), s.queues), s.queues); st != vdrv::status::ok)
+      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
+        if (auto st = d.start(g.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
           return vdrv::to_string(st);
         if (s.queues > 1 && d.set_pairs(s.queues) != vdrv::status::ok) return "VQ_PAIRS_SET refused";
         m.hyp.reset_counters();
@@ -402,8 +387,8 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   };
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      guest_env* env = smp.join(c, k, s, p, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
-        if (auto st = d.start(g.mem, options(s, p, aff.data(), 1), s.queues); st != vdrv::status::ok)
+      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
+        if (auto st = d.start(g.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
           return vdrv::to_string(st);
         m.hyp.reset_counters();
         return {};

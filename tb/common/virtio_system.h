@@ -1,0 +1,67 @@
+// The hardware every platform here shares: guest RAM, the system bus, one device behind a virtio-mmio
+// transport with its interrupt scheme, and the interrupt controller with its MSI frame, wired together
+// (DMA and MMIO on the bus, wired lines to the controller). Platforms add their CPU front end: bus
+// masters (irq_platform), vCPUs on the bus (driver_platform) or vCPUs behind the hypervisor (vmsim).
+//
+//   CPU front end --> bus --+--> ram
+//                           +--> transport.mmio   (device registers, doorbells)
+//                           +--> irqc.regs        (vCPU interfaces, ROUTE, MASK)
+//                           +--> irqc.msi         (MSI frame)
+//   transport.dma ----> bus      transport.irq[i] --> irqc.irq_in[i]      irqc.cpu_irq[c] --> CPU c
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include <systemc>
+
+#include "vmsim/irq/interrupt_controller.h"
+#include "vmsim/irq/scheme_factory.h"
+#include "vmsim/memory/guest_ram.h"
+#include "vmsim/memory/router.h"
+#include "vmsim/transport/virtio_mmio_transport.h"
+
+namespace vmsim::tb {
+
+struct system_config {
+  transport_config transport;
+  irqc_config irqc;
+  std::string scheme = "legacy-wired";
+  msi_config msi;
+  uint64_t ram_base = 0x40000000, ram_size = 32 << 20;
+  uint64_t mmio_base = 0x0a000000, irqc_base = 0x08000000;
+  bool x86() const { return irqc.flavour == msi_flavour::x86_lapic; }
+  uint64_t msi_frame_base() const { return x86() ? 0xfee00000 : 0x08020000; }
+  uint64_t msi_frame_size() const { return x86() ? interrupt_controller::x86_msi_window : 0x1000; }
+};
+
+template <class Device>
+class virtio_system : public sc_core::sc_module {
+ public:
+  template <class... DeviceArgs>
+  virtio_system(sc_core::sc_module_name name, const system_config& c, DeviceArgs&&... device_args)
+      : sc_module(name),
+        cfg(c),
+        bus("bus"),
+        ram("ram", c.ram_size),
+        device("device", std::forward<DeviceArgs>(device_args)...),
+        transport("transport", device, c.transport, make_interrupt_scheme(c.scheme, c.msi)),
+        irqc("irqc", c.irqc) {
+    transport.dma.socket.bind(bus.target);
+    bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
+    bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
+    bus.add_target(irqc.regs, {"irqc", c.irqc_base, interrupt_controller::regs_size});
+    bus.add_target(irqc.msi, {"msi-frame", c.msi_frame_base(), c.msi_frame_size()});
+    for (unsigned i = 0; i < c.transport.irq_lines; ++i) transport.irq[i].bind(irqc.irq_in[i]);
+  }
+
+  system_config cfg;
+  router bus;
+  guest_ram ram;
+  Device device;
+  virtio_mmio_transport transport;
+  interrupt_controller irqc;
+};
+
+}  // namespace vmsim::tb
