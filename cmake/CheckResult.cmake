@@ -1,4 +1,4 @@
-# cmake -DVMSIM=<exe> -DOUT=<json> -DARGS="a;b" -DCHECKS="path=value;path>value;..." -P CheckResult.cmake
+# cmake -DVMSIM=<exe> -DOUT=<json> -DARGS="a;b" -DCHECKS="path=value;path>value;path<value;..." -P CheckResult.cmake
 # Runs one vmsim scenario and checks fields of its result JSON (paths below `results`, dot-separated, array
 # indices allowed). Numbers are compared at a resolution of 1/100 (CMake's math is integer-only).
 execute_process(COMMAND ${VMSIM} ${ARGS} --out ${OUT} --quiet RESULT_VARIABLE rc ERROR_VARIABLE err)
@@ -19,7 +19,7 @@ function(hundredths value out)  # "12.345" -> 1234
   set(${out} ${v} PARENT_SCOPE)
 endfunction()
 foreach(check IN LISTS CHECKS)
-  if(check MATCHES "^([^=>]+)([=>])(.+)$")
+  if(check MATCHES "^([^=<>]+)([=<>])(.+)$")
     set(path "${CMAKE_MATCH_1}")
     set(op "${CMAKE_MATCH_2}")
     set(expected "${CMAKE_MATCH_3}")
@@ -30,7 +30,7 @@ foreach(check IN LISTS CHECKS)
   string(JSON got GET "${doc}" ${keys})
   hundredths("${got}" g)
   hundredths("${expected}" e)
-  if((op STREQUAL "=" AND NOT g EQUAL e) OR (op STREQUAL ">" AND NOT g GREATER e))
+  if((op STREQUAL "=" AND NOT g EQUAL e) OR (op STREQUAL ">" AND NOT g GREATER e) OR (op STREQUAL "<" AND NOT g LESS e))
     message(FATAL_ERROR "${path}: expected ${op} ${expected}, got ${got}")
   endif()
   message(STATUS "${path} = ${got}")
