@@ -175,3 +175,24 @@ BOOST_AUTO_TEST_CASE(a_wait_for_interrupt_with_the_input_high_returns_without_a_
   sc_core::sc_start(sc_time(1, sc_core::SC_MS));
   BOOST_TEST(resumes == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(a_sleeping_vcpu_looks_again_within_its_wfi_timeout_even_after_a_missed_watchdog) {
+  cpu_bench top("top");
+  uint64_t first = 0, second = 0;
+  top.msi_at(sc_time(2, SC_US));
+  top.cpu.run([&](vcpu& c) {
+    c.wait_for_interrupt();  // arms the watchdog (10 us), the MSI at 2 us wakes it
+    first = c.now_ns();
+    BOOST_TEST(top.irqc.acknowledge(0) == 0x50u);
+    top.irqc.eoi(0, 0x50);
+    c.spend(sc_time(18, SC_US));
+    c.sync();                // 20 us: the watchdog fired at 10 us while nobody slept
+    c.wait_for_interrupt();  // no interrupt will come: the vCPU must still look again by 30 us
+    second = c.now_ns();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  BOOST_TEST(first == 2000u);
+  BOOST_TEST(second > 20000u);
+  BOOST_TEST(second <= 30000u);
+}

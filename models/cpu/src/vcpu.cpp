@@ -8,6 +8,8 @@ namespace vmsim {
 
 vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg) {
   irq.bind(*this);
+  wake_ |= irq_rise_;
+  wake_ |= watchdog_;
   tx_.set_data_ptr(data_);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
   qk_.reset();
@@ -64,8 +66,15 @@ void vcpu::wait_for_interrupt() {
   if (irq_level_) return;
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
   const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
+  // The wfi_timeout bound is one watchdog notification kept armed across waits rather than a timeout per
+  // wait: a cancelled timeout stays in the kernel's event queue until its time, and dozens of them made the
+  // queue's upkeep a tenth of a short round trip.
+  if (from >= watchdog_at_) {  // the last one has fired (whether or not it woke anybody): arm a new one
+    watchdog_at_ = from + busy + cfg_.wfi_timeout;
+    watchdog_.notify(busy + cfg_.wfi_timeout);
+  }
   sleeping_ = true;
-  wait(busy + cfg_.wfi_timeout, irq_rise_);
+  wait(wake_);
   sleeping_ = false;
   resumed();
   qk_.reset();
