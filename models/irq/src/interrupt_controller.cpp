@@ -57,11 +57,13 @@ void interrupt_controller::set_pending(unsigned cpu, uint32_t id) {
 }
 
 uint32_t interrupt_controller::id_set::first_not_in(const id_set& mask) const {
-  for (size_t i = 0; i < w.size(); ++i)
+  for (unsigned bits = nonempty; bits; bits &= bits - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(bits));
     if (const uint64_t c = w[i] & ~mask.w[i]) {
       const auto id = static_cast<uint32_t>(i * 64 + static_cast<unsigned>(__builtin_ctzll(c)));
       return id < spurious ? id : spurious;
     }
+  }
   return spurious;
 }
 

@@ -5,6 +5,19 @@
 
 namespace vmsim {
 
+namespace {
+// Ring fields are 2, 4, 8 or 16 bytes: copy those with constant sizes (single loads and stores).
+inline void copy(uint8_t* dst, const uint8_t* src, uint64_t len) {
+  switch (len) {
+    case 2: std::memcpy(dst, src, 2); break;
+    case 4: std::memcpy(dst, src, 4); break;
+    case 8: std::memcpy(dst, src, 8); break;
+    case 16: std::memcpy(dst, src, 16); break;
+    default: std::memcpy(dst, src, len);
+  }
+}
+}  // namespace
+
 dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
   socket.register_invalidate_direct_mem_ptr(this, &dma_master::invalidate);
 }
@@ -45,8 +58,8 @@ bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, ui
   if (last_.valid && range_inside(addr, len, last_.base, last_.size)) {
     // The common case: the window the previous access used (guest RAM).
     uint8_t* p = last_.ptr + (addr - last_.base);
-    if (cmd == tlm::TLM_READ_COMMAND) std::memcpy(data, p, len), delay_ += last_.read_latency;
-    else std::memcpy(p, data, len), delay_ += last_.write_latency;
+    if (cmd == tlm::TLM_READ_COMMAND) copy(data, p, len), delay_ += last_.read_latency;
+    else copy(p, data, len), delay_ += last_.write_latency;
     ++stats_.dmi_accesses;
     stats_.bytes += len;
     return true;

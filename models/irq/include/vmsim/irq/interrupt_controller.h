@@ -100,10 +100,19 @@ class interrupt_controller : public sc_core::sc_module {
   void set_pending(unsigned cpu, uint32_t id);
   tlm::tlm_response_status bad(const std::string& what);
 
-  // A set of interrupt ids as 64-bit words, so the highest-priority pending id is a few word operations.
+  // A set of interrupt ids as 64-bit words plus a summary of the non-empty words, so the highest-priority
+  // pending id is a few word operations (usually one word is non-empty).
   struct id_set {
     std::array<uint64_t, max_ids / 64> w{};
-    void set(uint32_t id, bool v = true) { v ? w[id / 64] |= uint64_t{1} << (id % 64) : w[id / 64] &= ~(uint64_t{1} << (id % 64)); }
+    uint16_t nonempty = 0;  // bit k: w[k] != 0
+    static_assert(max_ids / 64 <= 16, "one summary bit per word");
+    void set(uint32_t id, bool v = true) {
+      auto& word = w[id / 64];
+      if (v) word |= uint64_t{1} << (id % 64);
+      else word &= ~(uint64_t{1} << (id % 64));
+      if (word) nonempty = static_cast<uint16_t>(nonempty | (1u << (id / 64)));
+      else nonempty = static_cast<uint16_t>(nonempty & ~(1u << (id / 64)));
+    }
     void reset(uint32_t id) { set(id, false); }
     bool test(uint32_t id) const { return (w[id / 64] >> (id % 64)) & 1; }
     uint32_t first_not_in(const id_set& mask) const;  // spurious when none
