@@ -48,6 +48,9 @@ module doorbell_decoder #(
   // them once per clock edge rather than on every input change: the same hardware, a quarter of the
   // RTL-in-the-loop cost per kick in Verilator.
   always_ff @(posedge clk) begin
+    // The temporaries are not traced: they are no state, and Verilator 5.006's VCD writer stores their
+    // 64-bit values misaligned (undefined behaviour UBSan reports; fixed upstream in 5.012, issue #4201).
+    /* verilator tracing_off */
     logic [ADDR_W:0]        rel;     // wr_addr - cfg_base, MSB set when wr_addr < cfg_base
     logic [ADDR_W+NQW+15:0] window;  // window size in bytes
     logic [ADDR_W+QW+15:0]  at;      // doorbell q sits at q * multiplier: a running sum over the bank
@@ -55,6 +58,7 @@ module doorbell_decoder #(
     logic                   hit;     // rel equals q * multiplier for some q < cfg_num_queues
     logic [QW-1:0]          qidx;    // the doorbell's queue
     logic [2:0]             code;
+    /* verilator tracing_on */
     rel    = {1'b0, wr_addr} - {1'b0, cfg_base};
     index  = wr_data[15:0];
     window = (cfg_multiplier == 16'd0) ? 4 : cfg_multiplier * cfg_num_queues;
