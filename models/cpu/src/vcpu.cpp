@@ -8,13 +8,12 @@ namespace vmsim {
 
 vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg) {
   irq.bind(*this);
-  wake_ |= irq_rise_;
-  wake_ |= watchdog_;
   tx_.set_data_ptr(data_);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
   qk_.reset();
   SC_HAS_PROCESS(vcpu);
   SC_THREAD(thread);
+  sensitive << irq_rise_ << watchdog_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
 }
 
 void vcpu::thread() {
@@ -74,7 +73,7 @@ void vcpu::wait_for_interrupt() {
     watchdog_.notify(busy + cfg_.wfi_timeout);
   }
   sleeping_ = true;
-  wait(wake_);
+  wait();
   sleeping_ = false;
   resumed();
   qk_.reset();

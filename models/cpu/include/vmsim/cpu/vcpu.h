@@ -88,7 +88,6 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   bool irq_level_ = false;
   bool sleeping_ = false;  // in wait_for_interrupt: a rise must wake it
   sc_core::sc_event irq_rise_, watchdog_;
-  sc_core::sc_event_or_list wake_;  // irq_rise_ | watchdog_
   sc_core::sc_time watchdog_at_;    // when the armed watchdog fires (armed again once that time has passed)
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
   uint8_t data_[4] = {};
