@@ -17,7 +17,7 @@ args=()
 legacy=true
 [ "$transport" = modern ] && legacy=false
 start=$(date +%s%N)
-out=$(timeout 60 qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic -monitor none -serial stdio \
+out=$(timeout 60 qemu-system-aarch64 -M virt,gic-version=2 -cpu cortex-a53 -m 128M -nographic -monitor none -serial stdio \
       -semihosting -no-reboot -nic none -global virtio-mmio.force-legacy=$legacy "${args[@]}" -kernel "$fw" 2>&1)
 rc=$?
 echo "$out"

@@ -20,6 +20,49 @@ const char* to_string(irq_scheme s) {
   return "?";
 }
 
+// ---- register access: vmsim's controller (docs/interrupt-controller.md) or an Arm GICv2 --------------------
+namespace {
+// GICv2 distributor and CPU interface registers (Arm IHI 0048B); the CPU interface is banked per CPU.
+constexpr uint64_t gicd_ctlr = 0x000, gicd_isenabler = 0x100, gicd_icenabler = 0x180, gicd_itargetsr = 0x800;
+constexpr uint64_t gicc_ctlr = 0x00, gicc_pmr = 0x04, gicc_iar = 0x0c, gicc_eoir = 0x10, gicc_hppir = 0x18;
+// vmsim's controller (interrupt_controller.h).
+constexpr uint64_t vm_cpu_window = 0x1000, vm_iar = 0x0, vm_eoir = 0x4, vm_hppir = 0x8, vm_route = 0x10000,
+                   vm_mask = 0x14000;
+}  // namespace
+
+void irq_controller::enable() {
+  if (!l_.gicv2_distributor) return;
+  h_.write32(l_.gicv2_distributor + gicd_ctlr, 0x3);  // forward group 0 and group 1
+  h_.write32(l_.regs + gicc_pmr, 0xff);                // every priority passes
+  h_.write32(l_.regs + gicc_ctlr, 0x3);
+}
+
+uint32_t irq_controller::acknowledge(unsigned cpu) {
+  if (l_.gicv2_distributor) return h_.read32(l_.regs + gicc_iar) & 0x3ff;
+  return h_.read32(l_.regs + vm_cpu_window * cpu + vm_iar);
+}
+
+void irq_controller::eoi(unsigned cpu, uint32_t id) {
+  if (l_.gicv2_distributor) return h_.write32(l_.regs + gicc_eoir, id);
+  h_.write32(l_.regs + vm_cpu_window * cpu + vm_eoir, id);
+}
+
+uint32_t irq_controller::highest_pending(unsigned cpu) {
+  if (l_.gicv2_distributor) return h_.read32(l_.regs + gicc_hppir) & 0x3ff;
+  return h_.read32(l_.regs + vm_cpu_window * cpu + vm_hppir);
+}
+
+void irq_controller::route(uint32_t id, unsigned cpu) {
+  if (!l_.gicv2_distributor) return h_.write32(l_.regs + vm_route + 4u * id, cpu);
+  h_.write8(l_.gicv2_distributor + gicd_itargetsr + id, static_cast<uint8_t>(1u << (cpu & 7)));
+  mask(id, false);
+}
+
+void irq_controller::mask(uint32_t id, bool m) {
+  if (!l_.gicv2_distributor) return h_.write32(l_.regs + vm_mask + 4u * id, m ? 1 : 0);
+  h_.write32(l_.gicv2_distributor + (m ? gicd_icenabler : gicd_isenabler) + 4u * (id / 32), 1u << (id % 32));
+}
+
 irq_controller::message irq_controller::msi_for(unsigned cpu, uint32_t id) {
   if (!l_.arm) return {l_.msi_frame | (uint64_t{cpu & 0xff} << 12), id & 0xff};
   route(id, cpu);  // GICv2m: the message names the SPI; the distributor's route names the vCPU

@@ -13,20 +13,25 @@
 namespace vdrv {
 
 struct irqc_layout {
-  uint64_t regs = 0;          // the controller's register window
+  uint64_t regs = 0;          // the controller's register window (vmsim's controller), or the GICv2 CPU interface
   uint64_t msi_frame = 0;     // x86: 0xFEE00000 LAPIC window; arm: the GICv2m frame
   bool arm = false;           // GICv2m flavour (SETSPI); else x86 (destination in the address)
   uint32_t wired_base_id = 32;
+  uint64_t gicv2_distributor = 0;  // non-zero: an Arm GICv2 (GICD here, GICC at `regs`) instead of vmsim's controller
 };
 
 class irq_controller {
  public:
   static constexpr uint32_t spurious = 1023;
   irq_controller(hal& h, const irqc_layout& l) : h_(h), l_(l) {}
-  uint32_t acknowledge(unsigned cpu) { return h_.read32(l_.regs + 0x1000u * cpu + 0x0); }
-  void eoi(unsigned cpu, uint32_t id) { h_.write32(l_.regs + 0x1000u * cpu + 0x4, id); }
-  void route(uint32_t id, unsigned cpu) { h_.write32(l_.regs + 0x10000 + 4u * id, cpu); }
-  void mask(uint32_t id, bool m) { h_.write32(l_.regs + 0x14000 + 4u * id, m ? 1 : 0); }
+  // A GICv2 needs its distributor and CPU interface switched on once (vmsim's controller needs nothing).
+  void enable();
+  uint32_t acknowledge(unsigned cpu);
+  void eoi(unsigned cpu, uint32_t id);
+  void route(uint32_t id, unsigned cpu);  // GICv2: also enables the interrupt (a disabled one never signals)
+  void mask(uint32_t id, bool m);
+  // The highest-priority pending id without acknowledging it (spurious when none).
+  uint32_t highest_pending(unsigned cpu);
   struct message { uint64_t address; uint32_t data; };
   // The MSI that reaches `cpu` with interrupt id `id`. On arm the SPI's route is programmed too.
   message msi_for(unsigned cpu, uint32_t id);
