@@ -83,7 +83,8 @@ void vcpu::wait_for_interrupt() {
 
 uint64_t vcpu::now_ns() {
   // In integer time-resolution units (no floating point): this is called several times per round trip.
-  static const uint64_t units_per_ns = static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
+  static const auto units_per_ns =
+      static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
   const sc_core::sc_time now = sc_core::sc_time_stamp() + qk_.get_local_time();
   if (units_per_ns == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
   return (now.value() + units_per_ns / 2) / units_per_ns;
