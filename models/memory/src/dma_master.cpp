@@ -55,25 +55,13 @@ const tlm::tlm_dmi* dma_master::remember(const tlm::tlm_dmi& d) {
 
 bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len) {
   if (len == 0) return true;
-  if (last_.valid && range_inside(addr, len, last_.base, last_.size)) {
-    // The common case: the window the previous access used (guest RAM).
-    uint8_t* p = last_.ptr + (addr - last_.base);
-    if (cmd == tlm::TLM_READ_COMMAND) copy(data, p, len), delay_ += last_.read_latency;
-    else copy(p, data, len), delay_ += last_.write_latency;
-    ++stats_.dmi_accesses;
-    stats_.bytes += len;
-    return true;
-  }
-  const tlm::tlm_dmi* d = addr + len >= addr ? dmi_for(addr, len) : nullptr;
-  if (d == nullptr) return ++stats_.faults, false;
-  uint8_t* p = d->get_dmi_ptr() + (addr - d->get_start_address());
-  if (cmd == tlm::TLM_READ_COMMAND) {
-    std::memcpy(data, p, len);
-    delay_ += d->get_read_latency();
-  } else {
-    std::memcpy(p, data, len);
-    delay_ += d->get_write_latency();
-  }
+  // Nearly every access hits the window the previous one used (guest RAM); otherwise dmi_for finds or asks
+  // for one and remembers it in last_.
+  const bool hit = last_.valid && range_inside(addr, len, last_.base, last_.size);
+  if (!hit && (addr + len < addr || dmi_for(addr, len) == nullptr)) return ++stats_.faults, false;
+  uint8_t* p = last_.ptr + (addr - last_.base);
+  if (cmd == tlm::TLM_READ_COMMAND) copy(data, p, len), delay_ += last_.read_latency;
+  else copy(p, data, len), delay_ += last_.write_latency;
   ++stats_.dmi_accesses;
   stats_.bytes += len;
   return true;
