@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(a_wire_reaches_every_receiver_at_once_and_the_probe_signal_
   src.out.bind(b.in);  // fan-out: one line, two receivers
   run_thread([&] {
     const auto deltas = sc_core::sc_delta_count();
-    drive(src.out, true);
+    src.out.write(true);
     BOOST_TEST(a.read());
     BOOST_TEST(b.read());
     BOOST_TEST(sc_core::sc_delta_count() == deltas);  // no delta cycle went by
@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(a_wire_reaches_every_receiver_at_once_and_the_probe_signal_
     wait(sc_core::SC_ZERO_TIME);
     wait(sc_core::SC_ZERO_TIME);
     BOOST_TEST(a.signal.read());
-    drive(src.out, true);  // a repeated level is not a new edge
-    drive(src.out, false);
+    src.out.write(true);  // a repeated level is not a new edge
+    src.out.write(false);
     BOOST_TEST(!a.read());
     BOOST_TEST(a.rises() == 1u);
     BOOST_TEST(b.rises() == 1u);
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(a_wire_reaches_every_receiver_at_once_and_the_probe_signal_
 
 BOOST_AUTO_TEST_CASE(an_unconnected_interrupt_output_is_legal) {
   driver_module src("src");
-  run_thread([&] { drive(src.out, true); });  // no receiver: nothing happens, nothing breaks
+  run_thread([&] { src.out.write(true); });  // no receiver: nothing happens, nothing breaks
   BOOST_TEST(src.out.size() == 0);
 }
 

@@ -26,6 +26,6 @@ irq_from_signal::irq_from_signal(sc_core::sc_module_name name) : sc_module(name)
   dont_initialize();
 }
 
-void irq_from_signal::forward() { drive(out, in.read()); }
+void irq_from_signal::forward() { out.write(in.read()); }
 
 }  // namespace vmsim

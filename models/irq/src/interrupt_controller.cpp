@@ -145,7 +145,7 @@ void interrupt_controller::update_output(unsigned cpu) {
   const bool level = in_service_[cpu] == spurious && highest_pending(cpu) != spurious;
   if (level == output_[cpu]) return;
   output_[cpu] = level;
-  drive(cpu_irq[cpu], level);
+  cpu_irq[cpu].write(level);
 }
 
 void interrupt_controller::update_outputs() {

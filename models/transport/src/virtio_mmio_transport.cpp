@@ -286,7 +286,7 @@ tlm::tlm_response_status virtio_mmio_transport::config_access(uint32_t offset, u
 void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
   if (line >= line_level_.size() || line_level_[line] == level) return;
   line_level_[line] = level;
-  drive(irq[line], level);  // at once, in the calling process: an ACK lowers the line before the EOI
+  irq[line].write(level);  // at once, in the calling process: an ACK lowers the line before the EOI
 }
 
 bool virtio_mmio_transport::in_doorbell_window(uint64_t offset) const {

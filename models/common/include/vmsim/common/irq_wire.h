@@ -44,8 +44,6 @@ class irq_out : public sc_core::sc_port<irq_target_if, 0, sc_core::SC_ZERO_OR_MO
   bool cached_ = false;
 };
 
-inline void drive(irq_out& out, bool level) { out.write(level); }
-
 // A receiver that records the level, counts rises and mirrors the level into an sc_signal<bool> (a
 // delta later, from its own method, so the signal has one writer whatever process drove the wire).
 class irq_probe : public sc_core::sc_module, public irq_target_if {
