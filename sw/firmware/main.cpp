@@ -92,11 +92,17 @@ vdrv::start_options legacy_irq_on(unsigned slot) {
   return o;
 }
 
+// What a driver runs on: the counting HAL, the GIC and this CPU's interrupt dispatch.
+struct cpu_env {
+  explicit cpu_env(baremetal_hal& hw) : io(hw), gic(io, gic_layout()), cpu(io, &gic, 0) {}
+  vdrv::counting_hal io;
+  vdrv::irq_controller gic;
+  vdrv::cpu_context cpu;
+};
+
 void test_rng(baremetal_hal& hw, uint64_t base, unsigned slot, vdrv::arena& mem) {
-  vdrv::counting_hal io(hw);
-  vdrv::irq_controller gic(io, gic_layout());
-  vdrv::cpu_context cpu(io, &gic, 0);
-  vdrv::rng_driver rng(io, base, cpu);
+  cpu_env env(hw);
+  vdrv::rng_driver rng(env.io, base, env.cpu);
   vdrv::status s = rng.start(mem, legacy_irq_on(slot));
   check(s == vdrv::status::ok, "virtio-rng: initialised", s);
   if (s != vdrv::status::ok) return;
@@ -117,10 +123,8 @@ void test_rng(baremetal_hal& hw, uint64_t base, unsigned slot, vdrv::arena& mem)
 }
 
 void test_blk(baremetal_hal& hw, uint64_t base, unsigned slot, vdrv::arena& mem) {
-  vdrv::counting_hal io(hw);
-  vdrv::irq_controller gic(io, gic_layout());
-  vdrv::cpu_context cpu(io, &gic, 0);
-  vdrv::blk_driver blk(io, base, cpu);
+  cpu_env env(hw);
+  vdrv::blk_driver blk(env.io, base, env.cpu);
   vdrv::status s = blk.start(mem, legacy_irq_on(slot));
   check(s == vdrv::status::ok, "virtio-blk: initialised", s);
   if (s != vdrv::status::ok) return;
