@@ -47,8 +47,6 @@ tb::system_config system_for(const scenario& s, const cost_profile& p, const tra
   c.scheme = s.scheme;
   c.irqc.cpus = s.vcpus;
   c.irqc.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
-  c.irqc.eoi_traps_wired = true;  // a level-triggered EOI exits even with APICv; a posted MSI's does not
-  c.irqc.eoi_traps_msi = false;
   c.ram_base = s.ram_base;
   c.ram_size = s.ram_size;
   c.mmio_base = s.device_base;
@@ -62,7 +60,7 @@ struct machine : tb::virtio_system<Device> {
   template <class... A>
   machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
       : tb::virtio_system<Device>(n, system_for(s, p, tc), std::forward<A>(args)...),
-        hyp("hypervisor", p, this->irqc, s.irqc_base, {doorbell_window(s, tc)}),
+        hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}),
         cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
           vcpu_config vc;
           vc.index = static_cast<unsigned>(i);
@@ -79,7 +77,7 @@ struct machine : tb::virtio_system<Device> {
       this->transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(this->transport.doorbell_layout(), ns(1)));
   }
   // What the hypervisor traps of the device: its registers, and the doorbells it handles in the kernel.
-  hyp_device_window doorbell_window(const scenario& s, const transport_config& tc) const {
+  hyp_device_window trapped_window(const scenario& s, const transport_config& tc) const {
     const bool db = tc.notify.doorbells;
     return {"virtio", s.device_base, tc.window_size, db ? tc.notify.doorbell.base : 0,
             db ? this->transport.doorbell_layout().window_size() : 0};

@@ -61,7 +61,6 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
   // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
   void on_resume(std::function<void()> hook) { on_resume_ = std::move(hook); }
-  sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
 
   struct counters {
     uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0;
