@@ -72,7 +72,7 @@ bool irqc_monitor::decode(const message& m, unsigned& cpu, uint32_t& id) const {
 }
 
 void irqc_monitor::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
-  message m{tx.get_address(), 0};
+  message m{tx.get_address(), 0, false};
   tx.set_response_status(tlm::TLM_OK_RESPONSE);  // posted, as the controller answers
   if (!tx.is_write() || tx.get_data_length() != 4 || tx.get_byte_enable_ptr())
     return violation(fmt::format("MSI frame access that is not a 32-bit write at {:#x}", m.offset));
@@ -100,13 +100,22 @@ void irqc_monitor::forward_due() {
 }
 
 void irqc_monitor::deliver(const message& m) {
+  const bool inject = !m.replay && fault_ != fault::none && ++fault_count_ % fault_every_ == 0;
+  if (inject && fault_ == fault::lost) return;
+  if (inject && fault_ == fault::duplicate) {
+    const sc_core::sc_time later(1, sc_core::SC_US);
+    in_flight_.emplace(sc_core::sc_time_stamp() + later, message{m.offset, m.data, true});
+    due_.notify(later);
+  }
   unsigned cpu = 0;
   uint32_t id = 0;
   decode(m, cpu, id);  // checked when written; an arm route may have moved since, as in the controller
-  ++stats_.messages;
-  uint8_t& p = pending_[size_t{cpu} * ic::max_ids + id];
-  if (p) ++stats_.coalesced;
-  else p = 1, ++outstanding_;
+  if (!m.replay) {
+    ++stats_.messages;
+    uint8_t& p = pending_[size_t{cpu} * ic::max_ids + id];
+    if (p) ++stats_.coalesced;
+    else p = 1, ++outstanding_;
+  }
   fwd_.set_address(m.offset);
   fwd_data_ = m.data;
   fwd_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);

@@ -49,10 +49,15 @@ class irqc_monitor : public sc_core::sc_module {
   std::string describe_outstanding() const;
   const std::string& error() const { return error_; }  // the first violation, "" if none
 
+  // Self-test of the soak's checks: every `every`-th message is swallowed (lost) or delivered again 1 us later.
+  enum class fault { none, lost, duplicate };
+  void inject(fault f, uint64_t every) { fault_ = f, fault_every_ = every; }
+
  private:
   struct message {
     uint64_t offset;
     uint32_t data;
+    bool replay = false;  // an injected duplicate: forwarded, not accounted
   };
   void regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   void msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
@@ -71,6 +76,8 @@ class irqc_monitor : public sc_core::sc_module {
   uint32_t fwd_data_ = 0;
   counters stats_;
   std::string error_;
+  fault fault_ = fault::none;
+  uint64_t fault_every_ = 0, fault_count_ = 0;
 };
 
 }  // namespace vmsim::tb

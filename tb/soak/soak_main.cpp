@@ -14,6 +14,7 @@ int sc_main(int argc, char* argv[]) {
   tb::soak_options o;
   std::string flavour = "x86";
   CLI::App app{"vmsim soak: a seeded random mix of legal guest operations on several vCPUs, with invariants"};
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later value overrides (run-long.sh)
   app.add_option("--seed", o.seed, "random seed (printed on failure)");
   app.add_option("--ops", o.ops, "operations to run")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   app.add_option("--scheme", o.scheme, "interrupt scheme of the device model")
@@ -25,6 +26,11 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--warmup-ops", o.warmup_ops, "operations before the memory baseline (0: a tenth of --ops)");
   app.add_option("--rss-slack-kib", o.rss_slack_kib, "allowed RSS growth after warm-up, KiB");
   app.add_flag("--verbose", o.verbose, "print every checkpoint");
+  std::string inject = "none";
+  uint64_t inject_every = 1000;
+  app.add_option("--inject", inject, "self-test: lose or duplicate every --inject-every-th MSI message (the soak must fail)")
+      ->check(CLI::IsMember({"none", "lost-msi", "duplicate-msi"}));
+  app.add_option("--inject-every", inject_every, "see --inject")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,12 +48,16 @@ int sc_main(int argc, char* argv[]) {
   tb::soak_platform platform("soak", c);
   tb::soak s(platform, o);
   s.warnings = [&log] { return log.total(); };
+  if (inject != "none")
+    platform.monitor.inject(inject == "lost-msi" ? tb::irqc_monitor::fault::lost : tb::irqc_monitor::fault::duplicate,
+                            inject_every);
 
   const std::string command =
-      fmt::format("vmsim_soak --seed {} --ops {} --scheme {} --msi-frame {} --cpus {} --checkpoint-every {}{}{}", o.seed,
+      fmt::format("vmsim_soak --seed {} --ops {} --scheme {} --msi-frame {} --cpus {} --checkpoint-every {}{}{}{}", o.seed,
                   o.ops, o.scheme, flavour, o.cpus, o.checkpoint_every,
                   o.warmup_ops ? fmt::format(" --warmup-ops {}", o.warmup_ops) : "",
-                  o.rss_slack_kib != tb::soak_options{}.rss_slack_kib ? fmt::format(" --rss-slack-kib {}", o.rss_slack_kib) : "");
+                  o.rss_slack_kib != tb::soak_options{}.rss_slack_kib ? fmt::format(" --rss-slack-kib {}", o.rss_slack_kib) : "",
+                  inject != "none" ? fmt::format(" --inject {} --inject-every {}", inject, inject_every) : "");
   fmt::print("{}\n", command);
   std::fflush(stdout);
   const auto t0 = std::chrono::steady_clock::now();
