@@ -303,7 +303,7 @@ int sc_main(int argc, char* argv[]) {
            {"ram_size", "guest RAM bytes (the drivers' areas must fit)"}}) {
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
-    app.add_option(flag, numbers[key], help)->default_str(default_json[key].dump());
+    app.add_option(flag, numbers[key], help)->type_name("NUMBER")->default_str(default_json[key].dump());
   }
   try {
     app.parse(argc, argv);
