@@ -21,8 +21,12 @@ bool cpu_context::service() {
   virtio_driver* owner = nullptr;
   for (unsigned i = 0; i < count_ && !owner; ++i)
     if (devices_[i]->owns(id)) owner = devices_[i];
-  if (owner) owner->on_interrupt(id, entry);
-  else ++unowned_, ic_->mask(id, true);  // a level line nobody acknowledges at its device would come straight back
+  if (owner) {
+    owner->on_interrupt(id, entry);
+  } else {  // nobody here can acknowledge it at its device: a level line would come straight back
+    ++unowned_;
+    ic_->mask(id, true);
+  }
   ic_->eoi(cpu_, id);
   if (owner) owner->isr_done(entry, ch.reads - r0, ch.writes - w0);
   return true;
