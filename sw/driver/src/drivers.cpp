@@ -17,7 +17,7 @@ bool cpu_context::service() {
   auto& ch = static_cast<counting_hal&>(h_);
   const uint64_t r0 = ch.reads, w0 = ch.writes, entry = h_.now_ns();
   const uint32_t id = ic_->acknowledge(cpu_);
-  if (id >= 1020) return false;  // 1023: nothing pending (1020..1022 are the GIC's special ids)
+  if (id == irq_controller::spurious) return false;
   virtio_driver* owner = nullptr;
   for (unsigned i = 0; i < count_ && !owner; ++i)
     if (devices_[i]->owns(id)) owner = devices_[i];
