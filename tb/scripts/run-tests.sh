@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Every test: installs what is missing, builds (warnings are errors), runs CTest.
-# Extra arguments go to ctest (e.g. -L unit, -R rng).
+# Every test: installs what is missing, builds (warnings are errors), runs CTest; then the sanitizer pass:
+# the suites below built with ASan + UBSan (build/asan) and run again (tb/scripts/run-sanitizers.sh).
+# Extra arguments go to the main ctest (e.g. -L unit, -R rng). VMSIM_CI_SANITIZERS=0 skips the sanitizer pass.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bash "$root/tb/scripts/setup-deps.sh"
 build="$root/build/test"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build"
-cd "$build"
-ctest --output-on-failure -j"$(nproc)" "$@"
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" "$@")
+
+if [ "${VMSIM_CI_SANITIZERS:-1}" != 0 ]; then
+  # Every test with these labels runs one of these executables (check: ctest -N -L in build/asan).
+  VMSIM_SANITIZE_TARGETS="test_units test_transport test_irq test_devices test_driver test_driver_bad_input test_driver_gic" \
+    bash "$root/tb/scripts/run-sanitizers.sh" -L '^(unit|transport|irq|devices|driver)$'
+fi
