@@ -2,7 +2,7 @@
 # The long fuzz campaign, by hand: builds the targets (tb/fuzz/build.sh), runs each for SECONDS (default
 # 3600) one after the other, keeping the corpus in build/fuzz/long/<target>/corpus between campaigns, and
 # prints per target the executions, exec/s and libFuzzer's coverage (cov: edges, ft: features).
-# Usage: tb/fuzz/run-long.sh [SECONDS] [TARGET...]     JOBS=2 runs each target with -fork=2.
+# Usage: tb/fuzz/run-long.sh [SECONDS] [TARGET[:SECONDS]...]     JOBS=2 runs each target with -fork=2.
 # A finding stops that target and leaves its reproducer in build/fuzz/long/<target>/artifacts/.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -10,6 +10,13 @@ seconds=${1:-3600}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_virtqueue fuzz_driver fuzz_transport fuzz_scenario)
+declare -A budget
+for i in "${!targets[@]}"; do
+  t=${targets[$i]%%:*}
+  budget[$t]=$seconds
+  [[ ${targets[$i]} == *:* ]] && budget[$t]=${targets[$i]#*:}
+  targets[$i]=$t
+done
 build=$root/build/fuzz
 bash "$root/tb/fuzz/build.sh" "$build" || exit 1
 work=$build/long
@@ -18,8 +25,8 @@ extra=()
 [ "${JOBS:-1}" -gt 1 ] && extra=(-fork="$JOBS")
 failed=0
 for t in "${targets[@]}"; do
-  echo "== $t: ${seconds} s ${extra[*]}"
-  bash "$root/tb/fuzz/run.sh" "$build" "$t" "$seconds" "$work" "${extra[@]}" >"$work/$t.log" 2>&1 || failed=1
+  echo "== $t: ${budget[$t]} s ${extra[*]}"
+  bash "$root/tb/fuzz/run.sh" "$build" "$t" "${budget[$t]}" "$work" "${extra[@]}" >"$work/$t.log" 2>&1 || failed=1
 done
 printf '\n%-16s %12s %8s %8s %8s %s\n' target executions exec/s cov ft result
 for t in "${targets[@]}"; do
