@@ -37,6 +37,12 @@ constexpr uint64_t dev_base = 0x0a000000, irqc_base = 0x08000000, msi_frame = 0x
 constexpr uint64_t arena_bus = 0x40000000, buf_bus = 0x50000000;
 constexpr size_t arena_size = 256 << 10, buf_size = 64 << 10;
 
+// FUZZ_FINDINGS=1 lifts the harness's detours around the known findings (tb/fuzz/findings/), to replay them.
+bool replay_findings() {
+  static const bool on = std::getenv("FUZZ_FINDINGS") != nullptr;
+  return on;
+}
+
 constexpr bool inside(uint64_t a, uint64_t n, uint64_t base, uint64_t size) {
   return a >= base && n <= size && a - base <= size - n;
 }
@@ -64,6 +70,7 @@ struct fake_device final : vdrv::hal {
   uint64_t now = 0;
   unsigned notifies_after_failure = 0;
   bool driver_failed = false;  // set by the harness when the driver reported an error
+  bool hostile = false;        // the device has returned something it should not have (ids, idx, duplicates)
   struct queue {
     uint32_t num = 0, align = 4096, pfn = 0;
     uint64_t desc = 0, avail = 0, used = 0;
@@ -103,9 +110,18 @@ struct fake_device final : vdrv::hal {
     const uint16_t idx = ld16(q.avail + vr::avail_idx);
     if (idx == q.last_avail) return false;
     const uint16_t head = ld16(q.avail + vr::avail_ring + 2u * (q.last_avail % q.num));
-    auto c = fuzz::walk_chain([&](uint64_t a, void* d, uint64_t n) { return dma_read(a, d, n); },
-                              [&](uint64_t a, uint64_t n) { return host(a, n ? n : 1) != nullptr; }, q.desc, q.num, head, true);
-    if (!c.ok) finding("the driver posted a chain that is malformed or lies outside its DMA memory");
+    auto rd = [&](uint64_t a, void* d, uint64_t n) { return dma_read(a, d, n); };
+    auto c = fuzz::walk_chain(rd, [&](uint64_t a, uint64_t n) { return host(a, n ? n : 1) != nullptr; }, q.desc, q.num, head, true);
+    if (!c.ok) {
+      // Malformed (a loop, a bad next) is what a device gets after it returned heads it had not taken: the
+      // driver recycled their descriptors. Outside the driver's memory is never right.
+      if (fuzz::walk_chain(rd, [](uint64_t, uint64_t) { return true; }, q.desc, q.num, head, true).ok)
+        finding("the driver posted a buffer outside its DMA memory");
+      if (!hostile) finding("the driver posted a malformed chain to a device that never misbehaved");
+      q.taken.push_back({head, 0});  // a device that cannot read the chain returns it unused
+      ++q.last_avail;
+      return true;
+    }
     ++q.last_avail;
     q.taken.push_back({head, static_cast<uint32_t>(c.writable)});
     for (const auto& s : c.segments)  // the device writes what it may: fill writable buffers
@@ -137,18 +153,19 @@ struct fake_device final : vdrv::hal {
       case 4: {  // a hostile used element
         queue* q = pick_queue();
         if (!q) break;
+        hostile = true;
         publish(*q, in.ConsumeIntegral<uint32_t>() % (in.ConsumeBool() ? 0x10000u : q->num + 1), in.ConsumeIntegral<uint32_t>());
         raise(1);
         break;
       }
       case 5: {  // the last completion again
         queue* q = pick_queue();
-        if (q && q->last_elem.size() == 2) publish(*q, q->last_elem[0], q->last_elem[1]), raise(1);
+        if (q && q->last_elem.size() == 2) hostile = true, publish(*q, q->last_elem[0], q->last_elem[1]), raise(1);
         break;
       }
       case 6: {  // used->idx jumps
         queue* q = pick_queue();
-        if (q) q->used_idx = static_cast<uint16_t>(q->used_idx + in.ConsumeIntegral<uint16_t>()), st(q->used + vr::used_idx, &q->used_idx, 2);
+        if (q) hostile = true, q->used_idx = static_cast<uint16_t>(q->used_idx + in.ConsumeIntegral<uint16_t>()), st(q->used + vr::used_idx, &q->used_idx, 2);
         break;
       }
       case 7:  // config change
@@ -166,7 +183,9 @@ struct fake_device final : vdrv::hal {
 
   // ---- registers ----
   uint32_t lie(uint32_t honest) {  // most reads are honest; some return what the input says
-    return in.ConsumeIntegralInRange<int>(0, 31) == 31 ? in.ConsumeIntegral<uint32_t>() : honest;
+    if (in.ConsumeIntegralInRange<int>(0, 31) != 31) return honest;
+    hostile = true;  // e.g. a doorbell {base, multiplier} on top of the queue registers: the rings go astray
+    return in.ConsumeIntegral<uint32_t>();
   }
   uint32_t honest_read(uint64_t off) {
     queue* q = queue_sel < queues.size() ? &queues[queue_sel] : nullptr;
@@ -246,6 +265,9 @@ struct fake_device final : vdrv::hal {
   uint32_t access_read(uint64_t a) {
     if (a >= dev_base && a < dev_base + 0x1000) {
       step();
+      // QueueNotify's doorbell {base, multiplier} is not lied about while the driver trusts it unchecked
+      // (findings/driver-doorbell-outside-window: notify() then writes outside the device's window).
+      if (!replay_findings() && a - dev_base == rm::offset_of(reg::queue_notify)) return honest_read(a - dev_base);
       return lie(honest_read(a - dev_base));
     }
     if (a >= irqc_base && a < irqc_base + 0x18000) {  // vmsim's controller: IAR says what the input says
@@ -267,6 +289,8 @@ struct fake_device final : vdrv::hal {
   void write16(uint64_t a, uint16_t v) override { write32(a, v); }
   void write32(uint64_t a, uint32_t v) override {
     if (a >= dev_base && a < dev_base + 0x1000) honest_write(a - dev_base, v);
+    else if (!inside(a, 4, irqc_base, 0x18000))
+      finding("the driver wrote MMIO outside its device's 4 KiB window and the interrupt controller");
   }
   void barrier() override {}
   void wait_for_interrupt() override { step(); now += 1000000; }  // 1 ms a look: a 100 ms wait gives up after ~100
@@ -339,7 +363,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const uint32_t len = in.ConsumeIntegralInRange<uint32_t>(1, 1024);
       uint32_t got = 0;
       const vdrv::status rs = rng.read(b + off, len, got);
-      if (rs == vdrv::status::timeout) break;  // known: a late completion is taken for the next read (findings/)
+      // Known: a late completion is taken for the next read (findings/driver-rng-late-completion-after-timeout).
+      if (rs == vdrv::status::timeout && !replay_findings()) break;
       if (rs == vdrv::status::ok && got > len) {
         std::fprintf(stderr, "rng read of %u bytes answered %u\n", len, got);
         finding("rng read more than asked");
