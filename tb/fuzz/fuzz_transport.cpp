@@ -109,7 +109,7 @@ uint32_t pick_offset(FuzzedDataProvider& in) {
 }
 
 uint8_t* shadow_bytes() { static std::vector<uint8_t> b(ram_size); return b.data(); }
-uint8_t* may_write_bytes() { static std::vector<uint8_t> b(ram_size); return b.data(); }
+uint32_t* may_write_bytes() { static std::vector<uint32_t> b(ram_size); return b.data(); }
 
 struct queue_track {
   vq_layout layout{};
@@ -124,14 +124,16 @@ struct run {
   uint8_t* ram;
   // RAM as the guest left it, and the bytes the device may write: reused between inputs (allocating 64 KiB
   // twice per input cost more than the input's own run under ASan).
+  // may_write: who may write each byte: bit q for queue q's used ring, bit 31 for a device-writable buffer.
   uint8_t* shadow = shadow_bytes();
-  uint8_t* may_write = may_write_bytes();
+  uint32_t* may_write = may_write_bytes();
+  static constexpr uint32_t buffer_bit = 1u << 31;
   std::vector<queue_track> track;
   uint64_t posted = 0;
 
   run(variant& var, FuzzedDataProvider& p) : v(var), in(p), ram(var.ram->data()), track(var.queues) {
     std::memset(shadow, 0, ram_size);
-    std::memset(may_write, 0, ram_size);
+    std::memset(may_write, 0, ram_size * sizeof *may_write);
     posted = v.transport->dma.stats().posted_writes;
   }
 
@@ -143,10 +145,22 @@ struct run {
     std::memcpy(d, ram + (a - ram_base), n);
     return true;
   }
-  void mark(uint64_t a, uint64_t n) {
+  void mark(uint64_t a, uint64_t n, uint32_t who) {
     if (a < ram_base) return;
-    const uint64_t from = a - ram_base;
-    if (from < ram_size) std::memset(&may_write[from], 1, std::min<uint64_t>(n, ram_size - from));
+    for (uint64_t i = a - ram_base; i < ram_size && i - (a - ram_base) < n; ++i) may_write[i] |= who;
+  }
+  // Bytes only queue q's used ring may change: what is read there after a step is what the device put there.
+  bool only_used_ring_of(unsigned q, uint64_t a, uint64_t n) {
+    if (!range_inside(a, n, ram_base, ram_size)) return false;
+    for (uint64_t i = a - ram_base; i < a - ram_base + n; ++i)
+      if ((may_write[i] & ~(1u << q)) != 0) return false;
+    return true;
+  }
+  bool device_may_write(uint64_t a, uint64_t n) {
+    if (!range_inside(a, n, ram_base, ram_size)) return false;
+    for (uint64_t i = a - ram_base; i < a - ram_base + n; ++i)
+      if (may_write[i]) return true;
+    return false;
   }
   // Before a device step: what the descriptor tables describe now may be written from now on.
   void allow() {
@@ -154,13 +168,13 @@ struct run {
       const auto& vq = v.transport->queue(q);
       if (!vq.enabled()) continue;
       const auto& l = vq.layout();
-      mark(l.used, vr::used_bytes(l.num));
+      mark(l.used, vr::used_bytes(l.num), 1u << q);
       for (uint32_t head = 0; head < l.num && head < 64; ++head) {
         auto c = fuzz::walk_chain([&](uint64_t a, void* d, uint64_t n) { return ram_read(a, d, n); },
                                   [&](uint64_t a, uint64_t n) { return range_inside(a, n ? n : 1, ram_base, ram_size); },
                                   l.desc, l.num, static_cast<uint16_t>(head), true);
         for (const auto& s : c.segments)
-          if (s.writable) mark(s.addr, s.len);
+          if (s.writable) mark(s.addr, s.len, buffer_bit);
       }
     }
   }
@@ -203,18 +217,31 @@ struct run {
     if (taken > l.num) t.reliable = false;
     for (uint16_t i = 0; t.reliable && i < taken; ++i) {
       uint16_t head = 0;
-      ram_read(l.avail + vr::avail_ring + 2u * ((t.last_avail + i) % l.num), &head, 2);
+      const uint64_t slot = l.avail + vr::avail_ring + 2u * ((t.last_avail + i) % l.num);
+      // A guest may overlay its avail ring with what the device writes: then the slot no longer says what was taken.
+      if (device_may_write(slot, 2)) {
+        t.reliable = false;
+        break;
+      }
+      ram_read(slot, &head, 2);
       auto c = fuzz::walk_chain([&](uint64_t a, void* d, uint64_t n) { return ram_read(a, d, n); },
                                 [&](uint64_t a, uint64_t n) { return range_inside(a, n ? n : 1, ram_base, ram_size); },
                                 l.desc, l.num, head, true);
-      t.taken.insert({head, c.ok ? c.writable : UINT32_MAX});
+      bool stable = c.ok;  // the tables as read now are the ones the device walked
+      for (const auto& tb : c.tables) stable = stable && !device_may_write(tb.first, tb.second);
+      t.taken.insert({head, stable ? c.writable : UINT32_MAX});
     }
     t.last_avail = vq.last_avail_idx();
     const uint16_t published = static_cast<uint16_t>(vq.used_idx() - t.used_idx);
     if (published > l.num) t.reliable = false;
     for (uint16_t i = 0; t.reliable && i < published; ++i) {
       uint32_t e[2] = {0, 0};
-      ram_read(l.used + vr::used_ring + 8u * ((t.used_idx + i) % l.num), e, 8);
+      const uint64_t elem = l.used + vr::used_ring + 8u * ((t.used_idx + i) % l.num);
+      if (!only_used_ring_of(q, elem, 8)) {  // a buffer or another ring overlays it: later writes may hide it
+        t.reliable = false;
+        break;
+      }
+      ram_read(elem, e, 8);
       auto it = t.taken.find(static_cast<uint16_t>(e[0]));
       if (needs_reset) continue;
       if (e[0] >= l.num || it == t.taken.end())
@@ -263,8 +290,8 @@ struct run {
       const uint64_t base = ram_base + 0x1000 * q;  // one page per queue: desc 0x000, avail 0x200, used 0x400
       reg_write(regmap::offset_of(reg::queue_sel), q);
       reg_write(regmap::offset_of(reg::queue_num), num);
-      if (version == 1) {
-        reg_write(regmap::offset_of(reg::queue_align), 4096);
+      if (version == 1) {  // align 256: a 16-entry legacy ring then fits its page, clear of the next queue's
+        reg_write(regmap::offset_of(reg::queue_align), 256);
         reg_write(regmap::offset_of(reg::queue_pfn), static_cast<uint32_t>(base / 4096));
         continue;
       }
