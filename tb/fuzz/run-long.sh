@@ -31,8 +31,8 @@ done
 printf '\n%-16s %12s %8s %8s %8s %s\n' target executions exec/s cov ft result
 for t in "${targets[@]}"; do
   log=$work/$t.log
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
-  rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  execs=$(grep -oE 'stat::number_of_executed_units: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  rate=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$log" | tail -1 | awk '{print $2}')
   last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
   [ -n "$execs" ] && [ "$execs" != 0 ] || execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$last")
   cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | awk '{print $2}')
