@@ -14,6 +14,7 @@
 #include "vmsim/devices/virtio_blk.h"
 #include "vmsim/devices/virtio_net.h"
 #include "vmsim/devices/virtio_rng.h"
+#include "vmsim/hyp/host_resources.h"
 #include "vmsim/hyp/hypervisor.h"
 #include "vmsim/irq/interrupt_controller.h"
 #include "vmsim/irq/scheme_factory.h"
@@ -47,6 +48,7 @@ tb::system_config system_for(const scenario& s, const cost_profile& p, const tra
   c.scheme = s.scheme;
   c.irqc.cpus = s.vcpus;
   c.irqc.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
+  c.irqc.eoi_traps_wired = p.wired_trigger == line_trigger::level;  // edge lines need no EOI exit
   c.ram_base = s.ram_base;
   c.ram_size = s.ram_size;
   c.mmio_base = s.device_base;
@@ -60,14 +62,17 @@ struct machine : tb::virtio_system<Device> {
   template <class... A>
   machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
       : tb::virtio_system<Device>(n, system_for(s, p, tc), std::forward<A>(args)...),
-        hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}),
+        host(p),
+        hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}, host.vmm_lock.get(), s.seed),
         cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
           vcpu_config vc;
           vc.index = static_cast<unsigned>(i);
           vc.ram_base = s.ram_base;
           vc.quantum = ns(s.quantum_ns);
+          vc.wake_cost = [this, i](const sc_core::sc_time& slept) { return hyp.wake_from_halt(static_cast<int>(i), slept); };
           return new vcpu(name, vc);
         }) {
+    for (auto& path : this->line_path) path.configure(p, &host.vmm_thread, host.vmm_lock.get(), s.seed);
     hyp.to_bus.bind(this->bus.target);
     for (unsigned i = 0; i < s.vcpus; ++i) {
       cpu[i].bus.bind(hyp.from_cpu);
@@ -82,6 +87,7 @@ struct machine : tb::virtio_system<Device> {
     return {"virtio", s.device_base, tc.window_size, db ? tc.notify.doorbell.base : 0,
             db ? this->transport.doorbell_layout().window_size() : 0};
   }
+  host_resources host;
   hypervisor hyp;
   sc_core::sc_vector<vcpu> cpu;
 };
@@ -149,7 +155,7 @@ transport_config transport_for(const scenario& s, const cost_profile& p, unsigne
   tc.version = s.transport_version;
   tc.irq_lines = s.scheme == "multi-irq" ? lines : 1;
   tc.notify.doorbells = s.notify == "doorbell";
-  tc.msi_write_latency = ns(p.msi_write_ns);
+  tc.msi_write_latency = ns(p.msi_write_ns.mean());
   return tc;
 }
 
@@ -199,7 +205,7 @@ void progress_line(bool on, const char* what, double done, double total) {
 json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
   rng_params rp;
   rp.seed = s.seed;
-  rp.per_request = ns(p.backend_per_packet_ns);
+  rp.per_request = ns(p.backend_per_packet_ns.mean());
   machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram rt;
@@ -238,9 +244,9 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   net_params np;
   np.pairs = 1;
   np.response_bytes = 1024;  // netperf TCP_RR -r 32,1024
-  np.wire_latency = ns(p.wire_rtt_ns);
-  np.per_packet = ns(p.backend_per_packet_ns);
-  np.backend_notify = ns(p.backend_notify_ns);
+  np.wire_latency = ns(p.wire_rtt_ns.mean());
+  np.per_packet = ns(p.backend_per_packet_ns.mean());
+  np.backend_notify = ns(p.backend_notify_ns.mean());
   machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram rt;
@@ -264,12 +270,12 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
     unsigned n = 0;
     while (c.now_ns() < end) {
       const uint64_t t0 = c.now_ns();
-      c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 2));  // the request through the guest's stack
+      c.spend(ns(p.guest_ns(p.app_rr_cycles.mean() / 2 + p.guest_tx_packet_cycles.mean())));  // the request through the guest's stack
       if (auto st = net.send(0, tx, 32, tx); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
       void* cookie;
       uint32_t len;
       if (auto st = net.wait(vdrv::net_driver::rx(0), cookie, len); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
-      c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 2));  // the response up to the application
+      c.spend(ns(p.guest_ns(p.guest_rx_packet_cycles.mean() + p.app_rr_cycles.mean() / 2)));  // the response up to the application
       while (net.poll(vdrv::net_driver::tx(0), cookie, len) == vdrv::status::ok) {
       }
       net.post_rx(0, cookie, 2048, cookie);
@@ -297,7 +303,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.traffic = net_traffic::generator;
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
-  np.per_packet = ns(p.backend_per_packet_ns);
+  np.per_packet = ns(p.backend_per_packet_ns.mean());
   machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<uint64_t> received(s.queues, 0);
@@ -331,7 +337,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
         bool any = false;
         while (pair < s.queues && net.poll(vdrv::net_driver::rx(pair), cookie, len) == vdrv::status::ok) {
           ++received[pair];
-          c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 10));  // per-packet receive work in the guest
+          c.spend(ns(p.guest_ns(p.guest_rx_packet_cycles.mean() + p.app_udp_rx_cycles.mean())));  // per-packet receive work in the guest
           net.post_rx(pair, cookie, 2048, cookie);
           any = true;
         }
@@ -476,15 +482,7 @@ json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
     tl->name_track(100, "MSI frame");
     tl->write(s.timeline);
   }
-  json prof = {{"name", p.name}, {"description", p.description}};
-  for (const auto& k : cost_profile_keys()) (void)k;
-  prof["mmio_exit_user_ns"] = p.mmio_exit_user_ns;
-  prof["mmio_exit_kernel_ns"] = p.mmio_exit_kernel_ns;
-  prof["eoi_trap_ns"] = p.eoi_trap_ns;
-  prof["eoi_virtual_ns"] = p.eoi_virtual_ns;
-  prof["inject_wired_ns"] = p.inject_wired_ns;
-  prof["inject_msi_ns"] = p.inject_msi_ns;
-  return {{"scenario", s.to_json()}, {"profile", prof}, {"results", results}};
+  return {{"scenario", s.to_json()}, {"profile", to_json(p)}, {"results", results}};
 }
 
 }  // namespace vmsim::app

@@ -73,12 +73,37 @@ void vcpu::wait_for_interrupt() {
     watchdog_.notify(busy + cfg_.wfi_timeout);
   }
   sleeping_ = true;
+  sleep_from_ = from + busy;
+  if (!halted_) halted_ = true, halted_since_ = sleep_from_;
   wait();
   sleeping_ = false;
   resumed();
   qk_.reset();
-  const sc_core::sc_time slept = sc_core::sc_time_stamp() - from;
-  if (slept < busy) qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
+  const sc_core::sc_time now = sc_core::sc_time_stamp(), slept = now - from;
+  if (slept < busy) {
+    qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
+    halted_ = false;
+    return;
+  }
+  idle_ += now - sleep_from_;
+  if (!irq_level_) return;  // the watchdog: still halted as far as the host knows
+  halted_ = false;
+  ++stats_.halts;
+  if (cfg_.wake_cost) qk_.set(cfg_.wake_cost(now - halted_since_));
+}
+
+double vcpu::utilisation() const {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (now <= measure_from_) return 0;
+  sc_core::sc_time idle = idle_;
+  if (sleeping_ && now > sleep_from_) idle += now - sleep_from_;
+  const double u = 1.0 - idle.to_seconds() / (now - measure_from_).to_seconds();
+  return u < 0 ? 0 : u;
+}
+
+void vcpu::reset_utilisation() {
+  idle_ = sc_core::SC_ZERO_TIME;
+  measure_from_ = sc_core::sc_time_stamp() + qk_.get_local_time();
 }
 
 uint64_t vcpu::now_ns() {

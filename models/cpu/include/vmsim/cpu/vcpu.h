@@ -25,6 +25,9 @@ struct vcpu_config {
   sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
   sc_core::sc_time wfi_timeout = sc_core::sc_time(10, sc_core::SC_US);  // a sleeping vCPU looks again at least this often
+  // What an interrupt that ends a halt of `slept` costs this vCPU before it runs again (the host's HLT exit
+  // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.
+  std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
 };
 
 class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if {
@@ -63,9 +66,13 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   void on_resume(std::function<void()> hook) { on_resume_ = std::move(hook); }
 
   struct counters {
-    uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0;
+    uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0, halts = 0;
   };
   const counters& stats() const { return stats_; }
+  // Utilisation: the share of simulated time since reset_utilisation() this vCPU was not halted (guest work,
+  // exits, waits for the host all count as busy), up to the kernel's current time.
+  double utilisation() const;
+  void reset_utilisation();
 
  private:
   void thread();
@@ -86,6 +93,10 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   counters stats_;
   bool irq_level_ = false;
   bool sleeping_ = false;  // in wait_for_interrupt: a rise must wake it
+  sc_core::sc_time sleep_from_;       // while sleeping: when the halt began (the end of its busy time)
+  sc_core::sc_time halted_since_;     // the halt an interrupt will end began here (watchdog wakes continue it)
+  bool halted_ = false;
+  sc_core::sc_time idle_, measure_from_;
   sc_core::sc_event irq_rise_, watchdog_;
   sc_core::sc_time watchdog_at_;    // when the armed watchdog fires (armed again once that time has passed)
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
