@@ -376,6 +376,11 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   bp.seed = s.seed;
   bp.capacity_sectors = 1 << 16;  // 32 MiB
   bp.queues = s.queues;
+  bp.iothreads = p.blk_iothreads;
+  bp.per_request = p.blk_backend_per_request_ns.value;
+  bp.wakeup = p.host_wakeup_ns.value;
+  bp.storage_channels = p.storage_channels;
+  bp.storage_service = p.storage_service_ns.value;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<histogram> lat(s.vcpus);

@@ -24,7 +24,9 @@ struct vcpu_config {
   uint64_t ram_base = 0x40000000;  // guest RAM the driver's memory lives in (DMI)
   sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
-  sc_core::sc_time wfi_timeout = sc_core::sc_time(10, sc_core::SC_US);  // a sleeping vCPU looks again at least this often
+  // A sleeping vCPU looks again at least this often: a guard against a guest waiting for what never comes,
+  // long enough not to act as a poll of its rings (a halted CPU sees only interrupts).
+  sc_core::sc_time wfi_timeout = sc_core::sc_time(1, sc_core::SC_MS);
   // What an interrupt that ends a halt of `slept` costs this vCPU before it runs again (the host's HLT exit
   // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.
   std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
