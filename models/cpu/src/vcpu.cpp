@@ -13,7 +13,7 @@ vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(nam
   qk_.reset();
   SC_HAS_PROCESS(vcpu);
   SC_THREAD(thread);
-  sensitive << irq_rise_ << watchdog_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
+  sensitive << irq_rise_ << watchdog_ << timer_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
 }
 
 void vcpu::thread() {
@@ -60,9 +60,26 @@ void vcpu::set_irq(bool level) {
 // synchronisation, as with any loosely-timed initiator (the quantum bounds it; WFI syncs).
 bool vcpu::interrupt_pending() { return irq_level_; }
 
+void vcpu::wake_up(const sc_core::sc_time& after) {
+  wake_pending_ = true;
+  if (sleeping_) irq_rise_.notify(after);
+}
+
+void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
+  const uint64_t now = now_ns();
+  if (deadline_ns <= now) return;
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + qk_.get_local_time() + sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS);
+  // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
+  if (timer_at_ <= sc_core::sc_time_stamp() || at < timer_at_) {
+    timer_at_ = at;
+    timer_.notify(at - sc_core::sc_time_stamp());
+  }
+  wait_for_interrupt();
+}
+
 void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
-  if (irq_level_) return;
+  if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
   const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
   // The wfi_timeout bound is one watchdog notification kept armed across waits rather than a timeout per
@@ -86,7 +103,9 @@ void vcpu::wait_for_interrupt() {
     return;
   }
   idle_ += now - sleep_from_;
-  if (!irq_level_) return;  // the watchdog: still halted as far as the host knows
+  const bool woken = irq_level_ || wake_pending_;
+  wake_pending_ = false;
+  if (!woken && now < timer_at_) return;  // the watchdog: still halted as far as the host knows
   halted_ = false;
   ++stats_.halts;
   if (cfg_.wake_cost) qk_.set(cfg_.wake_cost(now - halted_since_));

@@ -76,6 +76,7 @@ const std::vector<field>& fields() {
              {"irq_line_ioctl_ns", &cost_profile::irq_line_ioctl_ns},
              {"relay_handler_ns", &cost_profile::relay_handler_ns},
              {"hlt_exit_ns", &cost_profile::hlt_exit_ns},
+             {"ipi_send_ns", &cost_profile::ipi_send_ns},
              {"doorbell_user_ns", &cost_profile::doorbell_user_ns},
              {"doorbell_mapped_ns", &cost_profile::doorbell_mapped_ns},
              {"backend_notify_ns", &cost_profile::backend_notify_ns},

@@ -20,6 +20,7 @@ const char* to_string(exit_cause c) {
     case exit_cause::eoi_trap: return "eoi-trap";
     case exit_cause::eoi_virtual: return "eoi-virtual";
     case exit_cause::hlt_wake: return "hlt-wake";
+    case exit_cause::ipi_send: return "ipi-send";
     case exit_cause::count: break;
   }
   return "?";
@@ -57,6 +58,7 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
   set(exit_cause::eoi_trap, profile_.eoi_trap_ns);
   set(exit_cause::eoi_virtual, profile_.eoi_virtual_ns);
   set(exit_cause::hlt_wake, profile_.hlt_exit_ns);
+  set(exit_cause::ipi_send, profile_.ipi_send_ns);
   from_cpu.register_b_transport(this, &hypervisor::b_transport);
   from_cpu.register_get_direct_mem_ptr(this, &hypervisor::get_direct_mem_ptr);
   from_cpu.register_transport_dbg(this, &hypervisor::transport_dbg);
@@ -101,6 +103,12 @@ void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std
     timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, ns);
   }
   delay += cost;
+}
+
+sc_core::sc_time hypervisor::send_ipi(int cpu) {
+  sc_core::sc_time delay;
+  charge(cpu, exit_cause::ipi_send, delay, "IPI");
+  return delay;
 }
 
 sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& slept) {

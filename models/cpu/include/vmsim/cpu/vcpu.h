@@ -52,6 +52,12 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   void write32(uint64_t a, uint32_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 4, v); }
   void barrier() override {}
   void wait_for_interrupt() override;
+  // As above, but also ends at `deadline_ns` (the guest's own next timed work, e.g. a timer) or on a
+  // wake-up from another vCPU: a halted CPU wakes only for those.
+  void wait_for_interrupt(uint64_t deadline_ns);
+  // Another vCPU's reschedule IPI, `after` its sender's kernel time (its local time offset): this vCPU
+  // leaves its halt then (the sender pays the IPI; see the hypervisor), or does not halt before it looks.
+  void wake_up(const sc_core::sc_time& after);
   bool interrupt_pending() override;
   uint64_t now_ns() override;
   uint64_t to_bus(const void* p) override;
@@ -61,6 +67,7 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   uint8_t* ram();
   uint64_t ram_size();
   void spend(const sc_core::sc_time& t) { qk_.inc(t); }  // guest work between accesses
+  sc_core::sc_time local_time() const { return qk_.get_local_time(); }  // how far ahead of the kernel it runs
   void sync() { qk_.sync(), resumed(); }
   // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
@@ -99,7 +106,9 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   sc_core::sc_time halted_since_;     // the halt an interrupt will end began here (watchdog wakes continue it)
   bool halted_ = false;
   sc_core::sc_time idle_, measure_from_;
-  sc_core::sc_event irq_rise_, watchdog_;
+  sc_core::sc_event irq_rise_, watchdog_, timer_;
+  sc_core::sc_time timer_at_;  // when the armed timer fires (a later deadline needs no new notification)
+  bool wake_pending_ = false;
   sc_core::sc_time watchdog_at_;    // when the armed watchdog fires (armed again once that time has passed)
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
   uint8_t data_[4] = {};

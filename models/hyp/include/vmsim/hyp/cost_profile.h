@@ -68,6 +68,7 @@ struct cost_profile {
   cost_param irq_line_ioctl_ns;    // KVM_IRQ_LINE from user space (assert or de-assert a line)
   cost_param relay_handler_ns;     // the relay's work under the lock besides the ioctl (virtio_irq)
   cost_param hlt_exit_ns;          // a halted vCPU's HLT/WFI exit and re-entry when its interrupt comes
+  cost_param ipi_send_ns;          // a reschedule IPI: the sender's exit (ICR write / SGI register)
   cost_param doorbell_user_ns;     // a kick that exits to the user-space VMM (no ioeventfd)
   cost_param doorbell_mapped_ns;   // a kick to a doorbell page mapped to the device (no exit)
 

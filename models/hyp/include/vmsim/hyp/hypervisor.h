@@ -53,7 +53,7 @@ struct hyp_device_window {
 
 enum class exit_cause : uint8_t {
   mmio_user, notify_kernel, notify_user, notify_mapped, irq_ack, inject_wired, inject_msi, eoi_trap, eoi_virtual,
-  hlt_wake, count
+  hlt_wake, ipi_send, count
 };
 const char* to_string(exit_cause c);
 // notify_mapped is charged but is no exit: the guest's store reaches the device directly.
@@ -81,6 +81,8 @@ class hypervisor : public sc_core::sc_module {
   const cost_profile& profile() const { return profile_; }
   // What waking vCPU `cpu` from a halt that lasted `slept` costs it (the vCPU's wake hook calls this).
   sc_core::sc_time wake_from_halt(int cpu, const sc_core::sc_time& slept);
+  // What sending a reschedule IPI costs vCPU `cpu` (the guest's wake-up of a task on another vCPU).
+  sc_core::sc_time send_ipi(int cpu);
 
  private:
   void b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
