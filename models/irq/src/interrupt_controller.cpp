@@ -122,10 +122,11 @@ void interrupt_controller::line_changed(unsigned line, bool now) {
   const uint32_t id = cfg_.wired_base_id + line;
   const unsigned cpu = route_[id];
   if (now && in_service_[cpu] != id) set_pending(cpu, id);
-  if (!now) {  // a level interrupt that is no longer asserted is no longer pending
-    pending_[cpu].reset(id);
-    update_output(cpu);
-  }
+  if (!now)  // a level interrupt that is no longer asserted is pending nowhere (it may have been rerouted since it rose)
+    for (unsigned c = 0; c < cfg_.cpus; ++c) {
+      pending_[c].reset(id);
+      update_output(c);
+    }
 }
 
 void interrupt_controller::deliver_arrivals() {
