@@ -1,9 +1,12 @@
-// virtio-net and virtio-blk back-ends end to end through the transport, and their bad input.
+// virtio-net, virtio-blk and virtio-rng back-ends end to end through the transport, and their bad input.
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "sim_test.h"
 #include "vmsim/devices/virtio_blk.h"
 #include "vmsim/devices/virtio_net.h"
+#include "vmsim/devices/virtio_rng.h"
 #include "vmsim/regmap/virtio_devices.h"
 
 using namespace vmsim;
@@ -393,4 +396,58 @@ BOOST_AUTO_TEST_CASE(blk_request_without_status_byte_is_returned_unanswered) {
   });
   BOOST_TEST(log.count(ids::blk_bad_request) == 1u);
   BOOST_TEST(top.device.queue_stats(0).writes == 0u);  // not executed
+}
+
+// ---- a guest chain of gigabytes costs the device no more than one request's worth -----------------------
+namespace {
+// `count` device-writable (or readable) descriptors of `len` bytes each, all over the same guest memory:
+// the chain claims count * len bytes, far beyond what any request needs.
+std::vector<guest_buffer> overlapping(uint64_t addr, uint32_t len, unsigned count, bool writable) {
+  return std::vector<guest_buffer>(count, guest_buffer{addr, len, writable});
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rng_serves_a_huge_chain_from_its_first_bytes) {
+  device_platform<virtio_rng> top("top", config_for(2), rng_params{});
+  const uint64_t a = top.cfg.ram_base + 0x100000;
+  mini_driver::used u{};
+  run_thread([&] {
+    BOOST_REQUIRE(start_device(top, 1));
+    top.driver.post(0, overlapping(a, 16 << 20, 8, true));  // 128 MiB claimed
+    top.driver.kick(0);
+    BOOST_REQUIRE(top.wait_irq(sc_core::sc_time(1, sc_core::SC_MS)));
+    BOOST_REQUIRE(top.driver.used_available(0));
+    u = top.driver.reap(0);
+  });
+  BOOST_TEST(u.len == virtio_rng::max_request_bytes);
+  BOOST_TEST(top.device.bytes() == virtio_rng::max_request_bytes);
+  const uint8_t* m = top.driver.host(a);
+  BOOST_TEST(std::count(m + virtio_rng::max_request_bytes, m + 2 * virtio_rng::max_request_bytes, 0) ==
+             long(virtio_rng::max_request_bytes));  // nothing written past the served bytes
+  BOOST_TEST(std::count(m, m + virtio_rng::max_request_bytes, 0) < long(virtio_rng::max_request_bytes / 64));
+  BOOST_TEST(top.transport.stats().needs_reset == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(net_reflects_at_most_one_frame_of_a_huge_tx_chain) {
+  net_platform top("top", config_for(2), net_params{});  // reflector, response_bytes 0: the request's size
+  report_log log;
+  const uint64_t tx = top.cfg.ram_base + 0x100000, rx = top.cfg.ram_base + 0x1200000;
+  mini_driver::used u{};
+  run_thread([&] {
+    BOOST_REQUIRE(start_net(top, 1));
+    top.driver.post(n::rx_queue(0), overlapping(rx, 4 << 20, 1, true));  // room for far more than a frame
+    top.driver.kick(n::rx_queue(0));
+    std::memset(top.driver.host(tx), 0, n::hdr_size);
+    top.driver.post(n::tx_queue(0), overlapping(tx, 16 << 20, 8, false));  // 128 MiB to transmit
+    top.driver.kick(n::tx_queue(0));
+    wait(sc_core::sc_time(100, sc_core::SC_US));  // the reflector answers after the wire latency (10 us)
+    BOOST_REQUIRE(top.driver.used_available(n::rx_queue(0)));
+    u = top.driver.reap(n::rx_queue(0));
+  });
+  BOOST_TEST(u.len == n::hdr_size + virtio_net::max_frame_bytes);
+  BOOST_TEST(top.device.stats().tx_too_long == 1u);
+  BOOST_TEST(log.count(ids::net_tx_too_long) == 1u);
+  BOOST_TEST(top.device.queue_stats(n::tx_queue(0)).bytes == virtio_net::max_frame_bytes);
+  BOOST_TEST(*top.driver.host(rx + n::hdr_size + virtio_net::max_frame_bytes) == 0);  // nothing past the frame
+  BOOST_TEST(top.transport.stats().needs_reset == 0u);
 }

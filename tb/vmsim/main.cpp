@@ -3,11 +3,20 @@
 //   vmsim --scenario point.json           one scenario from a file (options override nothing: the file rules)
 //   vmsim --sweep grid.json --out-dir D   a grid of scenarios in parallel processes -> D/results.{json,csv}, report.md
 //   vmsim --validate                      the TCP_RR validation against the published virtio-mmio MSI figures
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -47,45 +56,106 @@ json read_json(const std::string& path) {
   }
 }
 
-// Runs `args` of this executable in child processes, `jobs` at a time; returns the failures.
-int run_children(const std::vector<std::vector<std::string>>& commands, unsigned jobs, bool quiet) {
-  size_t next = 0, running = 0, done = 0;
-  int failures = 0;
+// Runs `args` of this executable in child processes, `jobs` at a time; a child still running after
+// `timeout_s` is killed. Returns one line per failed child ("" when it succeeded), in command order.
+std::vector<std::string> run_children(const std::vector<std::vector<std::string>>& commands, unsigned jobs,
+                                      double timeout_s, bool quiet) {
+  using clock = std::chrono::steady_clock;
+  struct child {
+    size_t index;
+    clock::time_point deadline;
+    bool killed = false;
+  };
+  std::map<pid_t, child> running;
+  std::vector<std::string> failed(commands.size());
+  size_t next = 0, done = 0;
+  const auto timeout = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(timeout_s));
   while (done < commands.size()) {
-    while (running < jobs && next < commands.size()) {
-      std::vector<char*> argv;
+    while (running.size() < jobs && next < commands.size()) {
+      std::vector<char*> argv;  // an argv, never a shell command: no argument is ever interpreted
       argv.push_back(const_cast<char*>(self_path.c_str()));
       for (const auto& a : commands[next]) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      if (fork() == 0) {
-        execv(self_path.c_str(), argv.data());
-        _exit(127);
+      pid_t pid;
+      if (const int e = posix_spawn(&pid, self_path.c_str(), nullptr, nullptr, argv.data(), environ); e != 0) {
+        failed[next] = fmt::format("cannot start '{}': {}", self_path, std::strerror(e));
+        ++done;
+      } else {
+        running[pid] = {next, clock::now() + timeout};
       }
       ++next;
-      ++running;
     }
     int status = 0;
-    if (wait(&status) > 0) {
-      --running;
+    const pid_t pid = running.empty() ? 0 : waitpid(-1, &status, WNOHANG);
+    if (pid > 0 && running.count(pid)) {
+      const child c = running[pid];
+      running.erase(pid);
       ++done;
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+      if (c.killed) failed[c.index] = fmt::format("killed after {} s (--point-timeout-s)", timeout_s);
+      else if (WIFSIGNALED(status)) failed[c.index] = fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+      else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed[c.index] = fmt::format("exit code {}", WEXITSTATUS(status));
       if (!quiet) std::fprintf(stderr, "\rsweep: %zu/%zu design points done", done, commands.size());
+      continue;
     }
+    const auto now = clock::now();
+    for (auto& [p, c] : running)
+      if (!c.killed && now >= c.deadline) {
+        kill(p, SIGKILL);
+        c.killed = true;
+      }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (!quiet) std::fprintf(stderr, "\n");
-  return failures;
+  return failed;
 }
 
-int sweep(const std::string& grid_file, const std::string& out_dir, unsigned jobs, const std::string& profiles_file,
-          const std::vector<std::string>& profiles) {
+void make_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw scenario_error(fmt::format("--out-dir: cannot create '{}': {}", dir.string(), ec.message()));
+}
+
+// The plots: python3 with the script and the directory as its argv (no shell), its stderr discarded.
+bool draw_plots(const std::string& out_dir) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> args = {VMSIM_PYTHON, VMSIM_PLOT_SCRIPT, out_dir};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  const int e = posix_spawn(&pid, VMSIM_PYTHON, &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  return e == 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+constexpr size_t max_sweep_points = 10000;
+
+int sweep(const std::string& grid_file, const std::string& out_dir, unsigned jobs, double timeout_s,
+          const std::string& profiles_file, const std::vector<std::string>& profiles) {
   const json grid = read_json(grid_file);
+  if (!grid.is_object()) throw scenario_error("sweep: expected a JSON object {\"base\": {...}, \"grid\": {...}}");
   for (const auto& [k, v] : grid.items())
     if (k != "base" && k != "grid") throw scenario_error(fmt::format("sweep: unknown key '{}' (allowed: base, grid)", k));
   const json base = grid.contains("base") ? grid["base"] : json::object();
   const json axes = grid.contains("grid") ? grid["grid"] : json::object();
-  std::vector<json> points = {base};
+  if (!base.is_object()) throw scenario_error("sweep.base: expected an object");
+  if (!axes.is_object()) throw scenario_error("sweep.grid: expected an object {key: [values]}");
+  // The size of the product first: it is capped before anything is expanded.
+  size_t count = 1;
   for (const auto& [key, values] : axes.items()) {
     if (!values.is_array() || values.empty()) throw scenario_error(fmt::format("sweep.grid.{}: expected a non-empty array", key));
+    count = values.size() > max_sweep_points / count ? max_sweep_points + 1 : count * values.size();
+  }
+  if (count > max_sweep_points) {
+    std::string sizes;  // the axes' sizes, so the message says what the product is
+    for (const auto& [key, values] : axes.items()) sizes += fmt::format("{}{} {}", sizes.empty() ? "" : " x ", values.size(), key);
+    throw scenario_error(fmt::format("sweep.grid: {} design points (more than {}): at most {}", sizes, max_sweep_points, max_sweep_points));
+  }
+  std::vector<json> points = {base};
+  for (const auto& [key, values] : axes.items()) {
     std::vector<json> expanded;
     for (const auto& p : points)
       for (const auto& v : values) {
@@ -95,28 +165,44 @@ int sweep(const std::string& grid_file, const std::string& out_dir, unsigned job
       }
     points = expanded;
   }
-  std::system(fmt::format("mkdir -p '{}/points'", out_dir).c_str());
+  const std::filesystem::path dir(out_dir);
+  make_directory(dir / "points");
   std::vector<std::vector<std::string>> commands;
+  std::vector<std::filesystem::path> outputs;
   for (size_t i = 0; i < points.size(); ++i) {
     auto& p = points[i];
-    if (!p.contains("name"))
-      p["name"] = fmt::format("{}-{}-{}{}", p.value("workload", "micro"), p.value("scheme", "legacy-wired"),
-                              p.value("profile", "x86-kvm"), p.value("notify", "queue-notify") == "doorbell" ? "-doorbell" : "");
-    parse_scenario(p, profiles);  // every point is checked before any runs
-    const std::string in = fmt::format("{}/points/{:03}.json", out_dir, i), out = fmt::format("{}/points/{:03}.result.json", out_dir, i);
-    std::ofstream(in) << p.dump(2);
-    commands.push_back({"--scenario", in, "--out", out, "--quiet", "--profiles", profiles_file});
+    try {
+      const scenario s = parse_scenario(p, profiles);  // every point is checked before any runs
+      if (!p.contains("name"))
+        p["name"] = fmt::format("{}-{}-{}{}", s.workload, s.scheme, s.profile, s.notify == "doorbell" ? "-doorbell" : "");
+    } catch (const scenario_error& e) {
+      throw scenario_error(fmt::format("sweep point {} ({}): {}", i, p.dump(), e.what()));
+    }
+    const auto in = dir / "points" / fmt::format("{:03}.json", i), out = dir / "points" / fmt::format("{:03}.result.json", i);
+    std::error_code ec;
+    std::filesystem::remove(out, ec);  // a result is never read from an earlier sweep's file
+    if (ec) throw scenario_error(fmt::format("--out-dir: cannot remove the stale '{}': {}", out.string(), ec.message()));
+    std::ofstream f(in);
+    f << p.dump(2);
+    if (!f.flush()) throw scenario_error(fmt::format("--out-dir: cannot write '{}'", in.string()));
+    commands.push_back({"--scenario", in.string(), "--out", out.string(), "--quiet", "--profiles", profiles_file});
+    outputs.push_back(out);
   }
   std::fprintf(stderr, "sweep: %zu design points, %u at a time\n", points.size(), jobs);
-  const int failures = run_children(commands, jobs, false);
+  const auto failed = run_children(commands, jobs, timeout_s, false);
   json results = json::array();
+  size_t failures = 0;
   for (size_t i = 0; i < points.size(); ++i) {
-    std::ifstream in(fmt::format("{}/points/{:03}.result.json", out_dir, i));
-    if (in) results.push_back(json::parse(in));
+    if (!failed[i].empty()) {
+      ++failures;
+      std::fprintf(stderr, "sweep: point %zu (%s) FAILED: %s\n", i, points[i]["name"].get<std::string>().c_str(), failed[i].c_str());
+      continue;
+    }
+    results.push_back(read_json(outputs[i].string()));
   }
-  std::ofstream(out_dir + "/results.json") << results.dump(2);
-  write_csv(results, out_dir + "/results.csv");
-  const bool plots = std::system(fmt::format("'{}' '{}' '{}' 2>/dev/null", VMSIM_PYTHON, VMSIM_PLOT_SCRIPT, out_dir).c_str()) == 0;
+  std::ofstream(dir / "results.json") << results.dump(2);
+  write_csv(results, (dir / "results.csv").string());
+  const bool plots = draw_plots(out_dir);
   write_markdown(results, out_dir, plots);
   std::printf("%s/report.md: %zu design points%s%s\n", out_dir.c_str(), results.size(), plots ? ", with plots" : " (no plots: python3-matplotlib missing)",
               failures ? fmt::format(", {} FAILED", failures).c_str() : "");
@@ -148,17 +234,19 @@ void print_summary(const json& result) {
 
 // The netperf TCP_RR comparison of the MSI patch (virtio-pci 9536/9734/9894 trans/s, virtio-mmio legacy
 // 6939/7029/7095, virtio-mmio with MSI 9500/9749/9318): predicts the two ratios without any tuning.
-int validate(double duration_us, const std::string& profiles_file, const std::string& out_dir) {
-  std::system(fmt::format("mkdir -p '{}'", out_dir).c_str());
+int validate(double duration_us, double timeout_s, const std::string& profiles_file, const std::string& out_dir) {
+  make_directory(out_dir);
   const std::vector<std::string> schemes = {"legacy-wired", "msi-v2", "pci-msix-reference"};
   std::vector<std::vector<std::string>> commands;
   for (const auto& s : schemes)
     commands.push_back({"--workload", "rr", "--scheme", s, "--profile", "x86-kvm", "--duration-us",
                         fmt::format("{}", duration_us), "--out", out_dir + "/rr-" + s + ".json", "--quiet", "--profiles", profiles_file});
-  if (run_children(commands, 2, true)) {
-    std::fprintf(stderr, "validate: a run failed\n");
-    return 1;
-  }
+  const auto failed = run_children(commands, 2, timeout_s, true);
+  for (size_t i = 0; i < failed.size(); ++i)
+    if (!failed[i].empty()) {
+      std::fprintf(stderr, "validate: the %s run failed: %s\n", schemes[i].c_str(), failed[i].c_str());
+      return 1;
+    }
   std::map<std::string, double> tps;
   for (const auto& s : schemes) tps[s] = read_json(out_dir + "/rr-" + s + ".json")["results"]["transactions_per_s"];
   const double pub_pci = (9536 + 9734 + 9894) / 3.0, pub_legacy = (6939 + 7029 + 7095) / 3.0, pub_msi = (9500 + 9749 + 9318) / 3.0;
@@ -178,9 +266,11 @@ int validate(double duration_us, const std::string& profiles_file, const std::st
 
 int sc_main(int argc, char* argv[]) {
   self_path = argv[0];
+  const scenario defaults;
   scenario s;
   std::string scenario_file, out_file, sweep_file, out_dir = "build/reports/sweep", profiles_file = VMSIM_PROFILES;
   unsigned jobs = 2;
+  double point_timeout_s = 600;
   bool quiet = false, list = false, do_validate = false;
   CLI::App app{"vmsim: virtio-mmio interrupt and notification design points on a SystemC/TLM-2.0 virtual platform.\n"
                "Runs one scenario (options or --scenario), a sweep (--sweep), or the TCP_RR validation (--validate)."};
@@ -188,6 +278,8 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--sweep", sweep_file, "sweep JSON file: {\"base\": {...}, \"grid\": {key: [values]}}")->check(CLI::ExistingFile);
   app.add_option("--out-dir", out_dir, "sweep/validation output directory")->capture_default_str();
   app.add_option("--jobs", jobs, "design points run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_option("--point-timeout-s", point_timeout_s, "sweep/validation: a design point still running after this is killed and failed")
+      ->capture_default_str();
   app.add_flag("--validate", do_validate, "TCP_RR validation against the published MSI patch figures");
   app.add_option("--out", out_file, "write the result JSON here (default: print a summary)");
   app.add_option("--profiles", profiles_file, "cost profiles JSON")->check(CLI::ExistingFile)->capture_default_str();
@@ -198,16 +290,21 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--profile", s.profile, "cost profile")->capture_default_str();
   app.add_option("--notify", s.notify, "queue-notify | doorbell")->capture_default_str();
   app.add_option("--decoder", s.decoder, "doorbell decoder: reference | rtl")->capture_default_str();
-  app.add_option("--transport-version", s.transport_version, "1 legacy, 2 modern")->capture_default_str();
-  app.add_option("--vcpus", s.vcpus, "vCPUs")->capture_default_str();
-  app.add_option("--queues", s.queues, "net queue pairs / blk queues")->capture_default_str();
-  app.add_option("--queue-depth", s.queue_depth, "blk requests in flight")->capture_default_str();
-  app.add_option("--requests", s.requests, "micro: round trips")->capture_default_str();
-  app.add_option("--duration-us", s.duration_us, "rr / mq-rx / blk: simulated time")->capture_default_str();
-  app.add_option("--rate-pps", s.rate_pps, "mq-rx: packets/s per queue")->capture_default_str();
-  app.add_option("--seed", s.seed, "seed")->capture_default_str();
-  app.add_option("--quantum-ns", s.quantum_ns, "vCPU quantum: how far a vCPU may run ahead of the kernel")->capture_default_str();
   app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
+  // Numbers are taken as text and read as JSON numbers: the command line is range-checked by the same code
+  // as a scenario file (no wrap of 4294967297, no negative unsigned, no undefined float-to-int cast).
+  std::map<std::string, std::string> numbers;
+  const json default_json = defaults.to_json();
+  for (const auto& [key, help] : std::vector<std::pair<std::string, std::string>>{
+           {"transport_version", "1 legacy, 2 modern"}, {"vcpus", "vCPUs"}, {"queues", "net queue pairs / blk queues"},
+           {"queue_depth", "blk requests in flight"}, {"requests", "micro: round trips"},
+           {"duration_us", "rr / mq-rx / blk: simulated time"}, {"rate_pps", "mq-rx: packets/s per queue"}, {"seed", "seed"},
+           {"quantum_ns", "vCPU quantum: how far a vCPU may run ahead of the kernel"},
+           {"ram_size", "guest RAM bytes (the drivers' areas must fit)"}}) {
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    app.add_option(flag, numbers[key], help)->type_name("NUMBER")->default_str(default_json[key].dump());
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -215,19 +312,34 @@ int sc_main(int argc, char* argv[]) {
   }
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
+    if (!(point_timeout_s >= 1 && point_timeout_s <= 1e6))
+      throw scenario_error(fmt::format("--point-timeout-s: {} outside 1..1000000", point_timeout_s));
     const auto profiles = load_cost_profiles(profiles_file);
     const auto names = profile_names(profiles);
     if (list) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;
     }
-    if (do_validate) return validate(s.duration_us, profiles_file, out_dir);
-    if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, profiles_file, names);
-    if (!scenario_file.empty()) s = parse_scenario(read_json(scenario_file), names);
-    else validate(s, names);
+    if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, point_timeout_s, profiles_file, names);
+    if (!scenario_file.empty()) {
+      s = parse_scenario(read_json(scenario_file), names);
+    } else {
+      json j = s.to_json();
+      for (const auto& k : numeric_keys()) j.erase(k);
+      for (const auto& [key, text] : numbers) {
+        if (text.empty()) continue;
+        json v = json::parse(text, nullptr, false);
+        if (!v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", key, text));
+        j[key] = v;
+      }
+      s = parse_scenario(j, names);
+    }
+    if (do_validate) return validate(s.duration_us, point_timeout_s, profiles_file, out_dir);
     const json result = run_scenario(s, find_profile(profiles, s.profile), !quiet);
     if (!out_file.empty()) {
-      std::ofstream(out_file) << result.dump(2);
+      std::ofstream f(out_file);
+      f << result.dump(2);
+      if (!f.flush()) throw std::runtime_error(fmt::format("--out: cannot write '{}'", out_file));
     } else {
       print_summary(result);
     }

@@ -20,9 +20,11 @@
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/memory/guest_ram.h"
 #include "vmsim/memory/router.h"
+#include "vmsim/regmap/virtio_mmio.h"
 #include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 #include "driver_platform.h"
+#include "vmsim/common/report_ids.h"
 
 namespace vmsim::app {
 
@@ -55,6 +57,15 @@ tb::system_config system_for(const scenario& s, const cost_profile& p, const tra
   c.irqc_base = s.irqc_base;
   return c;
 }
+
+struct guest_env {
+  guest_env(vcpu& c, const tb::system_config& sys, const scenario& s, unsigned slot);
+  static vdrv::arena area(vcpu& c, const scenario& s, unsigned slot);
+  vdrv::counting_hal io;
+  vdrv::irq_controller ic;
+  vdrv::cpu_context ctx;
+  vdrv::arena mem;
+};
 
 // The virtual machine: the shared platform with vCPUs behind the hypervisor as its CPU front end.
 template <class Device>
@@ -92,17 +103,34 @@ struct machine : tb::virtio_system<Device> {
   sc_core::sc_vector<vcpu> cpu;
 };
 
-struct guest_env {
-  guest_env(vcpu& c, const tb::system_config& sys, unsigned slot)
-      : io(c),
-        ic(io, tb::guest_irqc_layout(sys)),
-        ctx(io, &ic, c.index()),
-        mem(c.ram() + 0x100000 + slot * 0x800000, c.to_bus(c.ram() + 0x100000 + slot * 0x800000), 0x800000) {}
-  vdrv::counting_hal io;
-  vdrv::irq_controller ic;
-  vdrv::cpu_context ctx;
-  vdrv::arena mem;
+// What each workload's guest program allocates (one home: the programs below use these, and
+// driver_area_bytes sizes the vCPU's area from them).
+constexpr uint32_t micro_buffer = 64;
+constexpr unsigned rr_rx_buffers = 32, mq_rx_buffers = 128;
+constexpr uint32_t net_frame = 2048, rr_tx_frame = 256;
+constexpr uint32_t blk_block = 4096;
+constexpr uint64_t ring_bound = 64 << 10;     // one virtqueue of 128 entries: rings, bookkeeping, indirect tables
+constexpr uint64_t driver_state = 64 << 10;   // the driver's own small allocations (headers, control buffers)
+constexpr uint64_t area_granule = 64 << 10;
+
+struct blk_req {  // one block request in guest memory: the device reads hdr and writes status
+  uint8_t hdr[16];
+  uint8_t status;
+  unsigned owner;  // the vCPU (job) that submitted it: whoever reaps its completion hands it over
+  uint32_t len;    // used length, as reaped
+  uint64_t t0;
 };
+
+guest_env::guest_env(vcpu& c, const tb::system_config& sys, const scenario& s, unsigned slot)
+    : io(c), ic(io, tb::guest_irqc_layout(sys)), ctx(io, &ic, c.index()), mem(area(c, s, slot)) {}
+
+vdrv::arena guest_env::area(vcpu& c, const scenario& s, unsigned slot) {
+  const uint64_t size = driver_area_bytes(s), offset = driver_area_offset + slot * size;
+  if (offset + size > c.ram_size())  // validate() rejects such a scenario first: this is the last line of defence
+    SC_REPORT_ERROR(ids::config_error, fmt::format("vCPU {}'s driver area [{:#x}, +{:#x}) is beyond the {}-byte RAM", slot,
+                                                   offset, size, c.ram_size()).c_str());
+  return vdrv::arena(c.ram() + offset, c.to_bus(c.ram() + offset), size);
+}
 
 // A driver shared by the vCPUs of an SMP guest: vCPU 0 starts it, the others wait for it and attach their
 // interrupt dispatch. The environments and the driver live here, outliving the simulation, so every vCPU can
@@ -120,7 +148,7 @@ struct smp_driver {
   template <class Start>
   guest_env* join(vcpu& c, unsigned k, const scenario& s, const tb::system_config& sys, Start start) {
     if (envs.size() < s.vcpus) envs.resize(s.vcpus);
-    envs[k] = std::make_unique<guest_env>(c, sys, k);
+    envs[k] = std::make_unique<guest_env>(c, sys, s, k);
     guest_env& g = *envs[k];
     if (k == 0) {
       owner = std::make_unique<Driver>(g.io, s.device_base, g.ctx);
@@ -201,6 +229,25 @@ void progress_line(bool on, const char* what, double done, double total) {
   if (done >= total) std::fprintf(stderr, "\n");
 }
 
+// A run's figures stand only if the run was clean: the driver reported no error and the device never set
+// DEVICE_NEEDS_RESET nor saw a guest error. Otherwise the run fails loudly (no figure is printed).
+template <class M>
+void require_clean_run(const char* workload, M& m, const std::string& failure) {
+  if (!failure.empty()) throw std::runtime_error(fmt::format("{}: the driver failed: {}", workload, failure));
+  const auto& t = m.transport.stats();
+  if (t.needs_reset || (m.transport.status() & regmap::status::device_needs_reset))
+    throw std::runtime_error(fmt::format("{}: the device set DEVICE_NEEDS_RESET during the run: no figures", workload));
+  if (!t.guest_errors.empty()) {
+    std::string ids;
+    for (const auto& [id, n] : t.guest_errors) ids += fmt::format("{}{} x{}", ids.empty() ? "" : ", ", id, n);
+    throw std::runtime_error(fmt::format("{}: the device saw guest errors ({}): no figures", workload, ids));
+  }
+}
+
+// A failed driver call: its status text, or the arena running dry.
+std::string failed(const char* what, vdrv::status st) { return fmt::format("{}: {}", what, vdrv::to_string(st)); }
+const char* out_of_arena = "the vCPU's driver area is exhausted";
+
 // ---- workloads ------------------------------------------------------------------------------------------
 json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
   rng_params rp;
@@ -214,15 +261,21 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
   double ops = 0;
   const auto aff = affinity(s, 2, [](unsigned, unsigned) { return 0u; });
   m.cpu[0].run([&](vcpu& c) {
-    guest_env g(c, m.cfg, 0);
+    guest_env g(c, m.cfg, s, 0);
     vdrv::rng_driver rng(g.io, s.device_base, g.ctx);
-    if (auto st = rng.start(g.mem, tb::guest_options(m.cfg, aff.data())); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
-    auto* buf = g.mem.alloc(64, 64);
+    auto stop = [&](std::string why) {
+      failure = std::move(why);
+      sc_core::sc_stop();
+    };
+    if (auto st = rng.start(g.mem, tb::guest_options(m.cfg, aff.data())); st != vdrv::status::ok) return stop(failed("start", st));
+    auto* buf = g.mem.alloc(micro_buffer, 64);
+    if (!buf) return stop(out_of_arena);
     m.hyp.reset_counters();  // measure the round trips, not the set-up
     for (unsigned i = 0; i < s.requests; ++i) {
       const uint64_t t0 = c.now_ns();
       uint32_t got = 0;
-      if (auto st = rng.read(buf, 64, got); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      if (auto st = rng.read(buf, micro_buffer, got); st != vdrv::status::ok) return stop(failed("read", st));
+      if (got != micro_buffer) return stop(fmt::format("read: {} bytes of {}", got, micro_buffer));
       rt.add(double(c.now_ns() - t0));
       if (i % 256 == 0) progress_line(progress, "micro", i, s.requests);
     }
@@ -232,7 +285,7 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
     sc_core::sc_stop();
   });
   sc_core::sc_start();
-  if (!failure.empty()) throw std::runtime_error("micro: the driver failed: " + failure);
+  require_clean_run("micro", m, failure);
   json r = common_results(m, s, ops);
   r["round_trip"] = histogram_json(rt);
   r["round_trips_per_s"] = rt.mean() > 0 ? 1e9 / rt.mean() : 0;
@@ -255,30 +308,39 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   double ops = 0, elapsed_ns = 0;
   const auto aff = affinity(s, 4, [](unsigned, unsigned) { return 0u; });
   m.cpu[0].run([&](vcpu& c) {
-    guest_env g(c, m.cfg, 0);
+    guest_env g(c, m.cfg, s, 0);
     vdrv::net_driver net(g.io, s.device_base, g.ctx);
-    if (auto st = net.start(g.mem, tb::guest_options(m.cfg, aff.data()), 1); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
-    std::vector<void*> rx(32);
-    for (auto& f : rx) {
-      f = g.mem.alloc(2048, 64);
-      net.post_rx(0, f, 2048, f);
+    auto stop = [&](std::string why) {
+      failure = std::move(why);
+      sc_core::sc_stop();
+    };
+    if (auto st = net.start(g.mem, tb::guest_options(m.cfg, aff.data()), 1); st != vdrv::status::ok) return stop(failed("start", st));
+    for (unsigned i = 0; i < rr_rx_buffers; ++i) {
+      void* f = g.mem.alloc(net_frame, 64);
+      if (!f) return stop(out_of_arena);
+      if (auto st = net.post_rx(0, f, net_frame, f); st != vdrv::status::ok) return stop(failed("post_rx", st));
     }
-    auto* tx = g.mem.alloc(256, 64);
+    auto* tx = g.mem.alloc(rr_tx_frame, 64);
+    if (!tx) return stop(out_of_arena);
     m.hyp.reset_counters();
     const uint64_t start = c.now_ns();
-    const uint64_t end = start + static_cast<uint64_t>(s.duration_us * 1000);
+    const uint64_t end = start + static_cast<uint64_t>(s.duration_us * 1000);  // validate() bounds duration_us
     unsigned n = 0;
     while (c.now_ns() < end) {
       const uint64_t t0 = c.now_ns();
       c.spend(ns(p.guest_ns(p.app_rr_cycles.mean() / 2 + p.guest_tx_packet_cycles.mean())));  // the request through the guest's stack
-      if (auto st = net.send(0, tx, 32, tx); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      if (auto st = net.send(0, tx, 32, tx); st != vdrv::status::ok) return stop(failed("send", st));
       void* cookie;
       uint32_t len;
-      if (auto st = net.wait(vdrv::net_driver::rx(0), cookie, len); st != vdrv::status::ok) return void(failure = vdrv::to_string(st));
+      if (auto st = net.wait(vdrv::net_driver::rx(0), cookie, len); st != vdrv::status::ok) return stop(failed("wait", st));
       c.spend(ns(p.guest_ns(p.guest_rx_packet_cycles.mean() + p.app_rr_cycles.mean() / 2)));  // the response up to the application
-      while (net.poll(vdrv::net_driver::tx(0), cookie, len) == vdrv::status::ok) {
+      void* sent;
+      uint32_t sent_len;
+      vdrv::status st;
+      while ((st = net.poll(vdrv::net_driver::tx(0), sent, sent_len)) == vdrv::status::ok) {
       }
-      net.post_rx(0, cookie, 2048, cookie);
+      if (st != vdrv::status::empty) return stop(failed("tx poll", st));
+      if (auto pst = net.post_rx(0, cookie, net_frame, cookie); pst != vdrv::status::ok) return stop(failed("post_rx", pst));
       rt.add(double(c.now_ns() - t0));
       if (++n % 256 == 0) progress_line(progress, "rr", double(c.now_ns() - start), double(end - start));
     }
@@ -289,7 +351,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
     sc_core::sc_stop();
   });
   sc_core::sc_start();
-  if (!failure.empty()) throw std::runtime_error("rr: the driver failed: " + failure);
+  require_clean_run("rr", m, failure);
   json r = common_results(m, s, ops);
   r["transaction"] = histogram_json(rt);
   r["transactions_per_s"] = elapsed_ns > 0 ? ops * 1e9 / elapsed_ns : 0;
@@ -298,6 +360,8 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
 }
 
 json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+  // vCPU k drives queue pair k (vCPUs beyond the pairs only take interrupts routed to them): a pair's rx
+  // queue is polled by one vCPU only, so no vCPU ever reaps another's buffers.
   net_params np;
   np.pairs = s.queues;
   np.traffic = net_traffic::generator;
@@ -308,12 +372,13 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<uint64_t> received(s.queues, 0);
   smp_driver<vdrv::net_driver> smp;
+  std::string failure;
   const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
         if (auto st = d.start(g.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
-          return vdrv::to_string(st);
+          return failed("start", st);
         if (s.queues > 1 && d.set_pairs(s.queues) != vdrv::status::ok) return "VQ_PAIRS_SET refused";
         m.hyp.reset_counters();
         return {};
@@ -322,11 +387,17 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
       guest_env& g = *env;
       bool& stop = smp.stop;
       vdrv::net_driver& net = *smp.shared;
+      auto fail = [&](std::string why) {
+        failure = fmt::format("vCPU {}: {}", k, why);
+        stop = true;
+        sc_core::sc_stop();
+      };
       const unsigned pair = k;
       if (pair < s.queues)
-        for (unsigned i = 0; i < 128; ++i) {
-          auto* f = g.mem.alloc(2048, 64);
-          net.post_rx(pair, f, 2048, f);
+        for (unsigned i = 0; i < mq_rx_buffers; ++i) {
+          void* f = g.mem.alloc(net_frame, 64);
+          if (!f) return fail(out_of_arena);
+          if (auto st = net.post_rx(pair, f, net_frame, f); st != vdrv::status::ok) return fail(failed("post_rx", st));
         }
       const uint64_t end = static_cast<uint64_t>(s.duration_us * 1000);
       while (c.now_ns() < end && !stop) {
@@ -335,12 +406,14 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
         void* cookie;
         uint32_t len;
         bool any = false;
-        while (pair < s.queues && net.poll(vdrv::net_driver::rx(pair), cookie, len) == vdrv::status::ok) {
+        vdrv::status st = vdrv::status::empty;
+        while (pair < s.queues && (st = net.poll(vdrv::net_driver::rx(pair), cookie, len)) == vdrv::status::ok) {
           ++received[pair];
           c.spend(ns(p.guest_ns(p.guest_rx_packet_cycles.mean() + p.app_udp_rx_cycles.mean())));  // per-packet receive work in the guest
-          net.post_rx(pair, cookie, 2048, cookie);
+          if (auto pst = net.post_rx(pair, cookie, net_frame, cookie); pst != vdrv::status::ok) return fail(failed("post_rx", pst));
           any = true;
         }
+        if (st != vdrv::status::empty) return fail(failed("rx poll", st));
         if (!any) c.wait_for_interrupt();
         if (k == 0) progress_line(progress, "mq-rx", double(c.now_ns()), double(end));
       }
@@ -352,14 +425,18 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
     });
   }
   sc_core::sc_start();
-  if (!smp.failure.empty()) throw std::runtime_error("mq-rx: " + smp.failure);
+  require_clean_run("mq-rx", m, smp.failure.empty() ? failure : smp.failure);
   uint64_t total = 0, drops = 0;
   json per_queue = json::array();
   for (unsigned q = 0; q < s.queues; ++q) {
     const auto& st = m.device.queue_stats(2 * q);
+    // Every packet the guest took was delivered, and what was delivered but not taken still sits in the ring.
+    if (received[q] > st.packets || st.packets - received[q] > mq_rx_buffers)
+      throw std::runtime_error(fmt::format("mq-rx: queue pair {}: the guest took {} packets of the {} delivered", q,
+                                           received[q], st.packets));
     total += received[q];
     drops += st.drops;
-    per_queue.push_back({{"received", received[q]}, {"drops", st.drops}});
+    per_queue.push_back({{"received", received[q]}, {"delivered", st.packets}, {"drops", st.drops}});
   }
   const double secs = s.duration_us * 1e-6;
   json r = common_results(m, s, double(total));
@@ -372,6 +449,9 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
 
 json block_random_read(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
   // Random 4 KiB reads: one job per vCPU, job k on request queue k mod queues, queue_depth requests in flight.
+  // Several jobs may share a queue (fio jobs on more CPUs than blk-mq queues): a request remembers its owner,
+  // whichever vCPU reaps its completion hands it to the owner's completion list, and the owner accounts for
+  // it and resubmits (at its next interrupt or WFI wake-up).
   blk_params bp;
   bp.seed = s.seed;
   bp.capacity_sectors = 1 << 16;  // 32 MiB
@@ -383,22 +463,22 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   bp.storage_service = p.storage_service_ns.value;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
-  std::vector<histogram> lat(s.vcpus);
-  std::vector<double> ops(s.vcpus, 0);
+  struct job {
+    histogram latency;
+    uint64_t submitted = 0, completed = 0, handed_over = 0;  // handed_over: reaped by another vCPU
+    blk_req* reqs = nullptr;
+    std::vector<blk_req*> completions;  // reaped (by anyone), not yet accounted by this job
+  };
+  std::vector<job> jobs(s.vcpus);
   double elapsed = 0;
   smp_driver<vdrv::blk_driver> smp;
   std::string failure;
   const auto aff = affinity(s, s.queues + 1, [](unsigned q, unsigned vcpus) { return q % vcpus; });
-  struct req {
-    uint8_t hdr[16];
-    uint8_t status;
-    uint64_t t0;
-  };
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
         if (auto st = d.start(g.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
-          return vdrv::to_string(st);
+          return failed("start", st);
         m.hyp.reset_counters();
         return {};
       });
@@ -406,41 +486,78 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
       guest_env& g = *env;
       bool& stop = smp.stop;
       vdrv::blk_driver& blk = *smp.shared;
+      job& me = jobs[k];
+      auto fail = [&](std::string why) {
+        failure = fmt::format("vCPU {}: {}", k, why);
+        stop = true;
+        sc_core::sc_stop();
+      };
       const unsigned q = k % s.queues;
-      auto* reqs = static_cast<req*>(g.mem.alloc(sizeof(req) * s.queue_depth, 16));
-      auto* data = static_cast<uint8_t*>(g.mem.alloc(4096u * s.queue_depth, 4096));
+      me.reqs = static_cast<blk_req*>(g.mem.alloc(sizeof(blk_req) * s.queue_depth, 16));
+      auto* data = static_cast<uint8_t*>(g.mem.alloc(size_t{blk_block} * s.queue_depth, blk_block));
+      if (!me.reqs || !data) return fail(out_of_arena);
       uint64_t lcg = (s.seed + k) * 6364136223846793005ull + 1;
       auto submit = [&](unsigned i) {
         lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
         const uint64_t sector = (lcg >> 20) % ((1 << 16) / 8) * 8;
-        req& r = reqs[i];
+        blk_req& r = me.reqs[i];
         std::memset(r.hdr, 0, 16);
         std::memcpy(r.hdr + 8, &sector, 8);
+        r.status = 0xff;  // the device overwrites it: a request answered without a status shows
+        r.owner = k;
         r.t0 = c.now_ns();
-        vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + 4096u * i, 4096, true}, {&r.status, 1, true}};
+        vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + size_t{blk_block} * i, blk_block, true}, {&r.status, 1, true}};
+        ++me.submitted;
         return blk.submit(q, b, 3, &r);
       };
-      for (unsigned i = 0; i < s.queue_depth; ++i) submit(i);
+      // The job a reaped cookie belongs to: it must be one of the requests some job submitted.
+      auto owner_of = [&](const blk_req* r) -> job* {
+        for (auto& j : jobs)
+          if (j.reqs && r >= j.reqs && r < j.reqs + s.queue_depth) return &j;
+        return nullptr;
+      };
+      for (unsigned i = 0; i < s.queue_depth; ++i)
+        if (auto st = submit(i); st != vdrv::status::ok) return fail(failed("submit", st));
       const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
       while (c.now_ns() < end && !stop) {
         while (c.interrupt_pending() && g.ctx.service()) {
         }
         void* cookie;
         uint32_t len;
-        bool any = false;
         vdrv::status st;
-        while ((st = blk.poll(q, cookie, len)) == vdrv::status::ok) {
-          req* r = static_cast<req*>(cookie);
-          lat[k].add(double(c.now_ns() - r->t0));
-          ++ops[k];
-          submit(static_cast<unsigned>(r - reqs));
+        bool any = false;
+        // This job's own completions are accounted as they are reaped; another job's are handed to it.
+        auto account = [&](blk_req* r) -> bool {
+          if (r->status != 0 || r->len != blk_block + 1) {
+            fail(fmt::format("request answered with status {} and used length {}", r->status, r->len));
+            return false;
+          }
+          me.latency.add(double(c.now_ns() - r->t0));
+          ++me.completed;
           any = true;
+          if (auto sst = submit(static_cast<unsigned>(r - me.reqs)); sst != vdrv::status::ok) {
+            fail(failed("submit", sst));
+            return false;
+          }
+          return true;
+        };
+        while ((st = blk.poll(q, cookie, len)) == vdrv::status::ok) {
+          auto* r = static_cast<blk_req*>(cookie);
+          job* o = owner_of(r);
+          if (!o || r->owner >= jobs.size() || o != &jobs[r->owner]) return fail("a completion for a request no job submitted");
+          r->len = len;
+          if (o == &me) {
+            if (!account(r)) return;
+          } else {
+            ++o->handed_over;
+            o->completions.push_back(r);
+          }
         }
-        if (st != vdrv::status::empty) {
-          failure = vdrv::to_string(st);
-          stop = true;
-          break;
-        }
+        if (st != vdrv::status::empty) return fail(failed("poll", st));
+        std::vector<blk_req*> handed;
+        handed.swap(me.completions);  // resubmitting may yield: other vCPUs may hand over more meanwhile
+        for (blk_req* r : handed)
+          if (!account(r)) return;
         if (!any) c.wait_for_interrupt();
         if (k == 0) progress_line(progress, "blk", double(c.now_ns() - start), double(end - start));
       }
@@ -453,23 +570,53 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
     });
   }
   sc_core::sc_start();
-  if (!smp.failure.empty()) failure = smp.failure;
-  if (!failure.empty()) throw std::runtime_error("blk: the driver failed: " + failure);
+  require_clean_run("blk", m, smp.failure.empty() ? failure : smp.failure);
   histogram all;
-  double total = 0;
-  json jobs = json::array();
+  uint64_t total = 0, submitted = 0, device_completions = 0;
+  for (unsigned q = 0; q < s.queues; ++q) device_completions += m.device.queue_stats(q).completions;
+  json per_job = json::array();
   for (unsigned k = 0; k < s.vcpus; ++k) {
-    all.merge(lat[k]);
-    total += ops[k];
-    jobs.push_back({{"vcpu", k}, {"queue", k % s.queues}, {"requests", ops[k]}});
+    const job& j = jobs[k];
+    // Counts add up: each job has at most queue_depth requests outstanding, and the device completed at
+    // least every request the jobs accounted and no more than they submitted.
+    if (j.completed > j.submitted || j.submitted - j.completed > s.queue_depth)
+      throw std::runtime_error(fmt::format("blk: job {}: {} requests submitted, {} completed, queue depth {}", k,
+                                           j.submitted, j.completed, s.queue_depth));
+    all.merge(j.latency);
+    total += j.completed;
+    submitted += j.submitted;
+    per_job.push_back({{"vcpu", k}, {"queue", k % s.queues}, {"requests", j.completed}, {"submitted", j.submitted},
+                       {"in_flight", j.submitted - j.completed}, {"handed_over", j.handed_over}});
   }
-  json r = common_results(m, s, total);
+  if (device_completions < total || device_completions > submitted)
+    throw std::runtime_error(fmt::format("blk: the device completed {} requests, the jobs submitted {} and accounted {}",
+                                         device_completions, submitted, total));
+  json r = common_results(m, s, double(total));
   r["request"] = histogram_json(all);
-  r["iops"] = elapsed > 0 ? total * 1e9 / elapsed : 0;
-  r["jobs"] = jobs;
+  r["iops"] = elapsed > 0 ? double(total) * 1e9 / elapsed : 0;
+  r["jobs"] = per_job;
+  r["device_completions"] = device_completions;
   return r;
 }
 }  // namespace
+
+uint64_t driver_area_bytes(const scenario& s) {
+  uint64_t queues = 1, buffers = 0;  // virtqueues of the device; bytes the workload allocates on one vCPU
+  if (s.workload == "micro") {
+    buffers = micro_buffer;
+  } else if (s.workload == "rr") {
+    queues = 3;
+    buffers = uint64_t{rr_rx_buffers} * net_frame + rr_tx_frame;
+  } else if (s.workload == "mq-rx") {
+    queues = 2 * s.queues + 1;
+    buffers = uint64_t{mq_rx_buffers} * net_frame;
+  } else {
+    queues = s.queues;
+    buffers = uint64_t{s.queue_depth} * (sizeof(blk_req) + blk_block) + blk_block;  // + the data's alignment
+  }
+  const uint64_t bytes = queues * ring_bound + driver_state + buffers;
+  return (bytes + area_granule - 1) / area_granule * area_granule;
+}
 
 json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
   std::unique_ptr<timeline> tl;

@@ -1,9 +1,12 @@
 #include "scenario.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <systemc>
 
 #include "vmsim/irq/scheme_factory.h"
 
@@ -23,24 +26,86 @@ nlohmann::json scenario::to_json() const {
 }
 
 namespace {
+// The range of each numeric key: one table for the JSON, the command line and a scenario built in code.
+struct uint_limit {
+  const char* key;
+  uint64_t lo, hi;
+};
+struct real_limit {
+  const char* key;
+  double lo, hi;  // lo < value <= hi when lo_open, else lo <= value <= hi
+  bool lo_open;
+  const char* text;
+};
+constexpr uint64_t mib = 1 << 20, gib = uint64_t{1} << 30;
+constexpr uint64_t max_address = ~uint64_t{0};
+constexpr uint_limit transport_version_l{"transport_version", 1, 2}, vcpus_l{"vcpus", 1, 16},
+    queues_l{"queues", 1, 8} /* the device offers at most 8 queues (pairs) */, queue_depth_l{"queue_depth", 1, 64},
+    requests_l{"requests", 1, 100000000}, seed_l{"seed", 0, ~uint64_t{0}},
+    ram_size_l{"ram_size", 2 * mib, 4 * gib}, address_l{"", 0, max_address};
+constexpr real_limit duration_l{"duration_us", 1, 1e7, false, "1..10000000 (10 s simulated)"},
+    rate_l{"rate_pps", 1, 1e9, false, "1..1e9 (a packet period of at least 1 ns)"},
+    quantum_l{"quantum_ns", 1, 1e6, false, "1..1000000"};
+
+[[noreturn]] void outside(const char* key, const std::string& value, const std::string& allowed) {
+  throw scenario_error(fmt::format("scenario.{}: {} outside {}", key, value, allowed));
+}
+void check(const uint_limit& l, uint64_t v) {
+  if (v < l.lo || v > l.hi) outside(l.key, std::to_string(v), fmt::format("{}..{}", l.lo, l.hi));
+}
+void check(const real_limit& l, double v) {
+  // Written so that NaN fails too; a JSON or command-line number too large for a double is inf and fails.
+  const bool ok = (l.lo_open ? v > l.lo : v >= l.lo) && v <= l.hi;
+  if (!ok) outside(l.key, fmt::format("{}", v), l.text);
+}
+
+void expect(bool ok, const char* key, const char* type, const nlohmann::json& v) {
+  if (!ok) throw scenario_error(fmt::format("scenario.{}: expected {}, got {}", key, type, v.dump()));
+}
+void take(const nlohmann::json& j, const char* key, std::string& out, const char* type) {
+  if (!j.contains(key)) return;
+  expect(j.at(key).is_string(), key, type, j.at(key));
+  out = j.at(key).get<std::string>();
+}
+// Unsigned keys are read as 64-bit and range-checked before they are narrowed: nothing wraps.
 template <class T>
-void take(const nlohmann::json& j, const char* key, T& out, const char* type) {
+void take(const nlohmann::json& j, const uint_limit& l, T& out, const char* key = nullptr) {
+  key = key ? key : l.key;
   if (!j.contains(key)) return;
   const auto& v = j.at(key);
-  bool ok;
-  if constexpr (std::is_same_v<T, std::string>) ok = v.is_string();
-  else if constexpr (std::is_same_v<T, double>) ok = v.is_number();
-  else if constexpr (std::is_same_v<T, std::vector<unsigned>>) ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_number_unsigned(); });
-  else ok = v.is_number_unsigned();
-  if (!ok) throw scenario_error(fmt::format("scenario.{}: expected {}, got {}", key, type, v.dump()));
-  out = v.get<T>();
+  expect(v.is_number_unsigned(), key, "an unsigned integer", v);
+  const uint64_t x = v.get<uint64_t>();
+  check({key, l.lo, l.hi}, x);
+  out = static_cast<T>(x);
+}
+void take(const nlohmann::json& j, const real_limit& l, double& out) {
+  if (!j.contains(l.key)) return;
+  const auto& v = j.at(l.key);
+  expect(v.is_number(), l.key, "a number", v);
+  const double x = v.get<double>();
+  check(l, x);
+  out = x;
 }
 
 void one_of(const char* field, const std::string& value, const std::vector<std::string>& allowed) {
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
     throw scenario_error(fmt::format("scenario.{}: '{}' is not one of: {}", field, value, fmt::join(allowed, ", ")));
 }
+
+// What the machine can give: the RAM is one host allocation (calloc'd, pages taken as they are touched).
+void check_host_can_allocate(uint64_t bytes) {
+  void* p = bytes <= SIZE_MAX ? std::calloc(static_cast<size_t>(bytes), 1) : nullptr;
+  if (!p) throw scenario_error(fmt::format("scenario.ram_size: the host cannot allocate {} bytes", bytes));
+  std::free(p);
+}
 }  // namespace
+
+const std::vector<std::string>& numeric_keys() {
+  static const std::vector<std::string> k = {"transport_version", "vcpus", "queues", "queue_depth", "requests",
+                                             "duration_us", "rate_pps", "seed", "quantum_ns",
+                                             "ram_base", "ram_size", "device_base", "irqc_base"};
+  return k;
+}
 
 scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>& profiles) {
   if (!j.is_object()) throw scenario_error("scenario: expected a JSON object");
@@ -58,21 +123,34 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   take(j, "profile", s.profile, "a string");
   take(j, "notify", s.notify, "a string");
   take(j, "decoder", s.decoder, "a string");
-  take(j, "transport_version", s.transport_version, "an unsigned integer");
-  take(j, "vcpus", s.vcpus, "an unsigned integer");
-  take(j, "queues", s.queues, "an unsigned integer");
-  take(j, "queue_depth", s.queue_depth, "an unsigned integer");
-  take(j, "requests", s.requests, "an unsigned integer");
-  take(j, "duration_us", s.duration_us, "a number");
-  take(j, "rate_pps", s.rate_pps, "a number");
-  take(j, "seed", s.seed, "an unsigned integer");
-  take(j, "quantum_ns", s.quantum_ns, "a number");
-  take(j, "irq_affinity", s.irq_affinity, "an array of vCPU indices");
+  take(j, transport_version_l, s.transport_version);
+  take(j, vcpus_l, s.vcpus);
+  take(j, queues_l, s.queues);
+  take(j, queue_depth_l, s.queue_depth);
+  take(j, requests_l, s.requests);
+  take(j, duration_l, s.duration_us);
+  take(j, rate_l, s.rate_pps);
+  take(j, seed_l, s.seed);
+  take(j, quantum_l, s.quantum_ns);
+  if (j.contains("irq_affinity")) {
+    const auto& a = j.at("irq_affinity");
+    expect(a.is_array() && a.size() <= 2 * queues_l.hi + 2, "irq_affinity",
+           "an array of at most 18 vCPU indices (one per vector)", a);
+    s.irq_affinity.clear();
+    for (size_t i = 0; i < a.size(); ++i) {
+      const std::string key = fmt::format("irq_affinity[{}]", i);
+      expect(a[i].is_number_unsigned(), key.c_str(), "a vCPU index", a[i]);
+      const uint64_t v = a[i].get<uint64_t>();  // checked here, before it is narrowed (vcpus is already read)
+      if (v >= s.vcpus)
+        throw scenario_error(fmt::format("scenario.irq_affinity[{}]: vCPU {} out of range (vcpus is {})", i, v, s.vcpus));
+      s.irq_affinity.push_back(static_cast<unsigned>(v));
+    }
+  }
   take(j, "timeline", s.timeline, "a string (a file path)");
-  take(j, "ram_base", s.ram_base, "an unsigned integer");
-  take(j, "ram_size", s.ram_size, "an unsigned integer");
-  take(j, "device_base", s.device_base, "an unsigned integer");
-  take(j, "irqc_base", s.irqc_base, "an unsigned integer");
+  take(j, address_l, s.ram_base, "ram_base");
+  take(j, ram_size_l, s.ram_size);
+  take(j, address_l, s.device_base, "device_base");
+  take(j, address_l, s.irqc_base, "irqc_base");
   validate(s, profiles);
   return s;
 }
@@ -88,32 +166,54 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
     throw scenario_error(fmt::format("scenario.transport_version: {} is not 1 (legacy) or 2 (modern)", s.transport_version));
   if (s.transport_version == 1 && s.scheme != "legacy-wired" && s.scheme != "multi-irq")
     throw scenario_error(fmt::format("scenario.scheme: '{}' needs transport_version 2", s.scheme));
-  if (s.vcpus < 1 || s.vcpus > 16) throw scenario_error(fmt::format("scenario.vcpus: {} outside 1..16", s.vcpus));
-  const unsigned max_queues = s.workload == "blk" ? 8 : 8;  // the device offers at most 8 queues (pairs)
-  if (s.queues < 1 || s.queues > max_queues)
-    throw scenario_error(fmt::format("scenario.queues: {} outside 1..{} (the device offers {})", s.queues, max_queues, max_queues));
+  check(vcpus_l, s.vcpus);
+  if (s.queues < queues_l.lo || s.queues > queues_l.hi)
+    throw scenario_error(fmt::format("scenario.queues: {} outside {}..{} (the device offers {})", s.queues, queues_l.lo,
+                                     queues_l.hi, queues_l.hi));
   if ((s.workload == "micro" || s.workload == "rr") && s.queues != 1)
     throw scenario_error(fmt::format("scenario.queues: the {} workload uses one queue, not {}", s.workload, s.queues));
   if (s.workload == "mq-rx" && s.queues > s.vcpus)
     throw scenario_error(fmt::format("scenario.queues: {} queues need as many vCPUs (vcpus is {})", s.queues, s.vcpus));
-  if (s.queue_depth < 1 || s.queue_depth > 64) throw scenario_error(fmt::format("scenario.queue_depth: {} outside 1..64", s.queue_depth));
-  if (s.requests < 1) throw scenario_error("scenario.requests: must be at least 1");
-  if (s.duration_us <= 0) throw scenario_error("scenario.duration_us: must be > 0");
-  if (s.rate_pps <= 0) throw scenario_error("scenario.rate_pps: must be > 0");
-  if (!(s.quantum_ns >= 1 && s.quantum_ns <= 1e6))
-    throw scenario_error(fmt::format("scenario.quantum_ns: {} outside 1..1000000", s.quantum_ns));
+  check(queue_depth_l, s.queue_depth);
+  check(requests_l, s.requests);
+  check(duration_l, s.duration_us);
+  check(rate_l, s.rate_pps);
+  check(quantum_l, s.quantum_ns);
+  // Every time the run derives must be a whole number of kernel time units, none of them zero.
+  const double resolution_s = sc_core::sc_get_time_resolution().to_seconds();
+  if (1.0 / s.rate_pps < resolution_s)
+    throw scenario_error(fmt::format("scenario.rate_pps: {} gives a packet period below the kernel's time resolution ({} s)",
+                                     s.rate_pps, resolution_s));
+  if (s.quantum_ns * 1e-9 < resolution_s)
+    throw scenario_error(fmt::format("scenario.quantum_ns: {} is below the kernel's time resolution ({} s)", s.quantum_ns, resolution_s));
   for (size_t i = 0; i < s.irq_affinity.size(); ++i)
     if (s.irq_affinity[i] >= s.vcpus)
       throw scenario_error(fmt::format("scenario.irq_affinity[{}]: vCPU {} out of range (vcpus is {})", i, s.irq_affinity[i], s.vcpus));
-  if (s.ram_size < (16u << 20)) throw scenario_error("scenario.ram_size: at least 16 MiB");
-  struct range { const char* name; uint64_t base, size; };
+  if (s.ram_size < ram_size_l.lo || s.ram_size > ram_size_l.hi)
+    outside("ram_size", std::to_string(s.ram_size), "2 MiB..4 GiB (2097152..4294967296)");
+  struct range {
+    const char* name;
+    uint64_t base, size;
+  };
   const range map[] = {{"ram", s.ram_base, s.ram_size}, {"device", s.device_base, 0x1000}, {"irqc", s.irqc_base, 0x18000},
                        {"msi-frame", 0xfee00000, 0x100000}};
+  for (const auto& r : map)  // [base, base + size) must not wrap around the address space
+    if (r.base > max_address - (r.size - 1))
+      throw scenario_error(fmt::format("scenario: address map: {} [{:#x}, +{:#x}) runs past the end of the address space",
+                                       r.name, r.base, r.size));
+  // Two ranges overlap when the higher base is inside the lower one: differences only, nothing can overflow.
+  auto overlap = [](const range& a, const range& b) { return a.base <= b.base ? b.base - a.base < a.size : a.base - b.base < b.size; };
   for (size_t a = 0; a < 4; ++a)
     for (size_t b = a + 1; b < 4; ++b)
-      if (map[a].base < map[b].base + map[b].size && map[b].base < map[a].base + map[a].size)
+      if (overlap(map[a], map[b]))
         throw scenario_error(fmt::format("scenario: address map overlap: {} [{:#x}, +{:#x}) and {} [{:#x}, +{:#x})",
                                          map[a].name, map[a].base, map[a].size, map[b].name, map[b].base, map[b].size));
+  const uint64_t area = driver_area_bytes(s), need = driver_area_offset + uint64_t{s.vcpus} * area;
+  if (need > s.ram_size)
+    throw scenario_error(fmt::format("scenario.ram_size: {} bytes is too small: the {} workload's drivers on {} vCPUs need "
+                                     "{} bytes ({} MiB + {} x {} KiB)", s.ram_size, s.workload, s.vcpus, need,
+                                     driver_area_offset >> 20, s.vcpus, area >> 10));
+  check_host_can_allocate(s.ram_size);
 }
 
 }  // namespace vmsim::app

@@ -43,4 +43,14 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
 void validate(const scenario& s, const std::vector<std::string>& profiles);
 const std::vector<std::string>& workloads();
 
+// The numeric keys of a scenario (given on the command line as text, each parsed as a JSON number so the
+// command line and a file are checked by the same code).
+const std::vector<std::string>& numeric_keys();
+
+// Guest memory of the drivers: vCPU k's area (its DMA arena: rings on vCPU 0, its own buffers) starts at
+// RAM offset driver_area_offset + k * driver_area_bytes(s). Sized by what the workload allocates; the whole
+// of it must fit in ram_size (validate checks it).
+inline constexpr uint64_t driver_area_offset = 1 << 20;  // the first MiB is left to a guest's own use
+uint64_t driver_area_bytes(const scenario& s);
+
 }  // namespace vmsim::app

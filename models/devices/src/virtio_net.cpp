@@ -28,6 +28,8 @@ virtio_net::virtio_net(sc_core::sc_module_name name, const net_params& params)
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: pairs must be 1..{}", this->name(), n::ctrl_mq_pairs_max).c_str());
   if (params.traffic == net_traffic::generator && (params.rate_pps <= 0 || params.packet_bytes == 0))
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: the generator needs rate_pps > 0 and packet_bytes > 0", this->name()).c_str());
+  if (params.packet_bytes > max_frame_bytes || params.response_bytes > max_frame_bytes)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: packet_bytes and response_bytes must be at most {}", this->name(), max_frame_bytes).c_str());
   for (unsigned i = 0; i < 6; ++i) config_.set(static_cast<uint16_t>(n::cfg_mac + i), params.mac[i], 1);
   config_.set(n::cfg_status, n::s_link_up, 2);
   config_.set(n::cfg_max_virtqueue_pairs, params.pairs, 2);
@@ -100,7 +102,15 @@ void virtio_net::transmit(unsigned pair) {
       host_->push_used(q, chain, 0);
       continue;
     }
-    const auto bytes = static_cast<uint32_t>(chain.readable_bytes - n::hdr_size);
+    uint64_t payload = chain.readable_bytes - n::hdr_size;
+    if (payload > max_frame_bytes) {
+      ++stats_.tx_too_long;
+      SC_REPORT_WARNING(ids::net_tx_too_long, fmt::format("{}: tx chain on queue {} carries {} bytes, more than a {}-byte "
+                                                          "frame: its first {} bytes are sent", name(), q, payload,
+                                                          max_frame_bytes, max_frame_bytes).c_str());
+      payload = max_frame_bytes;
+    }
+    const auto bytes = static_cast<uint32_t>(payload);
     ++queues_[q].packets;
     queues_[q].bytes += bytes;
     host_->push_used(q, chain, 0);

@@ -24,7 +24,7 @@ void virtio_rng::on_queue_notify(unsigned, const sc_core::sc_time& delay) {
 void virtio_rng::take_next(const sc_core::sc_time& after) {
   in_flight_ = host_->pop(0, chain_) == pop_status::chain;
   busy_ = in_flight_;
-  if (in_flight_) work_.notify(after + params_.per_request + params_.per_byte * static_cast<double>(chain_.writable_bytes));
+  if (in_flight_) work_.notify(after + params_.per_request + params_.per_byte * static_cast<double>(served_bytes()));
 }
 
 void virtio_rng::on_reset() {
@@ -39,7 +39,7 @@ void virtio_rng::serve() {
 
 void virtio_rng::complete() {
   auto& bytes = bytes_buffer_;  // kept across requests: no allocation per request
-  bytes.resize(chain_.writable_bytes);
+  bytes.resize(served_bytes());
   for (size_t i = 0; i < bytes.size(); i += 8) {  // each 64-bit draw gives 8 bytes, least significant first
     const uint64_t r = gen_();
     const size_t n = std::min<size_t>(8, bytes.size() - i);

@@ -39,6 +39,7 @@ inline constexpr const char* msi_write_failed = "vmsim/msi/write-failed";
 inline constexpr const char* bad_doorbell = "vmsim/notify/bad-doorbell";
 // Device back-ends (guest errors in requests; the device goes on).
 inline constexpr const char* net_tx_short = "vmsim/net/tx-shorter-than-header";
+inline constexpr const char* net_tx_too_long = "vmsim/net/tx-longer-than-a-frame";
 inline constexpr const char* net_rx_too_small = "vmsim/net/rx-buffer-too-small";
 inline constexpr const char* net_bad_ctrl = "vmsim/net/bad-control-command";
 inline constexpr const char* blk_bad_request = "vmsim/blk/bad-request";

@@ -28,12 +28,12 @@ struct net_params {
   std::array<uint8_t, 6> mac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
   net_traffic traffic = net_traffic::reflector;
   // reflector
-  uint32_t response_bytes = 0;        // 0: the request's own size
+  uint32_t response_bytes = 0;        // 0: the request's own size; at most virtio_net::max_frame_bytes
   sc_core::sc_time wire_latency = sc_core::sc_time(10, sc_core::SC_US);  // wire + peer, there and back
   unsigned backlog_limit = 256;       // packets waiting for an rx buffer before they are dropped
   // generator
   double rate_pps = 100000;           // per active pair
-  uint32_t packet_bytes = 64;
+  uint32_t packet_bytes = 64;         // 1..virtio_net::max_frame_bytes
   // host-side costs (from the cost model's profile)
   sc_core::sc_time per_packet = sc_core::sc_time(1, sc_core::SC_US);   // backend processing per packet
   sc_core::sc_time backend_notify = sc_core::SC_ZERO_TIME;             // kick to backend wake-up
@@ -41,6 +41,10 @@ struct net_params {
 
 class virtio_net : public sc_core::sc_module, public device_backend {
  public:
+  // The largest packet (payload after the virtio_net_hdr) the device moves: 64 KiB, a GSO packet's bound.
+  // A longer tx chain is transmitted as its first max_frame_bytes (warned); an rx chain longer than the
+  // frame gets the frame and used.len says how long it is.
+  static constexpr uint32_t max_frame_bytes = 64 << 10;
   virtio_net(sc_core::sc_module_name name, const net_params& params);
 
   uint32_t device_id() const override;
@@ -63,7 +67,7 @@ class virtio_net : public sc_core::sc_module, public device_backend {
   };
   const queue_counters& queue_stats(unsigned q) const { return queues_.at(q); }
   struct counters {
-    uint64_t tx_short = 0, rx_too_small = 0, backlog_drops = 0, no_buffer_drops = 0;
+    uint64_t tx_short = 0, tx_too_long = 0, rx_too_small = 0, backlog_drops = 0, no_buffer_drops = 0;
     uint64_t ctrl_ok = 0, ctrl_err = 0;
   };
   const counters& stats() const { return stats_; }

@@ -1,0 +1,15 @@
+# cmake -DVMSIM=<exe> "-DARGS=a;b" -DRC=<exit code> "-DREGEX=<message>" [-DWORKDIR=<dir>] -P expect-rejection.cmake
+# Runs vmsim with bad input: it must exit with RC (2: a bad scenario/option, 1: a failed run) and say REGEX.
+set(dir ${CMAKE_CURRENT_BINARY_DIR})
+if(WORKDIR)
+  set(dir ${WORKDIR})
+  file(MAKE_DIRECTORY ${dir})
+endif()
+execute_process(COMMAND ${VMSIM} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${dir})
+if(NOT rc STREQUAL "${RC}")
+  message(FATAL_ERROR "vmsim exited with '${rc}', ${RC} expected: ${out} ${err}")
+endif()
+if(NOT "${out}${err}" MATCHES "${REGEX}")
+  message(FATAL_ERROR "vmsim's message does not match '${REGEX}': ${out} ${err}")
+endif()
+message(STATUS "exit ${rc}: ${err}")
