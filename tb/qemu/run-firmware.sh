@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Boots the firmware on qemu-system-aarch64 -M virt with QEMU's own virtio-mmio devices and checks it.
 # Usage: run-firmware.sh <firmware.elf> <legacy|modern> <work dir> [devices: rng,blk]
+# The work dir is the run's own (CTest runs the QEMU tests in parallel): the disk image lives there, and
+# only when a block device is attached.
 # Exit 0: every check passed; 1: a check failed; 77: QEMU is not installed (CTest reports a skip).
 set -u
 fw=$1 transport=$2 work=$3 devices=${4:-rng,blk}
@@ -9,11 +11,13 @@ if ! command -v qemu-system-aarch64 >/dev/null; then
   exit 77
 fi
 mkdir -p "$work"
-disk="$work/disk-$transport.img"
-dd if=/dev/zero of="$disk" bs=1M count=1 status=none
 args=()
 [[ $devices == *rng* ]] && args+=(-device virtio-rng-device)
-[[ $devices == *blk* ]] && args+=(-drive "file=$disk,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0)
+if [[ $devices == *blk* ]]; then
+  disk="$work/disk.img"
+  dd if=/dev/zero of="$disk" bs=1M count=1 status=none
+  args+=(-drive "file=$disk,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0)
+fi
 legacy=true
 [ "$transport" = modern ] && legacy=false
 start=$(date +%s%N)

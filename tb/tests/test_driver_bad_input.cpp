@@ -1,9 +1,11 @@
-// The driver against devices that misbehave (a fake HAL with a scriptable register file): each case
-// ends in an error code, the device is failed where it must be, and nothing loops forever or writes
-// outside the driver's buffers.
+// The driver against devices that misbehave (a fake HAL with a scriptable register file, and optionally
+// a level-triggered interrupt controller in vmsim's register layout): each case ends in a defined answer
+// (a status code, the device failed, an interrupt counted), and nothing loops forever or writes outside the
+// driver's buffers. docs/driver.md, "Defences against the device", lists what each behaviour gets.
 #include <boost/test/unit_test.hpp>
 
 #include <cstring>
+#include <deque>
 #include <map>
 #include <ostream>
 #include <vector>
@@ -17,43 +19,83 @@ inline std::ostream& operator<<(std::ostream& os, status s) { return os << to_st
 
 using namespace vdrv;
 namespace rm = vmsim::regmap;
+namespace vr = rm::vring;
 using rm::reg;
+using rm::feature::bit;
 
 namespace {
 constexpr uint64_t base = 0x1000;
+constexpr uint64_t irqc = 0x40000000;  // the fake controller's registers (vmsim's layout)
+constexpr uint32_t device_irq_id = 32, other_irq_id = 40;
 
 // A virtio-mmio device in a few lines, with knobs for each way it can lie. Memory is identity-mapped.
+// Time is the fake's own clock: every now_ns() call advances it 100 ns, every WFI 1 us.
 struct fake_device final : hal {
   uint32_t magic = rm::magic_value, version = 2, device_id = 4, queue_num_max = 16;
-  bool features_ok_sticks = true;
-  enum class answer { none, good, bad_id, bad_len, idx_jump, needs_reset } on_notify = answer::good;
-  uint32_t status_reg = 0, sel = 0, queue_sel = 0;
+  uint64_t offered = bit(rm::feature::version_1);
+  unsigned honest_feature_reads = ~0u;  // DeviceFeatures reads answered with `offered`; later ones with...
+  uint64_t offered_later = 0;           // ...this
+  bool features_ok_sticks = true, drop_features_ok_at_driver_ok = false;
+  enum class answer { none, good, bad_id, id_out_of_range, bad_len, huge_len, idx_jump, needs_reset } on_notify = answer::good;
+  uint64_t publish_delay = 0, irq_delay = 0;  // a completion is published, then signalled, this much later
+  bool signals = true;                        // raise InterruptStatus for a used buffer (as event idx / flags allow)
+  bool config_change_on_notify = false, drop_features_ok_on_notify = false;
+  bool generation_runs = false;  // ConfigGeneration changes on every read
+  uint32_t generation = 0;
+  uint32_t isr = 0;              // InterruptStatus
+  bool isr_stuck = false;        // InterruptACK does nothing
+  bool line_stuck = false;       // the line stays up whatever InterruptStatus says
+  bool pulse = false;            // one edge on the device's line (cleared by acknowledge)
+  bool other_line = false;       // a level interrupt no driver owns
+  std::map<uint32_t, bool> masked;
+  unsigned acknowledged = 0;
+  uint32_t status_reg = 0, sel = 0, driver_sel = 0, queue_sel = 0;
+  uint64_t driver_features = 0;
+  unsigned feature_reads = 0;
   uint64_t desc = 0, avail = 0, used = 0;
   uint32_t qnum = 0, ready = 0;
   uint64_t clock = 0;
-  uint16_t used_idx = 0;
+  uint16_t used_idx = 0, avail_seen = 0;
+  std::vector<uint16_t> posted;  // heads, in the order the driver made them available
+  struct completion { uint64_t publish_at, irq_at; uint32_t id, len; bool published, wanted; };
+  std::deque<completion> scheduled;
+
+  uint8_t* mem(uint64_t a) { return static_cast<uint8_t*>(from_bus(a)); }
+  uint16_t ld16(uint64_t a) { uint16_t v; std::memcpy(&v, mem(a), 2); return v; }
+  uint32_t buffer_len(uint16_t head) { uint32_t l; std::memcpy(&l, mem(desc) + vr::desc_size * head + vr::desc_len, 4); return l; }
 
   uint32_t read(uint32_t off) {
     switch (off) {
       case 0x000: return magic;
       case 0x004: return version;
       case 0x008: return device_id;
-      case 0x010: return sel == 1 ? 1u : 0u;  // VERSION_1 only
+      case 0x010: {
+        const uint64_t f = feature_reads++ < honest_feature_reads ? offered : offered_later;
+        return sel < 2 ? static_cast<uint32_t>(f >> (32 * sel)) : 0u;
+      }
       case 0x034: return queue_num_max;
       case 0x044: return ready;
+      case 0x060: return isr;
       case 0x070: return status_reg;
-      case 0x0fc: return 0;
+      case 0x0fc: return generation_runs ? generation++ : generation;
+      case 0x100: return 2048;  // virtio-blk capacity, low word
       default: return 0;
     }
   }
   void write(uint32_t off, uint32_t v) {
     switch (off) {
       case 0x014: sel = v; break;
+      case 0x020:
+        if (driver_sel < 2) driver_features = (driver_features & ~(0xffffffffull << (32 * driver_sel))) | uint64_t{v} << (32 * driver_sel);
+        break;
+      case 0x024: driver_sel = v; break;
       case 0x030: queue_sel = v; break;
       case 0x038: qnum = v; break;
       case 0x044: ready = v; break;
+      case 0x064: if (!isr_stuck) isr &= ~v; break;
       case 0x070:
         status_reg = features_ok_sticks ? v : (v & ~rm::status::features_ok);
+        if (drop_features_ok_at_driver_ok && (v & rm::status::driver_ok)) status_reg &= ~rm::status::features_ok;
         if (v == 0) status_reg = 0;
         break;
       case 0x080: desc = (desc & ~0xffffffffull) | v; break;
@@ -66,46 +108,123 @@ struct fake_device final : hal {
       default: break;
     }
   }
-  void publish(uint32_t id, uint32_t len, uint16_t step = 1) {
-    auto* u = static_cast<uint8_t*>(from_bus(used));
+  // The used element, then the interrupt the driver asked for (virtio's order: publish, then signal).
+  void publish(uint32_t id, uint32_t len, uint16_t step = 1, bool signal_now = true) {
+    auto* u = mem(used);
     std::memcpy(u + 4 + 8 * (used_idx % qnum), &id, 4);
     std::memcpy(u + 8 + 8 * (used_idx % qnum), &len, 4);
+    const uint16_t old = used_idx;
     used_idx = static_cast<uint16_t>(used_idx + step);
     std::memcpy(u + 2, &used_idx, 2);
+    if (signal_now) signal(old);
+  }
+  bool wants_interrupt(uint16_t old) {
+    if (driver_features & bit(rm::feature::ring_event_idx))
+      return vr::need_event(ld16(avail + vr::used_event_offset(qnum)), used_idx, old);
+    return !(ld16(avail + vr::avail_flags) & vr::avail_f_no_interrupt);
+  }
+  void signal(uint16_t old) {
+    if (signals && wants_interrupt(old)) isr |= rm::irq::used_buffer;
   }
   void notify() {
-    const auto* a = static_cast<const uint8_t*>(from_bus(avail));
-    uint16_t head;
-    std::memcpy(&head, a + 4 + 2 * (used_idx % qnum), 2);
-    uint32_t buf_len;
-    std::memcpy(&buf_len, static_cast<const uint8_t*>(from_bus(desc)) + 16 * head + 8, 4);
+    for (const uint16_t idx = ld16(avail + vr::avail_idx); avail_seen != idx; ++avail_seen) {
+      const uint16_t head = ld16(avail + vr::avail_ring + 2 * (avail_seen % qnum));
+      posted.push_back(head);
+      answer_for(head);
+    }
+    if (driver_features & bit(rm::feature::ring_event_idx)) {  // kick me at the next one
+      std::memcpy(mem(used) + vr::avail_event_offset(qnum), &avail_seen, 2);
+    }
+    if (config_change_on_notify) ++generation, isr |= rm::irq::config_change;
+    if (drop_features_ok_on_notify) status_reg &= ~rm::status::features_ok;
+  }
+  void answer_for(uint16_t head) {
+    const uint32_t len = buffer_len(head);
     switch (on_notify) {
       case answer::none: break;
-      case answer::good: publish(head, buf_len); break;
+      case answer::good:
+        if (publish_delay || irq_delay) scheduled.push_back({clock + publish_delay, clock + publish_delay + irq_delay, head, len, false, false});
+        else publish(head, len);
+        break;
       case answer::bad_id: publish(head + 5, 4); break;  // a descriptor never posted as a head
-      case answer::bad_len: publish(head, buf_len + 1); break;
+      case answer::id_out_of_range: publish(0xfffffff0u, 4); break;
+      case answer::bad_len: publish(head, len + 1); break;
+      case answer::huge_len: publish(head, 0xffffffffu); break;
       case answer::idx_jump: publish(head, 4, 7); break;
       case answer::needs_reset: status_reg |= rm::status::device_needs_reset; break;
     }
   }
-  uint8_t read8(uint64_t a) override { return static_cast<uint8_t>(read(static_cast<uint32_t>(a - base))); }
-  uint16_t read16(uint64_t a) override { return static_cast<uint16_t>(read(static_cast<uint32_t>(a - base))); }
-  uint32_t read32(uint64_t a) override { return read(static_cast<uint32_t>(a - base)); }
-  void write8(uint64_t a, uint8_t v) override { write(static_cast<uint32_t>(a - base), v); }
-  void write16(uint64_t a, uint16_t v) override { write(static_cast<uint32_t>(a - base), v); }
-  void write32(uint64_t a, uint32_t v) override { write(static_cast<uint32_t>(a - base), v); }
+  void tick() {  // what is due on the device's side
+    while (!scheduled.empty()) {
+      completion& c = scheduled.front();
+      if (!c.published && clock >= c.publish_at) {
+        publish(c.id, c.len, 1, false);
+        c.published = true;
+        c.wanted = signals && wants_interrupt(static_cast<uint16_t>(used_idx - 1));  // decided now, delivered later
+      }
+      if (!c.published || clock < c.irq_at) break;
+      if (c.wanted) isr |= rm::irq::used_buffer;
+      scheduled.pop_front();
+    }
+  }
+
+  // The controller: the device's level line (InterruptStatus, or stuck) or its pulse, and another line.
+  bool device_line() const { return isr != 0 || line_stuck || pulse; }
+  uint32_t pending_id() {
+    tick();
+    if (device_line() && !masked[device_irq_id]) return device_irq_id;
+    if (other_line && !masked[other_irq_id]) return other_irq_id;
+    return 1023;
+  }
+  uint32_t controller_read(uint64_t off) {
+    if (off == 0x0) {  // IAR, vCPU 0
+      const uint32_t id = pending_id();
+      if (id == device_irq_id) pulse = false;
+      if (id != 1023) ++acknowledged;
+      return id;
+    }
+    if (off == 0x8) return pending_id();  // HPPIR
+    return 0;
+  }
+  void controller_write(uint64_t off, uint32_t v) {
+    if (off >= 0x14000 && off < 0x15000) masked[static_cast<uint32_t>((off - 0x14000) / 4)] = v != 0;
+  }
+
+  uint32_t rd(uint64_t a) {
+    tick();
+    return a >= irqc ? controller_read(a - irqc) : read(static_cast<uint32_t>(a - base));
+  }
+  void wr(uint64_t a, uint32_t v) {
+    tick();
+    if (a >= irqc) controller_write(a - irqc, v);
+    else write(static_cast<uint32_t>(a - base), v);
+  }
+  uint8_t read8(uint64_t a) override { return static_cast<uint8_t>(rd(a)); }
+  uint16_t read16(uint64_t a) override { return static_cast<uint16_t>(rd(a)); }
+  uint32_t read32(uint64_t a) override { return rd(a); }
+  void write8(uint64_t a, uint8_t v) override { wr(a, v); }
+  void write16(uint64_t a, uint16_t v) override { wr(a, v); }
+  void write32(uint64_t a, uint32_t v) override { wr(a, v); }
   void barrier() override {}
   void wait_for_interrupt() override { clock += 1000; }
-  bool interrupt_pending() override { return false; }
+  bool interrupt_pending() override { return pending_id() != 1023; }
   uint64_t now_ns() override { return clock += 100; }  // time passes as the driver works
   uint64_t to_bus(const void* p) override { return reinterpret_cast<uint64_t>(p); }
   void* from_bus(uint64_t a) override { return reinterpret_cast<void*>(a); }
 };
 
+irqc_layout fake_controller() {
+  irqc_layout l;
+  l.regs = irqc;
+  return l;
+}
+
 struct fixture {
+  explicit fixture(bool interrupts = false) : ctx{io, interrupts ? &ic : nullptr, 0} {}
   fake_device dev;
   counting_hal io{dev};
-  cpu_context ctx{io, nullptr, 0};  // polling: no interrupt controller
+  irq_controller ic{io, fake_controller()};
+  cpu_context ctx;  // without a controller: polling
   alignas(4096) static inline uint8_t memory[1 << 20];
   arena mem{memory, reinterpret_cast<uint64_t>(memory), sizeof memory};
   rng_driver rng{io, base, ctx};
@@ -115,6 +234,12 @@ struct fixture {
     auto* buf = mem.alloc(32, 16);
     uint32_t got = 0;
     return rng.read(buf, 32, got);
+  }
+  bool failed() const { return (dev.status_reg & rm::status::failed) != 0; }
+  void* new_buffer() { return mem.alloc(32, 16); }
+  status submit(void* buf) {
+    buffer b{buf, 32, true};
+    return rng.submit(0, &b, 1, buf);
   }
 };
 }  // namespace
@@ -206,4 +331,236 @@ BOOST_AUTO_TEST_CASE(driver_times_out_on_a_silent_device) {
   void* cookie;
   uint32_t len;
   BOOST_TEST(f.rng.wait(0, cookie, len, 50000) == status::timeout);
+}
+
+// ---- the used ring: ids, lengths, duplicates, order ---------------------------------------------------------
+BOOST_AUTO_TEST_CASE(driver_rejects_a_used_id_beyond_the_ring) {
+  fixture f;
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::id_out_of_range;  // 0xfffffff0: no slot of a 16-entry ring
+  BOOST_TEST(f.read_once() == status::bad_used_id);
+  BOOST_TEST(f.failed());
+  BOOST_TEST(f.read_once() == status::device_failed);
+}
+
+BOOST_AUTO_TEST_CASE(driver_rejects_a_used_length_of_4_GiB) {
+  fixture f;
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::huge_len;
+  BOOST_TEST(f.read_once() == status::bad_used_len);
+  BOOST_TEST(f.failed());
+  BOOST_TEST(f.rng.error() == status::bad_used_len);
+}
+
+BOOST_AUTO_TEST_CASE(driver_rejects_a_completion_returned_twice) {
+  fixture f;
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::none;
+  void *a = f.new_buffer(), *b = f.new_buffer();
+  BOOST_REQUIRE(f.submit(a) == status::ok);
+  BOOST_REQUIRE(f.submit(b) == status::ok);
+  BOOST_REQUIRE(f.dev.posted.size() == 2u);
+  f.dev.publish(f.dev.posted[0], 32);
+  f.dev.publish(f.dev.posted[0], 32);  // the same chain again: two in flight, so the index alone looks fine
+  void* cookie = nullptr;
+  uint32_t len = 0;
+  BOOST_TEST(f.rng.poll(0, cookie, len) == status::ok);
+  BOOST_TEST(cookie == a);
+  BOOST_TEST(f.rng.poll(0, cookie, len) == status::bad_used_id);
+  BOOST_TEST(f.failed());
+  BOOST_TEST(f.rng.queue(0).free_descriptors() == 15u);  // the chain went back to the free list once
+}
+
+BOOST_AUTO_TEST_CASE(driver_accepts_completions_out_of_order) {
+  fixture f;  // the split ring lets a device use buffers in any order (IN_ORDER is never accepted)
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::none;
+  void *a = f.new_buffer(), *b = f.new_buffer();
+  BOOST_REQUIRE(f.submit(a) == status::ok);
+  BOOST_REQUIRE(f.submit(b) == status::ok);
+  f.dev.publish(f.dev.posted[1], 7);
+  f.dev.publish(f.dev.posted[0], 9);
+  void* cookie = nullptr;
+  uint32_t len = 0;
+  BOOST_TEST(f.rng.poll(0, cookie, len) == status::ok);
+  BOOST_TEST((cookie == b && len == 7u));
+  BOOST_TEST(f.rng.poll(0, cookie, len) == status::ok);
+  BOOST_TEST((cookie == a && len == 9u));
+  BOOST_TEST(f.rng.poll(0, cookie, len) == status::empty);
+  BOOST_TEST(f.rng.error() == status::ok);
+  BOOST_TEST(f.rng.queue(0).free_descriptors() == 16u);
+}
+
+// ---- configuration and features -----------------------------------------------------------------------------
+BOOST_AUTO_TEST_CASE(driver_reports_a_config_change_mid_flight) {
+  fixture f(true);
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.config_change_on_notify = true;
+  f.dev.publish_delay = 5000;  // the change comes while the request is in flight
+  BOOST_TEST(f.read_once() == status::ok);
+  BOOST_TEST(f.rng.config_changed());
+  BOOST_TEST(!f.rng.config_changed());  // reported once
+  BOOST_TEST(f.rng.stats().spurious == 0u);
+  BOOST_TEST(f.rng.error() == status::ok);
+}
+
+BOOST_AUTO_TEST_CASE(driver_gives_up_on_a_config_space_that_never_settles) {
+  fixture f;
+  f.dev.device_id = 2;
+  f.dev.generation_runs = true;  // ConfigGeneration differs before and after every read
+  blk_driver blk(f.io, base, f.ctx);
+  BOOST_TEST(blk.start(f.mem, f.opts) == status::config_unstable);
+  BOOST_TEST(f.failed());
+  uint8_t buf[512];
+  BOOST_TEST(blk.read(0, 0, buf, 1) == status::device_failed);
+}
+
+BOOST_AUTO_TEST_CASE(driver_fails_a_device_that_offers_less_once_features_are_agreed) {
+  fixture f;
+  f.dev.offered = bit(rm::feature::version_1) | bit(rm::feature::ring_event_idx);
+  f.dev.honest_feature_reads = 2;  // both words once; every later read has EVENT_IDX taken back
+  f.dev.offered_later = bit(rm::feature::version_1);
+  BOOST_TEST(f.start() == status::features_refused);
+  BOOST_TEST(f.failed());
+}
+
+BOOST_AUTO_TEST_CASE(driver_fails_a_device_that_drops_features_ok_at_driver_ok) {
+  fixture f;
+  f.dev.drop_features_ok_at_driver_ok = true;
+  BOOST_TEST(f.start() == status::features_refused);
+  BOOST_TEST(f.failed());
+}
+
+BOOST_AUTO_TEST_CASE(driver_fails_a_device_that_drops_features_ok_mid_flight) {
+  fixture f(true);
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::none;
+  f.dev.config_change_on_notify = f.dev.drop_features_ok_on_notify = true;
+  BOOST_TEST(f.read_once() == status::features_refused);
+  BOOST_TEST(f.failed());
+  BOOST_TEST(f.read_once() == status::device_failed);
+}
+
+BOOST_AUTO_TEST_CASE(driver_never_accepts_ring_features_it_does_not_implement) {
+  fixture f;
+  const uint64_t foreign = bit(rm::feature::ring_packed) | bit(rm::feature::in_order) |
+                           bit(rm::feature::notification_data) | bit(rm::feature::notif_config_data);
+  f.dev.offered = bit(rm::feature::version_1) | bit(rm::feature::ring_event_idx) | foreign;
+  BOOST_REQUIRE(f.start() == status::ok);  // wanted: everything (the default)
+  BOOST_TEST(f.dev.driver_features == (bit(rm::feature::version_1) | bit(rm::feature::ring_event_idx)));
+  BOOST_TEST(f.read_once() == status::ok);
+}
+
+// ---- interrupts ---------------------------------------------------------------------------------------------
+// virtio publishes the used element before it signals: the driver can find the element first. It takes the
+// interrupt it is owed before wait() returns, so none is left to the next request (QEMU's TCG vCPU sees
+// the ring a few microseconds before the line).
+void trailing_interrupt_with(uint64_t features) {
+  fixture f(true);
+  f.dev.offered = features;
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.irq_delay = 3000;
+  for (unsigned i = 1; i <= 3; ++i) {
+    BOOST_TEST(f.read_once() == status::ok);
+    BOOST_TEST(f.dev.isr == 0u, "request " << i << ": the interrupt was taken and acknowledged");
+    BOOST_TEST(!f.dev.interrupt_pending());
+    BOOST_TEST(f.rng.stats().interrupts == i);
+    BOOST_TEST(f.rng.stats().trailing == i);
+  }
+  BOOST_TEST(f.rng.stats().spurious == 0u);
+  BOOST_TEST(f.rng.stats().missed == 0u);
+}
+BOOST_AUTO_TEST_CASE(driver_takes_the_interrupt_it_is_owed_before_returning) { trailing_interrupt_with(bit(rm::feature::version_1)); }
+BOOST_AUTO_TEST_CASE(driver_takes_the_interrupt_it_is_owed_before_returning_event_idx) {
+  trailing_interrupt_with(bit(rm::feature::version_1) | bit(rm::feature::ring_event_idx));
+}
+
+BOOST_AUTO_TEST_CASE(driver_waits_only_for_interrupts_the_device_owes) {
+  fixture f(true);
+  f.dev.offered = bit(rm::feature::version_1) | bit(rm::feature::ring_event_idx);
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::none;
+  void *a = f.new_buffer(), *b = f.new_buffer();
+  BOOST_REQUIRE(f.submit(a) == status::ok);
+  BOOST_REQUIRE(f.submit(b) == status::ok);
+  f.dev.publish(f.dev.posted[0], 32);  // used_event 0: signalled
+  BOOST_REQUIRE(f.ctx.service());
+  f.dev.publish(f.dev.posted[1], 32);  // used_event still 0: EVENT_IDX suppresses this one
+  BOOST_TEST(f.dev.isr == 0u);
+  void* cookie = nullptr;
+  uint32_t len = 0;
+  BOOST_TEST(f.rng.wait(0, cookie, len) == status::ok);
+  BOOST_TEST(cookie == a);
+  const uint64_t t0 = f.dev.clock;
+  BOOST_TEST(f.rng.wait(0, cookie, len) == status::ok);  // found already published when the driver re-armed
+  BOOST_TEST(cookie == b);
+  BOOST_TEST(f.dev.clock - t0 < 10000u);  // no wait for an interrupt that will not come
+  BOOST_TEST(f.rng.stats().missed == 0u);
+  BOOST_TEST(f.rng.stats().spurious == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(driver_bounds_the_wait_for_an_owed_interrupt_that_never_comes) {
+  fixture f(true);
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.signals = false;  // publishes, never signals
+  const uint64_t t0 = f.dev.clock;
+  BOOST_TEST(f.read_once() == status::ok);
+  BOOST_TEST(f.rng.stats().missed == 1u);
+  BOOST_TEST(f.dev.clock - t0 < 2 * virtio_driver::trailing_irq_ns);
+  BOOST_TEST(f.rng.error() == status::ok);
+}
+
+BOOST_AUTO_TEST_CASE(driver_counts_an_interrupt_without_work_as_spurious) {
+  fixture f(true);
+  BOOST_REQUIRE(f.start() == status::ok);
+  BOOST_REQUIRE(f.read_once() == status::ok);
+  f.dev.pulse = true;  // InterruptStatus 0: nothing to say
+  BOOST_TEST(f.ctx.service());
+  f.dev.isr = rm::irq::used_buffer;  // says "used buffer", but there is none
+  BOOST_TEST(f.ctx.service());
+  BOOST_TEST(f.rng.stats().spurious == 2u);
+  BOOST_TEST(f.dev.isr == 0u);  // acknowledged all the same
+  BOOST_TEST(f.read_once() == status::ok);
+  BOOST_TEST(f.rng.error() == status::ok);
+}
+
+BOOST_AUTO_TEST_CASE(driver_masks_and_fails_a_device_whose_interrupt_status_is_stuck) {
+  for (uint32_t stuck : {0u, rm::irq::used_buffer, rm::irq::config_change}) {
+    fixture f(true);
+    BOOST_REQUIRE(f.start() == status::ok);
+    BOOST_REQUIRE(f.read_once() == status::ok);
+    f.dev.on_notify = fake_device::answer::none;  // nothing to do, and the line stays up
+    f.dev.isr = stuck;
+    f.dev.isr_stuck = f.dev.line_stuck = true;
+    BOOST_TEST(f.read_once() == status::device_failed, "InterruptStatus " << stuck);
+    BOOST_TEST(f.rng.error() == status::interrupt_storm);
+    BOOST_TEST(f.failed());
+    BOOST_TEST(f.dev.masked[device_irq_id]);
+    BOOST_TEST(f.dev.acknowledged <= virtio_driver::storm_limit + 2);
+    BOOST_TEST(!f.dev.interrupt_pending());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(driver_masks_an_interrupt_no_driver_owns) {
+  fixture f(true);
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.other_line = true;  // a level line whose device nobody here can acknowledge
+  BOOST_TEST(f.read_once() == status::ok);
+  BOOST_TEST(f.ctx.unowned() == 1u);
+  BOOST_TEST(f.dev.masked[other_irq_id]);
+  BOOST_TEST(!f.dev.masked[device_irq_id]);
+  BOOST_TEST(f.read_once() == status::ok);
+  BOOST_TEST(f.ctx.unowned() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(driver_gives_up_a_device_that_never_completes) {
+  fixture f(true);
+  f.opts.request_timeout_ns = 1000000;
+  BOOST_REQUIRE(f.start() == status::ok);
+  f.dev.on_notify = fake_device::answer::none;
+  const uint64_t t0 = f.dev.clock;
+  BOOST_TEST(f.read_once() == status::timeout);
+  BOOST_TEST(f.dev.clock - t0 < 2000000u);
+  BOOST_TEST(f.failed());  // the buffer is still the device's: the driver stops using it
+  BOOST_TEST(f.read_once() == status::device_failed);
 }

@@ -21,7 +21,12 @@ bool cpu_context::service() {
   virtio_driver* owner = nullptr;
   for (unsigned i = 0; i < count_ && !owner; ++i)
     if (devices_[i]->owns(id)) owner = devices_[i];
-  if (owner) owner->on_interrupt(id, entry);
+  if (owner) {
+    owner->on_interrupt(id, entry);
+  } else {  // nobody here can acknowledge it at its device: a level line would come straight back
+    ++unowned_;
+    ic_->mask(id, true);
+  }
   ic_->eoi(cpu_, id);
   if (owner) owner->isr_done(entry, ch.reads - r0, ch.writes - w0);
   return true;
@@ -42,6 +47,7 @@ status virtio_driver::start(uint32_t expected, unsigned queues, arena& mem, cons
   if (dev_.device_id() != expected) return error_ = status::wrong_device;
   if (status s = dev_.begin_init(o.features); s != status::ok) return error_ = s;
   queues_ = queues;
+  request_timeout_ns_ = o.request_timeout_ns;
   for (unsigned q = 0; q < queues; ++q)
     if (status s = dev_.setup_queue(q, vqs_[q], mem, o.queue_size); s != status::ok) return fail(s);
   if (o.doorbells) dev_.use_doorbells();
@@ -69,36 +75,98 @@ status virtio_driver::poll(unsigned q, void*& cookie, uint32_t& len) {
   if (q >= queues_) return status::queue_unavailable;
   const status s = vqs_[q].get_used(cookie, len);
   if (s == status::bad_used_id || s == status::bad_used_len) return fail(s);
+  // Only the recent past matters to irq_seen_: keep it within reach of the 16-bit comparison.
+  if (static_cast<uint16_t>(vqs_[q].last_used() - irq_seen_[q]) > 0x4000)
+    irq_seen_[q] = static_cast<uint16_t>(vqs_[q].last_used() - 0x4000);
   return s;
 }
 
+void virtio_driver::take_interrupts() {
+  // A burst at most: a line that stays up must not keep the caller here (its wait has a deadline).
+  for (unsigned i = 0; i < interrupt_burst && h_->interrupt_pending() && cpu_->service(); ++i) {
+  }
+}
+
 status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t timeout_ns) {
+  const bool irqs = cpu_->interrupts();
   const uint64_t start = h_->now_ns();
   for (unsigned spin = 0;; ++spin) {
     // Take what is pending first, as a CPU would, so each interrupt is serviced (and timed) when it comes.
-    if (cpu_->interrupts())
-      while (h_->interrupt_pending() && cpu_->service()) {
-      }
+    if (irqs) take_interrupts();
     const status s = poll(q, cookie, len);
+    if (s == status::ok && irqs) take_trailing(q);
     if (s != status::empty) return s;
-    // DEVICE_NEEDS_RESET comes with a config interrupt; without interrupts look now and then (an MMIO read).
-    if ((config_seen_ || (!cpu_->interrupts() && spin % 64 == 63)) && dev_.needs_reset())
-      return fail(status::device_needs_reset);
+    // A config interrupt may announce DEVICE_NEEDS_RESET, or a device that reset itself or took
+    // FEATURES_OK back; without interrupts look now and then (an MMIO read).
+    if (check_status_ || (!irqs && spin % 64 == 63)) {
+      check_status_ = false;
+      if (status h = dev_.health(); h != status::ok) return fail(h);
+    }
     if (h_->now_ns() - start > timeout_ns) return status::timeout;
-    if (cpu_->interrupts()) h_->wait_for_interrupt();
+    if (irqs) h_->wait_for_interrupt();
   }
+}
+
+// virtio publishes a used element before it signals it, so a look at the ring can find the element
+// first (QEMU's TCG vCPU sees the ring a few microseconds before the line). The interrupt the device owes
+// for it is taken here, within a bound, rather than left to the next request or to another driver.
+void virtio_driver::take_trailing(unsigned q) {
+  const virtqueue& vq = vqs_[q];
+  auto covered = [&] { return static_cast<int16_t>(irq_seen_[q] - vq.last_used()) >= 0; };
+  if (!vq.interrupt_owed() || covered()) return;
+  const uint64_t start = h_->now_ns();
+  while (error_ == status::ok) {
+    take_interrupts();
+    if (covered()) return;
+    if (h_->now_ns() - start > trailing_irq_ns) {
+      ++stats_.missed;  // if it comes later, it counts as trailing, not spurious
+      return;
+    }
+    h_->wait_for_interrupt();
+  }
+}
+
+status virtio_driver::wait_request(unsigned q, void*& cookie, uint32_t& len) {
+  const status s = wait(q, cookie, len, request_timeout_ns_);
+  return s == status::timeout ? fail(s) : s;
 }
 
 void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
   const device_irq::event e = irq_.handle(id);
   ++stats_.interrupts;
-  if (!e.queues && !e.config) ++stats_.spurious;
-  if (e.config) config_seen_ = true;
-  for (unsigned q = 0; q < queues_; ++q)
-    if (((e.queues >> q) & 1) && kick_open_[q] && vqs_[q].has_used()) {
-      stats_.kick_to_irq.add(entry_ns - kick_ns_[q]);
-      kick_open_[q] = false;
+  bool work = false, trailing = false;
+  for (unsigned q = 0; q < queues_; ++q) {
+    if (!((e.queues >> q) & 1)) continue;
+    const uint16_t now = vqs_[q].used_index();
+    if (now != vqs_[q].last_used()) {
+      work = true;
+      if (kick_open_[q]) {
+        stats_.kick_to_irq.add(entry_ns - kick_ns_[q]);
+        kick_open_[q] = false;
+      }
+    } else if (now != irq_seen_[q]) {
+      trailing = true;  // for elements reaped by polling since the last interrupt
     }
+    irq_seen_[q] = now;
+  }
+  bool config_news = false;
+  if (e.config) {
+    config_seen_ = check_status_ = true;
+    // A changed ConfigGeneration is news; the same one again is a device crying wolf (Version 1 has none,
+    // and the first config interrupt has nothing to compare with).
+    const uint32_t g = dev_.version() >= 2 ? dev_.reg(rm::offset_of(rm::reg::config_generation)) : 0;
+    config_news = dev_.version() < 2 || !generation_known_ || g != config_generation_;
+    config_generation_ = g;
+    generation_known_ = true;
+  }
+  if (trailing && !work) ++stats_.trailing;
+  if (!work && !trailing && !e.config) ++stats_.spurious;
+  if (work || trailing || config_news) {
+    idle_run_ = 0;
+  } else if (++idle_run_ >= storm_limit && error_ == status::ok) {
+    irq_.silence();  // the device will not stop: mask its lines, then give it up
+    fail(status::interrupt_storm);
+  }
 }
 
 void virtio_driver::isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes) {
@@ -112,7 +180,7 @@ status rng_driver::read(void* buf, uint32_t len, uint32_t& got) {
   buffer b{buf, len, true};
   if (status s = submit(0, &b, 1, buf); s != status::ok) return s;
   void* cookie = nullptr;
-  status s = wait(0, cookie, got);
+  status s = wait_request(0, cookie, got);
   if (s == status::ok && cookie != buf) return fail(status::bad_used_id);
   return s;
 }
@@ -145,7 +213,7 @@ status blk_driver::request(unsigned q, uint32_t type, uint64_t sector, void* dat
   if (status s = submit(q, chain, n, &r); s != status::ok) return s;
   void* cookie = nullptr;
   uint32_t len = 0;
-  if (status s = wait(q, cookie, len); s != status::ok) return s;
+  if (status s = wait_request(q, cookie, len); s != status::ok) return s;
   if (cookie != &r) return fail(status::bad_used_id);
   return r.status == rm::blk::s_ok ? status::ok : status::io_error;
 }
@@ -194,7 +262,8 @@ status net_driver::set_pairs(unsigned n) {
   if (status s = submit(cq, b, 3, ctrl_); s != status::ok) return s;
   void* cookie = nullptr;
   uint32_t len = 0;
-  if (status s = wait(cq, cookie, len); s != status::ok) return s;
+  if (status s = wait_request(cq, cookie, len); s != status::ok) return s;
+  if (cookie != ctrl_) return fail(status::bad_used_id);
   if (ctrl_[4] != nn::ok) return status::io_error;
   pairs_ = n;
   return status::ok;

@@ -95,6 +95,16 @@ bool device_irq::owns(uint32_t id) const {
   return id >= cfg_.first_msi_id && id < cfg_.first_msi_id + queues_ + 1;
 }
 
+void device_irq::silence() {
+  if (!ic_) return;
+  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
+    const unsigned lines = active_ == irq_scheme::multi_irq ? cfg_.lines : 1;
+    for (unsigned l = 0; l < lines; ++l) ic_->mask(ic_->wired_id(cfg_.first_line + l), true);
+  } else {
+    for (unsigned v = 0; v <= queues_; ++v) ic_->mask(id_of_vector(v), true);
+  }
+}
+
 void device_irq::route_lines() {
   const unsigned lines = active_ == irq_scheme::multi_irq ? cfg_.lines : 1;
   for (unsigned l = 0; l < lines; ++l) {

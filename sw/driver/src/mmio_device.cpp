@@ -13,6 +13,10 @@ constexpr uint32_t off(reg r) { return rm::offset_of(r); }
 constexpr unsigned config_retries = 16;
 }  // namespace
 
+const uint64_t mmio_device::unimplemented_features =
+    rm::feature::bit(rm::feature::ring_packed) | rm::feature::bit(rm::feature::in_order) |
+    rm::feature::bit(rm::feature::notification_data) | rm::feature::bit(rm::feature::notif_config_data);
+
 status mmio_device::probe(bool allow_v3) {
   if (reg(off(reg::magic_value)) != rm::magic_value) return status::bad_magic;
   version_ = reg(off(reg::version));
@@ -32,17 +36,27 @@ void mmio_device::fail() { set(off(reg::status), reg(off(reg::status)) | st::fai
 
 bool mmio_device::needs_reset() { return (reg(off(reg::status)) & st::device_needs_reset) != 0; }
 
+status mmio_device::health() {
+  const uint32_t s = reg(off(reg::status));
+  if ((s & st::device_needs_reset) || !(s & st::driver_ok)) return status::device_needs_reset;
+  if (version_ >= 2 && !(s & st::features_ok)) return status::features_refused;
+  return status::ok;
+}
+
 status mmio_device::begin_init(uint64_t wanted) {
   reset();
   set(off(reg::status), st::acknowledge);
   set(off(reg::status), st::acknowledge | st::driver);
-  uint64_t offered = 0;
-  for (uint32_t sel = 0; sel < 2; ++sel) {
-    set(off(reg::device_features_sel), sel);
-    offered |= uint64_t{reg(off(reg::device_features))} << (32 * sel);
-  }
+  auto offered = [this] {
+    uint64_t f = 0;
+    for (uint32_t sel = 0; sel < 2; ++sel) {
+      set(off(reg::device_features_sel), sel);
+      f |= uint64_t{reg(off(reg::device_features))} << (32 * sel);
+    }
+    return f;
+  };
   if (version_ >= 2) wanted |= rm::feature::bit(rm::feature::version_1);
-  features_ = offered & wanted;
+  features_ = offered() & wanted & ~unimplemented_features;
   for (uint32_t sel = 0; sel < 2; ++sel) {
     set(off(reg::driver_features_sel), sel);
     set(off(reg::driver_features), static_cast<uint32_t>(features_ >> (32 * sel)));
@@ -52,7 +66,9 @@ status mmio_device::begin_init(uint64_t wanted) {
     return status::ok;
   }
   set(off(reg::status), st::acknowledge | st::driver | st::features_ok);
-  if (!(reg(off(reg::status)) & st::features_ok)) {
+  // FEATURES_OK must stick, and the offer must still hold what was accepted (a device that takes a
+  // feature back after agreeing would leave the driver using a ring format the device no longer speaks).
+  if (!(reg(off(reg::status)) & st::features_ok) || (offered() & features_) != features_) {
     fail();
     return status::features_refused;
   }
@@ -89,7 +105,7 @@ status mmio_device::setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t 
 status mmio_device::driver_ok() {
   const uint32_t s = reg(off(reg::status));
   set(off(reg::status), (s & ~st::device_needs_reset) | st::driver_ok);
-  return needs_reset() ? status::device_needs_reset : status::ok;
+  return health();
 }
 
 void mmio_device::use_doorbells() {

@@ -44,6 +44,7 @@ const char* to_string(status s) {
     case status::io_error: return "I/O error";
     case status::timeout: return "timeout";
     case status::device_failed: return "device given up";
+    case status::interrupt_storm: return "interrupt storm";
   }
   return "?";
 }

@@ -65,7 +65,9 @@ status virtqueue::init(hal& h, arena& mem, uint16_t size, bool event_idx, bool i
   for (uint16_t i = 0; i < size; ++i) put_desc(desc_, i, 0, 0, 0, static_cast<uint16_t>((i + 1) % size));
   free_head_ = 0;
   num_free_ = size;
-  avail_idx_ = last_used_ = kicked_avail_ = 0;
+  avail_idx_ = last_used_ = kicked_avail_ = armed_ = 0;
+  irq_on_ = true;
+  owed_ = armed_late_ = false;
   return status::ok;
 }
 
@@ -121,7 +123,9 @@ bool virtqueue::kick_needed() {
   return !(ld16(used_ + vr::used_flags) & vr::used_f_no_notify);
 }
 
-bool virtqueue::has_used() const { return ld16(used_ + vr::used_idx) != last_used_; }
+bool virtqueue::has_used() const { return used_index() != last_used_; }
+
+uint16_t virtqueue::used_index() const { return ld16(used_ + vr::used_idx); }
 
 unsigned virtqueue::in_flight() const { return static_cast<uint16_t>(avail_idx_ - last_used_); }
 
@@ -144,18 +148,28 @@ status virtqueue::get_used(void*& cookie, uint32_t& len) {
   cookie = s.cookie;
   len = written;
   s.busy = false;
+  owed_ = irq_on_ && (!event_idx_ || (armed_ == last_used_ && !armed_late_));
   ++last_used_;
-  if (event_idx_) st16(avail_ + vr::used_event_offset(size_), last_used_);  // interrupt at the next one
+  if (event_idx_ && irq_on_) arm();  // interrupt at the next one
   return status::ok;
 }
 
+void virtqueue::arm() {
+  st16(avail_ + vr::used_event_offset(size_), last_used_);
+  armed_ = last_used_;
+  h_->barrier();  // used_event before the look at used.idx (the device does the reverse)
+  armed_late_ = used_index() != last_used_;
+}
+
 void virtqueue::enable_interrupts() {
-  if (event_idx_) st16(avail_ + vr::used_event_offset(size_), last_used_);
+  irq_on_ = true;
+  if (event_idx_) arm();
   else st16(avail_ + vr::avail_flags, 0);
   h_->barrier();
 }
 
 void virtqueue::disable_interrupts() {
+  irq_on_ = false;
   if (!event_idx_) st16(avail_ + vr::avail_flags, vr::avail_f_no_interrupt);
   // With EVENT_IDX, leaving used_event behind suppresses interrupts until the driver re-arms.
 }

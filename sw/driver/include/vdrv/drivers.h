@@ -1,7 +1,8 @@
 // Device drivers on the virtio-mmio transport: a common base (start-up, submit with kick suppression,
 // waiting with interrupts or polling, latency statistics, sticky errors) and virtio-rng, virtio-blk and
 // multi-queue virtio-net on top. A device that misbehaves is failed (Status FAILED) and every later call
-// answers status::device_failed: the driver never loops forever nor writes outside its buffers.
+// answers status::device_failed: the driver never loops forever nor writes outside its buffers
+// (docs/driver.md, "Defences against the device").
 #pragma once
 
 #include <stdint.h>
@@ -21,8 +22,10 @@ class cpu_context {
   static constexpr unsigned max_devices = 8;
   cpu_context(hal& h, irq_controller* ic, unsigned cpu) : h_(h), ic_(ic), cpu_(cpu) {}
   void attach(virtio_driver& d);
-  // Acknowledge, dispatch and EOI one interrupt; false if none was pending (spurious).
+  // Acknowledge, dispatch and EOI one interrupt; false if none was pending (spurious). An interrupt no
+  // attached driver owns is masked at the controller (nobody could silence its device) and counted.
   bool service();
+  uint64_t unowned() const { return unowned_; }
   hal& io() { return h_; }
   unsigned cpu() const { return cpu_; }
   bool interrupts() const { return ic_ != nullptr; }
@@ -34,6 +37,7 @@ class cpu_context {
   unsigned cpu_;
   virtio_driver* devices_[max_devices] = {};
   unsigned count_ = 0;
+  uint64_t unowned_ = 0;
 };
 
 struct start_options {
@@ -42,11 +46,15 @@ struct start_options {
   bool doorbells = false;            // per-queue doorbells (QueueNotify reads {base, multiplier})
   bool allow_v3 = false;             // accept Version 3 (the MSI v1 proposal)
   uint16_t queue_size = 128;
+  uint64_t request_timeout_ns = 100000000;  // the synchronous requests (rng read, blk I/O, net control)
 };
 
 class virtio_driver {
  public:
   static constexpr unsigned max_queues = 17;
+  static constexpr unsigned interrupt_burst = 16;      // interrupts taken per look, at most
+  static constexpr unsigned storm_limit = 1000;        // interrupts in a row that bring nothing: a storm
+  static constexpr uint64_t trailing_irq_ns = 2000000;  // how long an owed interrupt is waited for
   virtio_driver(counting_hal& h, uint64_t base, cpu_context& cpu) : h_(&h), dev_(h, base), cpu_(&cpu) {}
   // Another vCPU drives the device from now on (shared drivers on SMP guests): its HAL, its interrupts.
   void use_cpu(counting_hal& h, cpu_context& cpu) { h_ = &h; dev_.rebind(h); cpu_ = &cpu; }
@@ -59,7 +67,8 @@ class virtio_driver {
   const driver_stats& stats() const { return stats_; }
 
   status submit(unsigned q, const buffer* bufs, unsigned n, void* cookie);
-  // Waits for a used buffer on q (servicing interrupts, or polling) for at most timeout_ns.
+  // Waits for a used buffer on q (servicing interrupts, or polling) for at most timeout_ns. With
+  // interrupts, the one the device owes for the buffer has been taken too when it returns (bounded).
   status wait(unsigned q, void*& cookie, uint32_t& len, uint64_t timeout_ns = 100000000);
   status poll(unsigned q, void*& cookie, uint32_t& len);  // no waiting
   bool config_changed() { bool c = config_seen_; config_seen_ = false; return c; }
@@ -71,6 +80,11 @@ class virtio_driver {
 
  protected:
   status fail(status why);
+  // wait() with the start options' timeout; a request that does not complete in time gives the device up
+  // (its buffers are still the device's: the driver cannot hand them back to the caller).
+  status wait_request(unsigned q, void*& cookie, uint32_t& len);
+  void take_interrupts();
+  void take_trailing(unsigned q);
   counting_hal* h_;
   mmio_device dev_;
   cpu_context* cpu_;
@@ -80,6 +94,12 @@ class virtio_driver {
   uint64_t kick_ns_[max_queues] = {};
   bool kick_open_[max_queues] = {};
   bool config_seen_ = false;
+  bool check_status_ = false;          // a config interrupt came: look at Status once
+  uint16_t irq_seen_[max_queues] = {};  // used.idx as the last interrupt naming the queue found it
+  uint32_t config_generation_ = 0;      // as the last config interrupt found it
+  bool generation_known_ = false;
+  unsigned idle_run_ = 0;               // interrupts in a row that brought nothing
+  uint64_t request_timeout_ns_ = 100000000;
   status error_ = status::ok;
   driver_stats stats_;
 };

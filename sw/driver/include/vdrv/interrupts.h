@@ -65,6 +65,8 @@ class device_irq {
   status setup(mmio_device& dev, irq_controller& ic, const irq_config& cfg, unsigned queues);
   irq_scheme active() const { return active_; }
   bool owns(uint32_t id) const;
+  // Masks every interrupt id of the device at the controller (a device that will not stop signalling).
+  void silence();
 
   struct event {
     uint64_t queues = 0;  // bit q: queue q may have used buffers

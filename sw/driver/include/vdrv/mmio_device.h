@@ -21,8 +21,11 @@ class mmio_device {
   uint32_t version() const { return version_; }
   uint32_t device_id() const { return device_id_; }
 
-  // Reset, ACKNOWLEDGE, DRIVER, negotiate (offered & wanted), FEATURES_OK (modern) and check it stuck.
+  // Reset, ACKNOWLEDGE, DRIVER, negotiate (offered & wanted & what the driver implements), FEATURES_OK
+  // (modern) and check it stuck and that the device still offers what was accepted.
   status begin_init(uint64_t wanted);
+  // Ring layouts and notification formats this driver does not implement: never accepted, whatever is wanted.
+  static const uint64_t unimplemented_features;
   uint64_t features() const { return features_; }
   bool has(unsigned bit) const { return (features_ >> bit) & 1; }
   status setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t max_size);
@@ -30,6 +33,9 @@ class mmio_device {
   void reset();
   void fail();  // sets FAILED: the driver stops using the device
   bool needs_reset();
+  // Status as a live device shows it: ok; device_needs_reset (NEEDS_RESET set, or DRIVER_OK gone: the
+  // device reset itself); features_refused (a modern device dropped FEATURES_OK).
+  status health();
 
   // Per-queue doorbells: read QueueNotify's {base, multiplier} and use them from now on.
   void use_doorbells();

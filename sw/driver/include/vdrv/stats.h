@@ -22,9 +22,12 @@ struct latency_stats {
 
 // What the driver measures per device: kick-to-interrupt, ISR entry-to-exit, and register accesses per
 // interrupt (MMIO reads/writes inside the ISR, device and controller together).
+// spurious: interrupts that brought nothing (no used element, none reaped since the last interrupt, no
+// config change); trailing: interrupts for elements the driver had already reaped by polling (virtio
+// publishes the element before it signals); missed: owed interrupts that did not come within the bound.
 struct driver_stats {
   latency_stats kick_to_irq, isr;
-  uint64_t interrupts = 0, isr_reads = 0, isr_writes = 0, kicks = 0, spurious = 0;
+  uint64_t interrupts = 0, isr_reads = 0, isr_writes = 0, kicks = 0, spurious = 0, trailing = 0, missed = 0;
 };
 
 }  // namespace vdrv

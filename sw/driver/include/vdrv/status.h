@@ -24,6 +24,7 @@ enum class status : unsigned char {
   io_error,            // a device-level error (blk status, net control ack)
   timeout,
   device_failed,       // an earlier error made the driver give the device up
+  interrupt_storm,     // interrupts kept coming with nothing to do: the lines are masked, the device failed
 };
 
 const char* to_string(status s);

@@ -33,9 +33,16 @@ class virtqueue {
   // Reaps one used element: ok, empty, or an error for a used element that cannot be true.
   status get_used(void*& cookie, uint32_t& len);
   bool has_used() const;
+  uint16_t used_index() const;                   // the device's used.idx as it reads now
+  uint16_t last_used() const { return last_used_; }  // the driver's: how far it has reaped
+  // Does the device owe an interrupt for the element get_used reaped last? Only when one was certainly
+  // asked for: interrupts on and, with EVENT_IDX, used_event armed at that element before the device
+  // published it (an element already published when the driver re-armed may or may not be signalled).
+  bool interrupt_owed() const { return owed_; }
   // Interrupt suppression the driver controls: re-arm (used_event / flags) or suppress.
   void enable_interrupts();
   void disable_interrupts();
+  bool interrupts_enabled() const { return irq_on_; }
   unsigned free_descriptors() const { return num_free_; }
   unsigned in_flight() const;
 
@@ -57,6 +64,10 @@ class virtqueue {
   uint8_t* indirect_pool_ = nullptr;  // size tables of `indirect_max` descriptors
   uint16_t free_head_ = 0, num_free_ = 0;
   uint16_t avail_idx_ = 0, last_used_ = 0, kicked_avail_ = 0;
+  bool irq_on_ = true, owed_ = false;
+  uint16_t armed_ = 0;      // used_event as last written (EVENT_IDX)
+  bool armed_late_ = false;  // the element at armed_ was already published when it was written
+  void arm();                // used_event = last_used_, and note whether the device was already past it
   static constexpr unsigned indirect_max = 8;
 };
 
