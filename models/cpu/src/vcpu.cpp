@@ -20,6 +20,7 @@ void vcpu::thread() {
   if (program_) program_(*this);
   qk_.sync();
   finished_ = true;
+  sleep_from_ = sc_core::sc_time_stamp();  // a finished program leaves its vCPU idle
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
@@ -115,7 +116,7 @@ double vcpu::utilisation() const {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   if (now <= measure_from_) return 0;
   sc_core::sc_time idle = idle_;
-  if (sleeping_ && now > sleep_from_) idle += now - sleep_from_;
+  if ((sleeping_ || finished_) && now > sleep_from_) idle += now - sleep_from_;
   const double u = 1.0 - idle.to_seconds() / (now - measure_from_).to_seconds();
   return u < 0 ? 0 : u;
 }

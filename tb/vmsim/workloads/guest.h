@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 
 #include "vdrv/drivers.h"
 #include "vmsim/cpu/vcpu.h"
@@ -32,14 +33,17 @@ struct napi_ctx {
 
 class guest_cpu {
  public:
-  static constexpr unsigned napi_budget = 64;  // NAPI_POLL_WEIGHT
+  static constexpr unsigned napi_budget = 64;      // NAPI_POLL_WEIGHT (include/linux/netdevice.h)
+  static constexpr unsigned softirq_budget = 300;  // netdev_budget (net/core/dev.c)
 
   guest_cpu(vcpu& c, vdrv::cpu_context& irqs, hypervisor& hyp, const cost_profile& p, uint64_t seed);
   vcpu& cpu() { return cpu_; }
   uint64_t now_ns() { return cpu_.now_ns(); }
 
-  // Spends a sample of the entry's guest cycles on this vCPU.
-  void work(const cost_param& cycles);
+  // Spends a sample of the entry's guest cycles (times `share`) on this vCPU.
+  void work(const cost_param& cycles, double share = 1.0);
+  // Is this vCPU halted (a wake-up needs an IPI)?
+  bool halted() const { return cpu_.halted(); }
   // From an interrupt callback running on this vCPU: poll `n` here before returning to the application.
   void napi_schedule(napi_ctx& n);
   // Takes pending interrupts and runs scheduled polls until neither is left; true if anything ran.
@@ -65,6 +69,27 @@ class guest_cpu {
   std::deque<napi_ctx*> napi_;
   counters stats_;
   static inline guest_cpu* current_ = nullptr;
+};
+
+// The NAPI of one virtqueue: its interrupt callback disables the queue's interrupts and schedules the poll on
+// the vCPU that took the interrupt; the poll hands each used buffer to `take`, re-enables interrupts when
+// it runs dry and polls again if buffers came meanwhile (napi_complete_done + virtqueue_enable_cb).
+class queue_napi {
+ public:
+  using take_fn = std::function<void(guest_cpu&, void* cookie, uint32_t len)>;
+  // Before the first interrupt: claims q's callback on `d`.
+  void attach(vdrv::virtio_driver& d, unsigned q, take_fn take);
+  // A poll that met a driver error (the device then is failed): its text, empty when none.
+  const std::string& error() const { return error_; }
+
+ private:
+  static void on_interrupt(void* self, unsigned q);
+  unsigned poll(guest_cpu& cpu, unsigned budget);
+  vdrv::virtio_driver* drv_ = nullptr;
+  unsigned q_ = 0;
+  take_fn take_;
+  napi_ctx napi_;
+  std::string error_;
 };
 
 }  // namespace vmsim::app

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -41,6 +42,7 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   // The guest program this vCPU runs (set before simulation starts).
   void run(std::function<void(vcpu&)> program) { program_ = std::move(program); }
   bool finished() const { return finished_; }
+  bool halted() const { return sleeping_; }  // in a WFI now
   unsigned index() const { return cfg_.index; }
 
   // ---- vdrv::hal ----
@@ -72,7 +74,8 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
   // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
-  void on_resume(std::function<void()> hook) { on_resume_ = std::move(hook); }
+  // Hooks add up, and run in the order they were added.
+  void on_resume(std::function<void()> hook) { on_resume_.push_back(std::move(hook)); }
 
   struct counters {
     uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0, halts = 0;
@@ -89,13 +92,13 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   void map_ram();
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
   void resumed() {
-    if (on_resume_) on_resume_();
+    for (auto& h : on_resume_) h();
   }
 
   vcpu_config cfg_;
   tlm_utils::tlm_quantumkeeper qk_;
   std::function<void(vcpu&)> program_;
-  std::function<void()> on_resume_;
+  std::vector<std::function<void()>> on_resume_;
   bool finished_ = false;
   uint8_t* ram_ = nullptr;
   uint64_t ram_size_ = 0;
