@@ -1,4 +1,5 @@
-# cmake -DVMSIM=<exe> -DOUT=<json> -DARGS="a;b" -DCHECKS="path=value;path>value;path<value;..." -P CheckResult.cmake
+# cmake -DVMSIM=<exe> -DOUT=<json> -DARGS="a;b" -DCHECKS="path=value;path>value;path<value;path!value;..." -P CheckResult.cmake
+# A value may be "@path" (another field of the result) or "@file:path" (a field of another result file).
 # Runs one vmsim scenario and checks fields of its result JSON (paths below `results`, dot-separated, array
 # indices allowed). Numbers are compared at a resolution of 1/100 (CMake's math is integer-only).
 execute_process(COMMAND ${VMSIM} ${ARGS} --out ${OUT} --quiet RESULT_VARIABLE rc ERROR_VARIABLE err)
@@ -19,7 +20,7 @@ function(hundredths value out)  # "12.345" -> 1234
   set(${out} ${v} PARENT_SCOPE)
 endfunction()
 foreach(check IN LISTS CHECKS)
-  if(check MATCHES "^([^=<>]+)([=<>])(.+)$")
+  if(check MATCHES "^([^=<>!]+)([=<>!])(.+)$")
     set(path "${CMAKE_MATCH_1}")
     set(op "${CMAKE_MATCH_2}")
     set(expected "${CMAKE_MATCH_3}")
@@ -28,9 +29,19 @@ foreach(check IN LISTS CHECKS)
   endif()
   string(REPLACE "." ";" keys "results.${path}")
   string(JSON got GET "${doc}" ${keys})
+  # "@path": another field of this result; "@file:path": a field of another run's result.
+  if(expected MATCHES "^@(.+):([^:]+)$")
+    file(READ "${CMAKE_MATCH_1}" other)
+    string(REPLACE "." ";" okeys "results.${CMAKE_MATCH_2}")
+    string(JSON expected GET "${other}" ${okeys})
+  elseif(expected MATCHES "^@(.+)$")
+    string(REPLACE "." ";" okeys "results.${CMAKE_MATCH_1}")
+    string(JSON expected GET "${doc}" ${okeys})
+  endif()
   hundredths("${got}" g)
   hundredths("${expected}" e)
-  if((op STREQUAL "=" AND NOT g EQUAL e) OR (op STREQUAL ">" AND NOT g GREATER e) OR (op STREQUAL "<" AND NOT g LESS e))
+  if((op STREQUAL "=" AND NOT g EQUAL e) OR (op STREQUAL ">" AND NOT g GREATER e) OR (op STREQUAL "<" AND NOT g LESS e)
+     OR (op STREQUAL "!" AND g EQUAL e))
     message(FATAL_ERROR "${path}: expected ${op} ${expected}, got ${got}")
   endif()
   message(STATUS "${path} = ${got}")

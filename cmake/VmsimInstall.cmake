@@ -4,7 +4,7 @@ include(CMakePackageConfigHelpers)
 install(TARGETS vmsim_regmap vdrv vmsim_models vmsim_rtl_doorbell EXPORT vmsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(folder regmap common memory virtqueue transport devices irq cpu hyp rtl_doorbell)
+foreach(folder regmap common resources memory virtqueue transport devices irq cpu hyp rtl_doorbell)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/${folder}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sw/driver/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -7,7 +7,8 @@
 //                           +--> transport.mmio   (device registers, doorbells)
 //                           +--> irqc.regs        (vCPU interfaces, ROUTE, MASK)
 //                           +--> irqc.msi         (MSI frame)
-//   transport.dma ----> bus      transport.irq[i] --> irqc.irq_in[i]      irqc.cpu_irq[c] --> CPU c
+//   transport.dma ----> bus      transport.irq[i] --> line_path[i] --> irqc.irq_in[i]      irqc.cpu_irq[c] --> CPU c
+// line_path[i] is the host's delivery path of wired line i (host_irq_path.h): direct unless configured.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include <systemc>
 
+#include "vmsim/hyp/host_irq_path.h"
 #include "vmsim/irq/interrupt_controller.h"
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/memory/guest_ram.h"
@@ -47,13 +49,17 @@ class virtio_system : public sc_core::sc_module {
         ram("ram", c.ram_size),
         device("device", std::forward<DeviceArgs>(device_args)...),
         transport("transport", device, c.transport, make_interrupt_scheme(c.scheme, c.msi)),
-        irqc("irqc", c.irqc) {
+        irqc("irqc", c.irqc),
+        line_path("line_path", c.transport.irq_lines) {
     transport.dma.socket.bind(bus.target);
     bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
     bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
     bus.add_target(irqc.regs, {"irqc", c.irqc_base, interrupt_controller::regs_size});
     bus.add_target(irqc.msi, {"msi-frame", c.msi_frame_base(), c.msi_frame_size()});
-    for (unsigned i = 0; i < c.transport.irq_lines; ++i) transport.irq[i].bind(irqc.irq_in[i]);
+    for (unsigned i = 0; i < c.transport.irq_lines; ++i) {
+      transport.irq[i].bind(line_path[i].in);
+      line_path[i].out.bind(irqc.irq_in[i]);
+    }
   }
 
   system_config cfg;
@@ -62,6 +68,7 @@ class virtio_system : public sc_core::sc_module {
   Device device;
   virtio_mmio_transport transport;
   interrupt_controller irqc;
+  sc_core::sc_vector<host_irq_path> line_path;
 };
 
 }  // namespace vmsim::tb

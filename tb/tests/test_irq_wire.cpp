@@ -34,6 +34,7 @@ struct cpu_bench : sc_core::sc_module {
           vcpu_config c;
           c.ram_base = ram_base;
           c.quantum = sc_time(100, SC_US);
+          c.wfi_timeout = sc_time(10, SC_US);  // the watchdog test below counts in 10 us steps
           return c;
         }()) {
     cpu.bus.bind(bus.target);

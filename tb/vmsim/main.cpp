@@ -134,7 +134,8 @@ bool draw_plots(const std::string& out_dir) {
 constexpr size_t max_sweep_points = 10000;
 
 int sweep(const std::string& grid_file, const std::string& out_dir, unsigned jobs, double timeout_s,
-          const std::string& profiles_file, const std::vector<std::string>& profiles) {
+          const std::string& profiles_file, const std::vector<std::string>& profiles,
+          const std::map<std::string, cost_profile>& all_profiles) {
   const json grid = read_json(grid_file);
   if (!grid.is_object()) throw scenario_error("sweep: expected a JSON object {\"base\": {...}, \"grid\": {...}}");
   for (const auto& [k, v] : grid.items())
@@ -160,7 +161,9 @@ int sweep(const std::string& grid_file, const std::string& out_dir, unsigned job
     for (const auto& p : points)
       for (const auto& v : values) {
         json q = p;
-        q[key] = v;
+        // "profile_params.KEY" varies one cost-profile entry (a sensitivity analysis).
+        if (key.rfind("profile_params.", 0) == 0) q["profile_params"][key.substr(15)] = v;
+        else q[key] = v;
         expanded.push_back(q);
       }
     points = expanded;
@@ -173,6 +176,7 @@ int sweep(const std::string& grid_file, const std::string& out_dir, unsigned job
     auto& p = points[i];
     try {
       const scenario s = parse_scenario(p, profiles);  // every point is checked before any runs
+      profile_for(all_profiles, s);
       if (!p.contains("name"))
         p["name"] = fmt::format("{}-{}-{}{}", s.workload, s.scheme, s.profile, s.notify == "doorbell" ? "-doorbell" : "");
     } catch (const scenario_error& e) {
@@ -291,6 +295,10 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--notify", s.notify, "queue-notify | doorbell")->capture_default_str();
   app.add_option("--decoder", s.decoder, "doorbell decoder: reference | rtl")->capture_default_str();
   app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
+  std::vector<std::string> profile_params;
+  app.add_option("--profile-param", profile_params,
+                 "KEY=VALUE: change one cost-profile entry for this run (repeatable), e.g. storage_channels=3 or "
+                 "'host_wakeup_ns={\"mean\":5000,\"dist\":\"exponential\"}'")->type_name("KEY=VALUE");
   // Numbers are taken as text and read as JSON numbers: the command line is range-checked by the same code
   // as a scenario file (no wrap of 4294967297, no negative unsigned, no undefined float-to-int cast).
   std::map<std::string, std::string> numbers;
@@ -320,7 +328,7 @@ int sc_main(int argc, char* argv[]) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;
     }
-    if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, point_timeout_s, profiles_file, names);
+    if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, point_timeout_s, profiles_file, names, profiles);
     if (!scenario_file.empty()) {
       s = parse_scenario(read_json(scenario_file), names);
     } else {
@@ -335,7 +343,14 @@ int sc_main(int argc, char* argv[]) {
       s = parse_scenario(j, names);
     }
     if (do_validate) return validate(s.duration_us, point_timeout_s, profiles_file, out_dir);
-    const json result = run_scenario(s, find_profile(profiles, s.profile), !quiet);
+    for (const auto& kv : profile_params) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw scenario_error(fmt::format("--profile-param: '{}' is not KEY=VALUE", kv));
+      const json v = json::parse(kv.substr(eq + 1), nullptr, false);
+      if (v.is_discarded()) throw scenario_error(fmt::format("--profile-param: '{}': the value is not JSON (a number, true/false, a quoted string or an object)", kv));
+      s.profile_params[kv.substr(0, eq)] = v;
+    }
+    const json result = run_scenario(s, profile_for(profiles, s), !quiet);
     if (!out_file.empty()) {
       std::ofstream f(out_file);
       f << result.dump(2);

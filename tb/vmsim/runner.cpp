@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "vmsim/devices/virtio_blk.h"
 #include "vmsim/devices/virtio_net.h"
 #include "vmsim/devices/virtio_rng.h"
+#include "vmsim/hyp/host_resources.h"
 #include "vmsim/hyp/hypervisor.h"
 #include "vmsim/irq/interrupt_controller.h"
 #include "vmsim/irq/scheme_factory.h"
@@ -23,6 +25,7 @@
 #include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 #include "driver_platform.h"
+#include "workloads/guest.h"
 #include "vmsim/common/report_ids.h"
 
 namespace vmsim::app {
@@ -49,6 +52,7 @@ tb::system_config system_for(const scenario& s, const cost_profile& p, const tra
   c.scheme = s.scheme;
   c.irqc.cpus = s.vcpus;
   c.irqc.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
+  c.irqc.eoi_traps_wired = p.wired_trigger == line_trigger::level;  // edge lines need no EOI exit
   c.ram_base = s.ram_base;
   c.ram_size = s.ram_size;
   c.mmio_base = s.device_base;
@@ -71,14 +75,19 @@ struct machine : tb::virtio_system<Device> {
   template <class... A>
   machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
       : tb::virtio_system<Device>(n, system_for(s, p, tc), std::forward<A>(args)...),
-        hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}),
+        host(p),
+        hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}, host.vmm_lock.get(), s.seed),
         cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
           vcpu_config vc;
           vc.index = static_cast<unsigned>(i);
           vc.ram_base = s.ram_base;
           vc.quantum = ns(s.quantum_ns);
+          vc.wake_cost = [this, i](const sc_core::sc_time& slept) { return hyp.wake_from_halt(static_cast<int>(i), slept); };
           return new vcpu(name, vc);
         }) {
+    for (auto& path : this->line_path) path.configure(p, &host.vmm_thread, host.vmm_lock.get(), s.seed);
+    if constexpr (std::is_same_v<Device, virtio_net>)
+      if (p.net_backend == net_backend_kind::vmm_thread) this->device.share_worker(&host.vmm_thread);
     hyp.to_bus.bind(this->bus.target);
     for (unsigned i = 0; i < s.vcpus; ++i) {
       cpu[i].bus.bind(hyp.from_cpu);
@@ -93,6 +102,7 @@ struct machine : tb::virtio_system<Device> {
     return {"virtio", s.device_base, tc.window_size, db ? tc.notify.doorbell.base : 0,
             db ? this->transport.doorbell_layout().window_size() : 0};
   }
+  host_resources host;
   hypervisor hyp;
   sc_core::sc_vector<vcpu> cpu;
 };
@@ -177,7 +187,7 @@ transport_config transport_for(const scenario& s, const cost_profile& p, unsigne
   tc.version = s.transport_version;
   tc.irq_lines = s.scheme == "multi-irq" ? lines : 1;
   tc.notify.doorbells = s.notify == "doorbell";
-  tc.msi_write_latency = ns(p.msi_write_ns);
+  tc.msi_write_latency = ns(p.msi_write_ns.mean());
   return tc;
 }
 
@@ -242,11 +252,50 @@ void require_clean_run(const char* workload, M& m, const std::string& failure) {
 std::string failed(const char* what, vdrv::status st) { return fmt::format("{}: {}", what, vdrv::to_string(st)); }
 const char* out_of_arena = "the vCPU's driver area is exhausted";
 
+// Each vCPU's utilisation and the guest's interrupt and NAPI counts on it.
+template <class M>
+json vcpus_json(M& m, const std::vector<std::unique_ptr<guest_cpu>>& gcs) {
+  json a = json::array();
+  for (unsigned k = 0; k < m.cpu.size(); ++k) {
+    json v = {{"vcpu", k}, {"utilisation", m.cpu[k].utilisation()}, {"halts", m.cpu[k].stats().halts}};
+    if (k < gcs.size() && gcs[k])
+      v.update({{"interrupts", gcs[k]->stats().interrupts}, {"napi_polls", gcs[k]->stats().polls},
+                {"polled_buffers", gcs[k]->stats().polled_buffers}, {"ipis_sent", gcs[k]->stats().ipis}});
+    a.push_back(v);
+  }
+  return a;
+}
+
+// The host resources behind the figures: the VMM's lock and thread, and the device's back-end `extra`.
+template <class M>
+json resources_json(M& m, std::vector<server_pool*> extra) {
+  json a = json::array();
+  std::vector<server_pool*> all = m.host.all();
+  for (server_pool* x : extra)
+    if (std::find(all.begin(), all.end(), x) == all.end()) all.push_back(x);
+  const auto now = sc_core::sc_time_stamp();
+  for (server_pool* r : all)
+    a.push_back({{"name", r->name()}, {"servers", r->servers()}, {"jobs", r->jobs()}, {"utilisation", r->utilisation(now)},
+                 {"wait_p99_ns", r->waits().quantile(0.99)}, {"wait_mean_ns", r->waits().mean()}});
+  return a;
+}
+
+// The network back-end of the profile: a worker per pair (vhost) or the VMM's thread, from the profile.
+net_params net_params_for(const scenario& s, const cost_profile& p) {
+  net_params np;
+  np.seed = s.seed;
+  np.wire_latency = p.wire_rtt_ns.value;
+  np.per_packet = p.backend_per_packet_ns.value;
+  np.wakeup = p.host_wakeup_ns.value;
+  np.backend_notify = ns(p.backend_notify_ns.mean());
+  return np;
+}
+
 // ---- workloads ------------------------------------------------------------------------------------------
 json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
   rng_params rp;
   rp.seed = s.seed;
-  rp.per_request = ns(p.backend_per_packet_ns);
+  rp.per_request = ns(p.backend_per_packet_ns.mean());
   machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram rt;
@@ -288,99 +337,144 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
 }
 
 json request_response(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
-  net_params np;
+  // netperf TCP_RR -r 32,1024 on vCPU 0: the application's work, the request down the stack, the response up
+  // through the rx interrupt and its NAPI poll, transmit completions reclaimed by the tx interrupt's poll
+  // (virtio-net's napi_tx, the default since Linux 5.3). Each piece runs on the vCPU the interrupt names.
+  net_params np = net_params_for(s, p);
   np.pairs = 1;
-  np.response_bytes = 1024;  // netperf TCP_RR -r 32,1024
-  np.wire_latency = ns(p.wire_rtt_ns);
-  np.per_packet = ns(p.backend_per_packet_ns);
-  np.backend_notify = ns(p.backend_notify_ns);
+  np.response_bytes = 1024;
   machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
   double ops = 0, elapsed_ns = 0;
+  std::vector<std::unique_ptr<guest_cpu>> gcs(s.vcpus);
+  smp_driver<vdrv::net_driver> smp;
+  queue_napi rx, tx;
+  bool response = false, done = false;
   const auto aff = affinity(s, 4, [](unsigned, unsigned) { return 0u; });
-  m.cpu[0].run([&](vcpu& c) {
-    guest_env g(c, m.cfg, s, 0);
-    vdrv::net_driver net(g.io, s.device_base, g.ctx);
-    auto stop = [&](std::string why) {
-      failure = std::move(why);
-      sc_core::sc_stop();
-    };
-    if (auto st = net.start(g.mem, tb::guest_options(m.cfg, aff.data()), 1); st != vdrv::status::ok) return stop(failed("start", st));
-    for (unsigned i = 0; i < rr_rx_buffers; ++i) {
-      void* f = g.mem.alloc(net_frame, 64);
-      if (!f) return stop(out_of_arena);
-      if (auto st = net.post_rx(0, f, net_frame, f); st != vdrv::status::ok) return stop(failed("post_rx", st));
-    }
-    auto* tx = g.mem.alloc(rr_tx_frame, 64);
-    if (!tx) return stop(out_of_arena);
-    m.hyp.reset_counters();
-    const uint64_t start = c.now_ns();
-    const uint64_t end = start + static_cast<uint64_t>(s.duration_us * 1000);  // validate() bounds duration_us
-    unsigned n = 0;
-    while (c.now_ns() < end) {
-      const uint64_t t0 = c.now_ns();
-      c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 2));  // the request through the guest's stack
-      if (auto st = net.send(0, tx, 32, tx); st != vdrv::status::ok) return stop(failed("send", st));
-      void* cookie;
-      uint32_t len;
-      if (auto st = net.wait(vdrv::net_driver::rx(0), cookie, len); st != vdrv::status::ok) return stop(failed("wait", st));
-      c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 2));  // the response up to the application
-      void* sent;
-      uint32_t sent_len;
-      vdrv::status st;
-      while ((st = net.poll(vdrv::net_driver::tx(0), sent, sent_len)) == vdrv::status::ok) {
+  for (unsigned k = 0; k < s.vcpus; ++k) {
+    m.cpu[k].run([&, k](vcpu& c) {
+      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& net, guest_env& g) -> std::string {
+        if (auto st = net.start(g.mem, tb::guest_options(m.cfg, aff.data()), 1); st != vdrv::status::ok) return failed("start", st);
+        for (unsigned i = 0; i < rr_rx_buffers; ++i) {
+          void* f = g.mem.alloc(net_frame, 64);
+          if (!f) return out_of_arena;
+          if (auto st = net.post_rx(0, f, net_frame, f); st != vdrv::status::ok) return failed("post_rx", st);
+        }
+        rx.attach(net, vdrv::net_driver::rx(0), [&](guest_cpu& cpu, void* cookie, uint32_t) {
+          cpu.work(p.guest_rx_packet_cycles);  // driver, stack, socket: netperf's response has arrived
+          response = true;
+          if (auto st = smp.shared->post_rx(0, cookie, net_frame, cookie); st != vdrv::status::ok) failure = failed("post_rx", st);
+          if (gcs[0].get() != &cpu && gcs[0]->halted()) cpu.wake(*gcs[0]);  // netperf sleeps on vCPU 0
+        });
+        tx.attach(net, vdrv::net_driver::tx(0), [](guest_cpu&, void*, uint32_t) {});  // the sent frame is free again
+        return {};
+      });
+      if (!env) return;
+      guest_env& g = *env;
+      gcs[k] = std::make_unique<guest_cpu>(c, g.ctx, m.hyp, p, s.seed);
+      guest_cpu& gc = *gcs[k];
+      vdrv::net_driver& net = *smp.shared;
+      auto stop = [&](std::string why) {
+        failure = std::move(why);
+        smp.stop = true;
+        sc_core::sc_stop();
+      };
+      if (k != 0) {  // the other vCPUs take what interrupts are routed to them
+        while (!smp.stop && !done) {
+          if (!gc.softirq()) gc.idle();
+        }
+        return;
       }
-      if (st != vdrv::status::empty) return stop(failed("tx poll", st));
-      if (auto pst = net.post_rx(0, cookie, net_frame, cookie); pst != vdrv::status::ok) return stop(failed("post_rx", pst));
-      rt.add(double(c.now_ns() - t0));
-      if (++n % 256 == 0) progress_line(progress, "rr", double(c.now_ns() - start), double(end - start));
-    }
-    progress_line(progress, "rr", 1, 1);
-    ops = n;
-    elapsed_ns = double(c.now_ns() - start);
-    ds = net.stats();
-    sc_core::sc_stop();
-  });
+      auto* frame = g.mem.alloc(rr_tx_frame, 64);
+      if (!frame) return stop(out_of_arena);
+      m.hyp.reset_counters();
+      for (auto& cpu : m.cpu) cpu.reset_utilisation();
+      const uint64_t start = c.now_ns();
+      const uint64_t end = start + static_cast<uint64_t>(s.duration_us * 1000);  // validate() bounds duration_us
+      unsigned n = 0;
+      while (c.now_ns() < end) {
+        const uint64_t t0 = c.now_ns();
+        gc.work(p.app_rr_cycles, 0.5);      // netperf builds the request
+        gc.work(p.guest_tx_packet_cycles);  // socket, stack, driver
+        response = false;
+        if (auto st = net.send(0, frame, 32, frame); st != vdrv::status::ok) return stop(failed("send", st));
+        const uint64_t give_up = c.now_ns() + 100000000;  // 100 ms: a response that never comes fails the run
+        while (!response) {
+          if (!failure.empty()) return stop(failure);
+          if (!rx.error().empty() || !tx.error().empty()) return stop("poll: " + rx.error() + tx.error());
+          if (gc.softirq()) continue;
+          if (c.now_ns() > give_up) return stop("no response within 100 ms");
+          gc.idle(give_up);
+        }
+        gc.work(p.app_rr_cycles, 0.5);  // netperf takes the response
+        rt.add(double(c.now_ns() - t0));
+        if (++n % 256 == 0) progress_line(progress, "rr", double(c.now_ns() - start), double(end - start));
+      }
+      progress_line(progress, "rr", 1, 1);
+      ops = n;
+      elapsed_ns = double(c.now_ns() - start);
+      ds = net.stats();
+      done = true;
+      sc_core::sc_stop();
+    });
+  }
   sc_core::sc_start();
-  require_clean_run("rr", m, failure);
+  require_clean_run("rr", m, smp.failure.empty() ? failure : smp.failure);
   json r = common_results(m, s, ops);
   r["transaction"] = histogram_json(rt);
   r["transactions_per_s"] = elapsed_ns > 0 ? ops * 1e9 / elapsed_ns : 0;
   r["driver"] = driver_json(ds);
+  r["vcpus"] = vcpus_json(m, gcs);
+  r["resources"] = resources_json(m, m.device.workers());
   return r;
 }
 
 json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
-  // vCPU k drives queue pair k (vCPUs beyond the pairs only take interrupts routed to them): a pair's rx
-  // queue is polled by one vCPU only, so no vCPU ever reaps another's buffers.
-  net_params np;
+  // One UDP flow per queue pair. A pair's rx interrupt schedules its NAPI poll on the vCPU the interrupt is
+  // routed to, and that vCPU does the receive work: driver and stack per packet, and the receiving
+  // application (woken where its packets are processed). With one wired line every pair's work lands on one vCPU.
+  net_params np = net_params_for(s, p);
   np.pairs = s.queues;
   np.traffic = net_traffic::generator;
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
-  np.per_packet = ns(p.backend_per_packet_ns);
   machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   std::vector<uint64_t> received(s.queues, 0);
+  uint64_t measured_from_ns = 0;
   smp_driver<vdrv::net_driver> smp;
+  std::vector<queue_napi> rx(s.queues);
+  std::vector<std::unique_ptr<guest_cpu>> gcs(s.vcpus);
   std::string failure;
-  const auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
+  auto aff = affinity(s, 2 * s.queues + 2, [](unsigned q, unsigned vcpus) { return (q / 2) % vcpus; });
+  // The control queue is polled by vCPU 0 while it sets the pairs up (Linux gives it no callback at all).
+  if (s.irq_affinity.size() <= 2 * s.queues + 1) aff[2 * s.queues + 1] = 0;
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& d, guest_env& g) -> std::string {
-        if (auto st = d.start(g.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
+      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& d, guest_env& g0) -> std::string {
+        if (auto st = d.start(g0.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
           return failed("start", st);
         if (s.queues > 1 && d.set_pairs(s.queues) != vdrv::status::ok) return "VQ_PAIRS_SET refused";
+        measured_from_ns = smp.envs[0]->io.now_ns();  // the rates are over the time after set-up
+        for (unsigned q = 0; q < s.queues; ++q)
+          rx[q].attach(d, vdrv::net_driver::rx(q), [&, q](guest_cpu& cpu, void* cookie, uint32_t) {
+            ++received[q];
+            cpu.work(p.guest_rx_packet_cycles);  // driver and stack up to the socket
+            cpu.work(p.app_udp_rx_cycles);       // the receiver takes it
+            if (auto st = smp.shared->post_rx(q, cookie, net_frame, cookie); st != vdrv::status::ok) failure = failed("post_rx", st);
+          });
         m.hyp.reset_counters();
         return {};
       });
       if (!env) return;
       guest_env& g = *env;
-      bool& stop = smp.stop;
+      gcs[k] = std::make_unique<guest_cpu>(c, g.ctx, m.hyp, p, s.seed);
+      guest_cpu& gc = *gcs[k];
       vdrv::net_driver& net = *smp.shared;
+      bool& stop = smp.stop;
       auto fail = [&](std::string why) {
         failure = fmt::format("vCPU {}: {}", k, why);
         stop = true;
@@ -393,22 +487,13 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
           if (!f) return fail(out_of_arena);
           if (auto st = net.post_rx(pair, f, net_frame, f); st != vdrv::status::ok) return fail(failed("post_rx", st));
         }
+      c.reset_utilisation();
       const uint64_t end = static_cast<uint64_t>(s.duration_us * 1000);
       while (c.now_ns() < end && !stop) {
-        while (c.interrupt_pending() && g.ctx.service()) {
-        }
-        void* cookie;
-        uint32_t len;
-        bool any = false;
-        vdrv::status st = vdrv::status::empty;
-        while (pair < s.queues && (st = net.poll(vdrv::net_driver::rx(pair), cookie, len)) == vdrv::status::ok) {
-          ++received[pair];
-          c.spend(ns(p.guest_ns(p.guest_stack_cycles) / 10));  // per-packet receive work in the guest
-          if (auto pst = net.post_rx(pair, cookie, net_frame, cookie); pst != vdrv::status::ok) return fail(failed("post_rx", pst));
-          any = true;
-        }
-        if (st != vdrv::status::empty) return fail(failed("rx poll", st));
-        if (!any) c.wait_for_interrupt();
+        if (!failure.empty()) return fail(failure);
+        for (const auto& n : rx)
+          if (!n.error().empty()) return fail("rx poll: " + n.error());
+        if (!gc.softirq()) gc.idle(end);
         if (k == 0) progress_line(progress, "mq-rx", double(c.now_ns()), double(end));
       }
       if (k == 0) {
@@ -432,24 +517,33 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
     drops += st.drops;
     per_queue.push_back({{"received", received[q]}, {"delivered", st.packets}, {"drops", st.drops}});
   }
-  const double secs = s.duration_us * 1e-6;
+  const double secs = (s.duration_us * 1000 - double(std::min<uint64_t>(measured_from_ns, uint64_t(s.duration_us * 500)))) * 1e-9;
   json r = common_results(m, s, double(total));
   r["received_pps"] = double(total) / secs;
   r["offered_pps"] = s.rate_pps * s.queues;
   r["loss"] = total + drops ? double(drops) / double(total + drops) : 0.0;
   r["per_queue"] = per_queue;
+  r["vcpus"] = vcpus_json(m, gcs);
+  r["resources"] = resources_json(m, m.device.workers());
   return r;
 }
 
 json block_random_read(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
-  // Random 4 KiB reads: one job per vCPU, job k on request queue k mod queues, queue_depth requests in flight.
-  // Several jobs may share a queue (fio jobs on more CPUs than blk-mq queues): a request remembers its owner,
-  // whichever vCPU reaps its completion hands it to the owner's completion list, and the owner accounts for
-  // it and resubmits (at its next interrupt or WFI wake-up).
+  // Random 4 KiB reads, fio-like: one job per vCPU, job k on request queue k mod queues (blk-mq's CPU to queue
+  // map), queue_depth requests in flight. A queue's completion interrupt is taken on the vCPU it is routed to,
+  // whose handler reaps the queue (the block layer's completion work there) and hands each request to its
+  // owner's completion list, waking the owner with a reschedule IPI if it is halted. Several jobs may share a
+  // queue (fio jobs on more CPUs than blk-mq queues); the owner accounts and resubmits (its block layer's
+  // submission work, the kick under the queue).
   blk_params bp;
   bp.seed = s.seed;
   bp.capacity_sectors = 1 << 16;  // 32 MiB
   bp.queues = s.queues;
+  bp.iothreads = p.blk_iothreads;
+  bp.per_request = p.blk_backend_per_request_ns.value;
+  bp.wakeup = p.host_wakeup_ns.value;
+  bp.storage_channels = p.storage_channels;
+  bp.storage_service = p.storage_service_ns.value;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
   if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
   struct job {
@@ -459,20 +553,45 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
     std::vector<blk_req*> completions;  // reaped (by anyone), not yet accounted by this job
   };
   std::vector<job> jobs(s.vcpus);
+  std::vector<std::unique_ptr<guest_cpu>> gcs(s.vcpus);
+  std::vector<queue_napi> done_q(s.queues);
   double elapsed = 0;
   smp_driver<vdrv::blk_driver> smp;
   std::string failure;
   const auto aff = affinity(s, s.queues + 1, [](unsigned q, unsigned vcpus) { return q % vcpus; });
+  // The job a reaped cookie belongs to: it must be one of the requests some job submitted.
+  auto owner_of = [&](const blk_req* r) -> job* {
+    for (auto& j : jobs)
+      if (j.reqs && r >= j.reqs && r < j.reqs + s.queue_depth) return &j;
+    return nullptr;
+  };
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
-      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::blk_driver& d, guest_env& g) -> std::string {
-        if (auto st = d.start(g.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
+      guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::blk_driver& d, guest_env& g0) -> std::string {
+        if (auto st = d.start(g0.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
           return failed("start", st);
+        for (unsigned q = 0; q < s.queues; ++q)
+          done_q[q].attach(d, q, [&](guest_cpu& cpu, void* cookie, uint32_t len) {
+            auto* r = static_cast<blk_req*>(cookie);
+            job* o = owner_of(r);
+            if (!o || r->owner >= jobs.size() || o != &jobs[r->owner]) {
+              failure = "a completion for a request no job submitted";
+              return;
+            }
+            r->len = len;
+            cpu.work(p.guest_blk_request_cycles, 0.5);  // the completion half of the block layer's work
+            if (o != &jobs[cpu.cpu().index()]) ++o->handed_over;
+            o->completions.push_back(r);
+            guest_cpu* owner = gcs[r->owner].get();
+            if (owner && owner != &cpu && owner->halted()) cpu.wake(*owner);
+          });
         m.hyp.reset_counters();
         return {};
       });
       if (!env) return;
       guest_env& g = *env;
+      gcs[k] = std::make_unique<guest_cpu>(c, g.ctx, m.hyp, p, s.seed);
+      guest_cpu& gc = *gcs[k];
       bool& stop = smp.stop;
       vdrv::blk_driver& blk = *smp.shared;
       job& me = jobs[k];
@@ -495,59 +614,31 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
         r.status = 0xff;  // the device overwrites it: a request answered without a status shows
         r.owner = k;
         r.t0 = c.now_ns();
+        gc.work(p.guest_blk_request_cycles, 0.5);  // the submission half of the block layer's work
         vdrv::buffer b[3] = {{r.hdr, 16, false}, {data + size_t{blk_block} * i, blk_block, true}, {&r.status, 1, true}};
         ++me.submitted;
         return blk.submit(q, b, 3, &r);
       };
-      // The job a reaped cookie belongs to: it must be one of the requests some job submitted.
-      auto owner_of = [&](const blk_req* r) -> job* {
-        for (auto& j : jobs)
-          if (j.reqs && r >= j.reqs && r < j.reqs + s.queue_depth) return &j;
-        return nullptr;
-      };
+      c.reset_utilisation();
       for (unsigned i = 0; i < s.queue_depth; ++i)
         if (auto st = submit(i); st != vdrv::status::ok) return fail(failed("submit", st));
       const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
       while (c.now_ns() < end && !stop) {
-        while (c.interrupt_pending() && g.ctx.service()) {
-        }
-        void* cookie;
-        uint32_t len;
-        vdrv::status st;
-        bool any = false;
-        // This job's own completions are accounted as they are reaped; another job's are handed to it.
-        auto account = [&](blk_req* r) -> bool {
-          if (r->status != 0 || r->len != blk_block + 1) {
-            fail(fmt::format("request answered with status {} and used length {}", r->status, r->len));
-            return false;
-          }
+        if (!failure.empty()) return fail(failure);
+        for (const auto& n : done_q)
+          if (!n.error().empty()) return fail("poll: " + n.error());
+        const bool ran = gc.softirq();
+        std::vector<blk_req*> mine;
+        mine.swap(me.completions);  // resubmitting may yield: other vCPUs may hand over more meanwhile
+        for (blk_req* r : mine) {
+          if (r->status != 0 || r->len != blk_block + 1)
+            return fail(fmt::format("request answered with status {} and used length {}", r->status, r->len));
           me.latency.add(double(c.now_ns() - r->t0));
           ++me.completed;
-          any = true;
-          if (auto sst = submit(static_cast<unsigned>(r - me.reqs)); sst != vdrv::status::ok) {
-            fail(failed("submit", sst));
-            return false;
-          }
-          return true;
-        };
-        while ((st = blk.poll(q, cookie, len)) == vdrv::status::ok) {
-          auto* r = static_cast<blk_req*>(cookie);
-          job* o = owner_of(r);
-          if (!o || r->owner >= jobs.size() || o != &jobs[r->owner]) return fail("a completion for a request no job submitted");
-          r->len = len;
-          if (o == &me) {
-            if (!account(r)) return;
-          } else {
-            ++o->handed_over;
-            o->completions.push_back(r);
-          }
+          gc.work(p.app_blk_cycles);  // the job takes the completion
+          if (auto sst = submit(static_cast<unsigned>(r - me.reqs)); sst != vdrv::status::ok) return fail(failed("submit", sst));
         }
-        if (st != vdrv::status::empty) return fail(failed("poll", st));
-        std::vector<blk_req*> handed;
-        handed.swap(me.completions);  // resubmitting may yield: other vCPUs may hand over more meanwhile
-        for (blk_req* r : handed)
-          if (!account(r)) return;
-        if (!any) c.wait_for_interrupt();
+        if (!ran && mine.empty()) gc.idle(end);
         if (k == 0) progress_line(progress, "blk", double(c.now_ns() - start), double(end - start));
       }
       if (k == 0) {
@@ -585,6 +676,8 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   r["iops"] = elapsed > 0 ? double(total) * 1e9 / elapsed : 0;
   r["jobs"] = per_job;
   r["device_completions"] = device_completions;
+  r["vcpus"] = vcpus_json(m, gcs);
+  r["resources"] = resources_json(m, {&m.device.iothreads(), &m.device.storage()});
   return r;
 }
 }  // namespace
@@ -623,15 +716,7 @@ json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
     tl->name_track(100, "MSI frame");
     tl->write(s.timeline);
   }
-  json prof = {{"name", p.name}, {"description", p.description}};
-  for (const auto& k : cost_profile_keys()) (void)k;
-  prof["mmio_exit_user_ns"] = p.mmio_exit_user_ns;
-  prof["mmio_exit_kernel_ns"] = p.mmio_exit_kernel_ns;
-  prof["eoi_trap_ns"] = p.eoi_trap_ns;
-  prof["eoi_virtual_ns"] = p.eoi_virtual_ns;
-  prof["inject_wired_ns"] = p.inject_wired_ns;
-  prof["inject_msi_ns"] = p.inject_msi_ns;
-  return {{"scenario", s.to_json()}, {"profile", prof}, {"results", results}};
+  return {{"scenario", s.to_json()}, {"profile", to_json(p)}, {"results", results}};
 }
 
 }  // namespace vmsim::app

@@ -21,7 +21,7 @@ nlohmann::json scenario::to_json() const {
   return {{"name", name}, {"workload", workload}, {"scheme", scheme}, {"profile", profile}, {"notify", notify},
           {"decoder", decoder}, {"transport_version", transport_version}, {"vcpus", vcpus}, {"queues", queues},
           {"queue_depth", queue_depth}, {"requests", requests}, {"duration_us", duration_us}, {"rate_pps", rate_pps},
-          {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"ram_base", ram_base},
+          {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"profile_params", profile_params}, {"ram_base", ram_base},
           {"ram_size", ram_size}, {"device_base", device_base}, {"irqc_base", irqc_base}};
 }
 
@@ -112,7 +112,7 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   static const std::vector<std::string> keys = {"name", "workload", "scheme", "profile", "notify", "decoder",
                                                 "transport_version", "vcpus", "queues", "queue_depth", "requests",
                                                 "duration_us", "rate_pps", "seed", "quantum_ns", "irq_affinity", "timeline",
-                                                "ram_base", "ram_size", "device_base", "irqc_base"};
+                                                "profile_params", "ram_base", "ram_size", "device_base", "irqc_base"};
   for (const auto& [k, v] : j.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       throw scenario_error(fmt::format("scenario: unknown key '{}' (allowed: {})", k, fmt::join(keys, ", ")));
@@ -147,12 +147,26 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
     }
   }
   take(j, "timeline", s.timeline, "a string (a file path)");
+  if (j.contains("profile_params")) {
+    expect(j.at("profile_params").is_object(), "profile_params", "an object of cost-profile entries", j.at("profile_params"));
+    s.profile_params = j.at("profile_params");
+  }
   take(j, address_l, s.ram_base, "ram_base");
   take(j, ram_size_l, s.ram_size);
   take(j, address_l, s.device_base, "device_base");
   take(j, address_l, s.irqc_base, "irqc_base");
   validate(s, profiles);
   return s;
+}
+
+cost_profile profile_for(const std::map<std::string, cost_profile>& profiles, const scenario& s) {
+  const auto it = profiles.find(s.profile);
+  if (it == profiles.end()) throw scenario_error(fmt::format("scenario.profile: '{}' is not a profile", s.profile));
+  try {
+    return with_overrides(it->second, s.profile_params);
+  } catch (const std::runtime_error& e) {
+    throw scenario_error(fmt::format("scenario.profile_params: {}", e.what()));
+  }
 }
 
 void validate(const scenario& s, const std::vector<std::string>& profiles) {

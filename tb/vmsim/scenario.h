@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "vmsim/hyp/cost_profile.h"
 
 namespace vmsim::app {
 
@@ -29,6 +32,7 @@ struct scenario {
   double quantum_ns = 10000;            // vCPU quantum (temporal decoupling): larger runs faster
   std::vector<unsigned> irq_affinity;   // vCPU of each vector (vector 0 config, q+1 queue q); default spread
   std::string timeline;                 // write a Perfetto/Chrome timeline here
+  nlohmann::json profile_params = nlohmann::json::object();  // cost-profile entries this point changes
   uint64_t ram_base = 0x40000000, ram_size = 64 << 20, device_base = 0x0a000000, irqc_base = 0x08000000;
 
   nlohmann::json to_json() const;
@@ -42,6 +46,9 @@ struct scenario_error : std::runtime_error {
 scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>& profiles);
 void validate(const scenario& s, const std::vector<std::string>& profiles);
 const std::vector<std::string>& workloads();
+// The scenario's cost profile: its named profile with its profile_params applied (a bad entry is a
+// scenario_error naming it).
+cost_profile profile_for(const std::map<std::string, cost_profile>& profiles, const scenario& s);
 
 // The numeric keys of a scenario (given on the command line as text, each parsed as a JSON number so the
 // command line and a file are checked by the same code).

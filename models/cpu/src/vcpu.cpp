@@ -13,13 +13,14 @@ vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(nam
   qk_.reset();
   SC_HAS_PROCESS(vcpu);
   SC_THREAD(thread);
-  sensitive << irq_rise_ << watchdog_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
+  sensitive << irq_rise_ << watchdog_ << timer_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
 }
 
 void vcpu::thread() {
   if (program_) program_(*this);
   qk_.sync();
   finished_ = true;
+  sleep_from_ = sc_core::sc_time_stamp();  // a finished program leaves its vCPU idle
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
@@ -60,9 +61,26 @@ void vcpu::set_irq(bool level) {
 // synchronisation, as with any loosely-timed initiator (the quantum bounds it; WFI syncs).
 bool vcpu::interrupt_pending() { return irq_level_; }
 
+void vcpu::wake_up(const sc_core::sc_time& after) {
+  wake_pending_ = true;
+  if (sleeping_) irq_rise_.notify(after);
+}
+
+void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
+  const uint64_t now = now_ns();
+  if (deadline_ns <= now) return;
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + qk_.get_local_time() + sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS);
+  // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
+  if (timer_at_ <= sc_core::sc_time_stamp() || at < timer_at_) {
+    timer_at_ = at;
+    timer_.notify(at - sc_core::sc_time_stamp());
+  }
+  wait_for_interrupt();
+}
+
 void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
-  if (irq_level_) return;
+  if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
   const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
   // The wfi_timeout bound is one watchdog notification kept armed across waits rather than a timeout per
@@ -73,12 +91,39 @@ void vcpu::wait_for_interrupt() {
     watchdog_.notify(busy + cfg_.wfi_timeout);
   }
   sleeping_ = true;
+  sleep_from_ = from + busy;
+  if (!halted_) halted_ = true, halted_since_ = sleep_from_;
   wait();
   sleeping_ = false;
   resumed();
   qk_.reset();
-  const sc_core::sc_time slept = sc_core::sc_time_stamp() - from;
-  if (slept < busy) qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
+  const sc_core::sc_time now = sc_core::sc_time_stamp(), slept = now - from;
+  if (slept < busy) {
+    qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
+    halted_ = false;
+    return;
+  }
+  idle_ += now - sleep_from_;
+  const bool woken = irq_level_ || wake_pending_;
+  wake_pending_ = false;
+  if (!woken && now < timer_at_) return;  // the watchdog: still halted as far as the host knows
+  halted_ = false;
+  ++stats_.halts;
+  if (cfg_.wake_cost) qk_.set(cfg_.wake_cost(now - halted_since_));
+}
+
+double vcpu::utilisation() const {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (now <= measure_from_) return 0;
+  sc_core::sc_time idle = idle_;
+  if ((sleeping_ || finished_) && now > sleep_from_) idle += now - sleep_from_;
+  const double u = 1.0 - idle.to_seconds() / (now - measure_from_).to_seconds();
+  return u < 0 ? 0 : u;
+}
+
+void vcpu::reset_utilisation() {
+  idle_ = sc_core::SC_ZERO_TIME;
+  measure_from_ = sc_core::sc_time_stamp() + qk_.get_local_time();
 }
 
 uint64_t vcpu::now_ns() {

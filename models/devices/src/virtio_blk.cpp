@@ -22,13 +22,18 @@ virtio_blk::virtio_blk(sc_core::sc_module_name name, const blk_params& params)
                             {"seg_max", b::cfg_seg_max, 4, false},
                             {"blk_size", b::cfg_blk_size, 4, false},
                             {"num_queues", b::cfg_num_queues, 2, false}}),
-      rng_(params.seed),
+      sample_(params.seed, "virtio-blk"),
       next_seq_(params.queues, 0),
       last_completed_seq_(params.queues, 0),
       queues_(params.queues),
       kicked_(params.queues, false) {
   if (params.queues == 0 || params.capacity_sectors == 0 || params.capacity_sectors > (uint64_t{1} << 26))
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: queues must be >= 1 and capacity 1..2^26 sectors", this->name()).c_str());
+  for (const auto* d : {&params.per_request, &params.wakeup, &params.storage_service})
+    if (auto why = d->check(); !why.empty())
+      SC_REPORT_ERROR(ids::config_error, fmt::format("{}: a service time: {}", this->name(), why).c_str());
+  iothreads_ = std::make_unique<server_pool>(std::string(this->name()) + ".iothreads", params.iothreads);
+  storage_ = std::make_unique<server_pool>(std::string(this->name()) + ".storage", params.storage_channels);
   image_.assign(params.capacity_sectors * b::sector_size, 0);
   config_.set(b::cfg_capacity, params.capacity_sectors, 8);
   config_.set(b::cfg_size_max, 1u << 20, 4);
@@ -72,14 +77,17 @@ void virtio_blk::take_kicked() {
 
 void virtio_blk::take(unsigned q) {
   const auto now = sc_core::sc_time_stamp();
+  auto ns = [&](const distribution& d) { return sc_core::sc_time(sample_.draw(d), sc_core::SC_NS); };
+  // The kick's eventfd wakes an I/O thread that slept; it then takes every request the ring holds.
+  const sc_core::sc_time ready = now + (iothreads_->idle_at(now) ? ns(params_.wakeup) : sc_core::SC_ZERO_TIME);
   request r{q, {}, now, 0};
   while (host_->pop(q, r.chain) == pop_status::chain) {
     r.seq = next_seq_[q]++;
     ++queues_[q].requests;
-    const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
-    const auto service = params_.per_request * (1 + params_.jitter * u) +
-                         params_.per_byte * static_cast<double>(r.chain.readable_bytes + r.chain.writable_bytes);
-    in_flight_.emplace(now + service, r);
+    const auto handled = iothreads_->serve(ready, ns(params_.per_request));
+    const auto bytes = static_cast<double>(r.chain.readable_bytes + r.chain.writable_bytes);
+    const auto stored = storage_->serve(handled.finish, ns(params_.storage_service) + params_.per_byte * bytes);
+    in_flight_.emplace(stored.finish, r);
   }
   if (!in_flight_.empty()) done_event_.notify(in_flight_.begin()->first - now);
 }

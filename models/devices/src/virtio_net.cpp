@@ -23,13 +23,20 @@ virtio_net::virtio_net(sc_core::sc_module_name name, const net_params& params)
                             {"max_virtqueue_pairs", n::cfg_max_virtqueue_pairs, 2, false}}),
       kicked_(2 * params.pairs + 1, false),
       backlog_(params.pairs),
-      queues_(2 * params.pairs + 1) {
+      queues_(2 * params.pairs + 1),
+      sample_(params.seed, "virtio-net") {
   if (params.pairs == 0 || params.pairs > n::ctrl_mq_pairs_max)
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: pairs must be 1..{}", this->name(), n::ctrl_mq_pairs_max).c_str());
   if (params.traffic == net_traffic::generator && (params.rate_pps <= 0 || params.packet_bytes == 0))
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: the generator needs rate_pps > 0 and packet_bytes > 0", this->name()).c_str());
   if (params.packet_bytes > max_frame_bytes || params.response_bytes > max_frame_bytes)
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: packet_bytes and response_bytes must be at most {}", this->name(), max_frame_bytes).c_str());
+  for (const auto* d : {&params.per_packet, &params.wakeup, &params.wire_latency})
+    if (auto why = d->check(); !why.empty())
+      SC_REPORT_ERROR(ids::config_error, fmt::format("{}: a service time: {}", this->name(), why).c_str());
+  if (!params.shared_worker)
+    for (unsigned p = 0; p < params.pairs; ++p)
+      own_workers_.push_back(std::make_unique<server_pool>(fmt::format("{}.worker{}", this->name(), p), 1));
   for (unsigned i = 0; i < 6; ++i) config_.set(static_cast<uint16_t>(n::cfg_mac + i), params.mac[i], 1);
   config_.set(n::cfg_status, n::s_link_up, 2);
   config_.set(n::cfg_max_virtqueue_pairs, params.pairs, 2);
@@ -123,7 +130,8 @@ void virtio_net::transmit(unsigned pair) {
         ++queues_[n::rx_queue(pair)].drops;
         continue;
       }
-      b.push_back({now, now + params_.per_packet + params_.wire_latency, reply});
+      const sc_core::sc_time wire(sample_.draw(params_.wire_latency), sc_core::SC_NS);
+      b.push_back({now, handled(pair, now) + wire, reply});
     }
   }
   if (any) host_->notify_used(q);
@@ -222,15 +230,30 @@ void virtio_net::generate() {
   if (!host_->driver_ok()) return;
   const auto now = sc_core::sc_time_stamp();
   for (unsigned pair = 0; pair < active_pairs_; ++pair) {
-    const unsigned q = n::rx_queue(pair);
-    if (deliver(pair, {now, now, params_.packet_bytes})) {
-      host_->notify_used(q);
-    } else {
-      ++stats_.no_buffer_drops;  // the generator does not wait: no rx buffer, the packet is lost
-      ++queues_[q].drops;
+    // The packet reaches the guest once the pair's worker has handled it; past the backlog it is lost.
+    auto& b = backlog_[pair];
+    if (b.size() >= params_.backlog_limit) {
+      ++stats_.no_buffer_drops;  // the guest has not posted rx buffers fast enough: the packet is lost
+      ++queues_[n::rx_queue(pair)].drops;
+      continue;
     }
+    b.push_back({now, handled(pair, now), params_.packet_bytes});
   }
+  rx_process();
   gen_event_.notify(sc_core::sc_time(1.0 / params_.rate_pps, sc_core::SC_SEC));
+}
+
+sc_core::sc_time virtio_net::handled(unsigned pair, const sc_core::sc_time& at) {
+  server_pool& w = params_.shared_worker ? *params_.shared_worker : *own_workers_[pair];
+  const sc_core::sc_time wake = w.idle_at(at) ? sc_core::sc_time(sample_.draw(params_.wakeup), sc_core::SC_NS) : sc_core::SC_ZERO_TIME;
+  return w.serve(at + wake, sc_core::sc_time(sample_.draw(params_.per_packet), sc_core::SC_NS)).finish;
+}
+
+std::vector<server_pool*> virtio_net::workers() {
+  if (params_.shared_worker) return {params_.shared_worker};
+  std::vector<server_pool*> w;
+  for (auto& p : own_workers_) w.push_back(p.get());
+  return w;
 }
 
 }  // namespace vmsim

@@ -12,34 +12,53 @@ const char* to_string(exit_cause c) {
   switch (c) {
     case exit_cause::mmio_user: return "mmio-user";
     case exit_cause::notify_kernel: return "notify-kernel";
+    case exit_cause::notify_user: return "notify-user";
+    case exit_cause::notify_mapped: return "notify-mapped";
     case exit_cause::irq_ack: return "irq-ack";
     case exit_cause::inject_wired: return "inject-wired";
     case exit_cause::inject_msi: return "inject-msi";
     case exit_cause::eoi_trap: return "eoi-trap";
     case exit_cause::eoi_virtual: return "eoi-virtual";
+    case exit_cause::hlt_wake: return "hlt-wake";
+    case exit_cause::ipi_send: return "ipi-send";
     case exit_cause::count: break;
   }
   return "?";
 }
 
+const char* to_string(notify_class c) {
+  switch (c) {
+    case notify_class::kernel: return "kernel";
+    case notify_class::user: return "user";
+    case notify_class::mapped: return "mapped";
+  }
+  return "?";
+}
+
 hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile, const interrupt_controller& irqc,
-                       uint64_t irqc_base, std::vector<hyp_device_window> devices)
+                       uint64_t irqc_base, std::vector<hyp_device_window> devices, server_pool* vmm_lock, uint64_t seed)
     : sc_module(name), from_cpu("from_cpu"), to_bus("to_bus"), profile_(profile), irqc_(irqc), irqc_base_(irqc_base),
-      devices_(std::move(devices)), isr_start_ns_(irqc.config().cpus, -1) {
-  // What one exit of each cause costs (exit + handling + entry), from the profile. Taking an interrupt
-  // includes the guest's interrupt entry.
-  const double entry = profile_.guest_ns(profile_.guest_irq_entry_cycles);
-  auto set = [&](exit_cause c, double ns) {
-    cost_ns_[static_cast<size_t>(c)] = ns;
-    cost_[static_cast<size_t>(c)] = sc_core::sc_time(ns, sc_core::SC_NS);
+      devices_(std::move(devices)), vmm_lock_(vmm_lock), sample_(seed, "hypervisor"), isr_start_ns_(irqc.config().cpus, -1) {
+  // What one exit of each cause costs (exit + handling + entry), from the profile: the mean, and the
+  // distribution to draw from when it varies. Taking an interrupt includes the guest's interrupt entry.
+  entry_ns_ = profile_.guest_ns(profile_.guest_irq_entry_cycles.mean());
+  auto set = [&](exit_cause c, const cost_param& p, double extra_ns = 0) {
+    const auto i = static_cast<size_t>(c);
+    cost_ns_[i] = p.mean() + extra_ns;
+    cost_[i] = sc_core::sc_time(cost_ns_[i], sc_core::SC_NS);
+    varies_[i] = p.value.shape == dist_shape::constant ? nullptr : &p.value;
   };
   set(exit_cause::mmio_user, profile_.mmio_exit_user_ns);
   set(exit_cause::notify_kernel, profile_.mmio_exit_kernel_ns);
+  set(exit_cause::notify_user, profile_.doorbell_user_ns);
+  set(exit_cause::notify_mapped, profile_.doorbell_mapped_ns);
   set(exit_cause::irq_ack, profile_.irq_ack_ns);
-  set(exit_cause::inject_wired, profile_.inject_wired_ns + entry);
-  set(exit_cause::inject_msi, profile_.inject_msi_ns + entry);
+  set(exit_cause::inject_wired, profile_.inject_wired_ns, entry_ns_);
+  set(exit_cause::inject_msi, profile_.inject_msi_ns, entry_ns_);
   set(exit_cause::eoi_trap, profile_.eoi_trap_ns);
   set(exit_cause::eoi_virtual, profile_.eoi_virtual_ns);
+  set(exit_cause::hlt_wake, profile_.hlt_exit_ns);
+  set(exit_cause::ipi_send, profile_.ipi_send_ns);
   from_cpu.register_b_transport(this, &hypervisor::b_transport);
   from_cpu.register_get_direct_mem_ptr(this, &hypervisor::get_direct_mem_ptr);
   from_cpu.register_transport_dbg(this, &hypervisor::transport_dbg);
@@ -48,7 +67,8 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
 
 uint64_t hypervisor::total_exits() const {
   uint64_t n = 0;
-  for (const auto& c : exits_) n += c.count;
+  for (size_t c = 0; c < exits_.size(); ++c)
+    if (is_exit(static_cast<exit_cause>(c))) n += exits_[c].count;
   return n;
 }
 
@@ -58,15 +78,53 @@ double hypervisor::total_exit_ns() const {
   return t;
 }
 
-void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what) {
+sc_core::sc_time hypervisor::cost_of(exit_cause c) {
   const auto i = static_cast<size_t>(c);
+  if (!varies_[i]) return cost_[i];
+  const double extra = c == exit_cause::inject_wired || c == exit_cause::inject_msi ? entry_ns_ : 0;
+  return sc_core::sc_time(sample_.draw(*varies_[i]) + extra, sc_core::SC_NS);
+}
+
+sc_core::sc_time hypervisor::lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold) {
+  if (!vmm_lock_) return sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  return vmm_lock_->serve(arrival, hold).start - arrival;
+}
+
+// `extra`: time beyond the cause's own cost spent in this exit (waiting for the VMM's lock, an ioctl).
+void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what, const sc_core::sc_time* extra) {
+  const auto i = static_cast<size_t>(c);
+  const sc_core::sc_time cost = cost_of(c) + (extra ? *extra : sc_core::SC_ZERO_TIME);
+  const double ns = cost.to_seconds() * 1e9;
   ++exits_[i].count;
-  exits_[i].ns += cost_ns_[i];
+  exits_[i].ns += ns;
   if (what) {
     const double start = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
-    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, cost_ns_[i]);
+    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, ns);
   }
-  delay += cost_[i];
+  delay += cost;
+}
+
+sc_core::sc_time hypervisor::send_ipi(int cpu) {
+  sc_core::sc_time delay;
+  charge(cpu, exit_cause::ipi_send, delay, "IPI");
+  return delay;
+}
+
+sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& slept) {
+  // Halt polling keeps the vCPU's thread spinning on its CPU for halt_poll_ns; past that it slept and the
+  // host must wake it up (a scheduler wake-up of the vCPU thread).
+  sc_core::sc_time extra;
+  if (slept.to_seconds() * 1e9 > profile_.halt_poll_ns)
+    extra = sc_core::sc_time(sample_.draw(profile_.host_wakeup_ns.value), sc_core::SC_NS);
+  sc_core::sc_time delay;
+  if (timeline_) {
+    const std::string what = "wake";
+    count(cpu, exit_cause::hlt_wake, delay, &what, &extra);
+  } else {
+    count(cpu, exit_cause::hlt_wake, delay, nullptr, &extra);
+  }
+  return delay;
 }
 
 void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
@@ -99,7 +157,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
         // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
         const bool wired = irqc_.is_wired(id);
         charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay, "interrupt {}", id);
-        if (profile_.irq_ack_ns > 0) charge(cpu, exit_cause::irq_ack, delay, "IAR");
+        if (profile_.irq_ack_ns.mean() > 0) charge(cpu, exit_cause::irq_ack, delay, "IAR");
         if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()))
           isr_start_ns_[cpu] = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
       }
@@ -109,12 +167,29 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
   for (const auto& d : devices_) {
     if (a < d.base || a >= d.base + d.size) continue;
     const uint64_t off = a - d.base;
-    const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) ||
-                                          (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size));
-    if (notify)
-      charge(cpu, exit_cause::notify_kernel, delay, "kick {}", d.name);
-    else
-      charge(cpu, exit_cause::mmio_user, delay, "{} {:#x}", d.name, off);
+    const bool doorbell = d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
+    const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || doorbell);
+    if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
+      charge(cpu, exit_cause::notify_kernel, delay, "kick {}", d.name);  // QueueNotify is a register: it traps
+    } else if (notify && d.notify == notify_class::mapped) {
+      charge(cpu, exit_cause::notify_mapped, delay, "kick {}", d.name);
+    } else {
+      // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
+      // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
+      const bool ack = tx.is_write() && off == regmap::offset_of(regmap::reg::interrupt_ack) &&
+                       profile_.wired_path == wired_irq_path::user_relay;
+      const sc_core::sc_time ioctl = ack ? sc_core::sc_time(sample_.draw(profile_.irq_line_ioctl_ns.value), sc_core::SC_NS)
+                                         : sc_core::SC_ZERO_TIME;
+      const sc_core::sc_time hold = sc_core::sc_time(profile_.vmm_lock_hold_ns.mean(), sc_core::SC_NS) + ioctl;
+      const sc_core::sc_time extra = lock_wait(delay, hold) + ioctl;
+      const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
+      if (timeline_) {
+        const std::string what = fmt::format("{} {:#x}", d.name, off);
+        count(cpu, c, delay, &what, &extra);
+      } else {
+        count(cpu, c, delay, nullptr, &extra);
+      }
+    }
     break;
   }
   to_bus->b_transport(tx, delay);  // RAM and everything else: no trap

@@ -131,6 +131,24 @@ status virtio_driver::wait_request(unsigned q, void*& cookie, uint32_t& len) {
   return s == status::timeout ? fail(s) : s;
 }
 
+void virtio_driver::set_callback(unsigned q, queue_callback fn, void* ctx) {
+  if (q >= max_queues) return;
+  callback_[q] = fn;
+  callback_ctx_[q] = ctx;
+}
+
+void virtio_driver::disable_callbacks(unsigned q) {
+  if (q < queues_) vqs_[q].disable_interrupts();
+}
+
+bool virtio_driver::enable_callbacks(unsigned q) {
+  if (q >= queues_ || error_ != status::ok) return true;
+  vqs_[q].enable_interrupts();
+  if (!vqs_[q].has_used()) return true;
+  irq_seen_[q] = vqs_[q].used_index();  // what came meanwhile is polled: no interrupt is owed for it
+  return false;
+}
+
 void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
   const device_irq::event e = irq_.handle(id);
   ++stats_.interrupts;
@@ -144,6 +162,7 @@ void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
         stats_.kick_to_irq.add(entry_ns - kick_ns_[q]);
         kick_open_[q] = false;
       }
+      if (callback_[q]) callback_[q](callback_ctx_[q], q);
     } else if (now != irq_seen_[q]) {
       trailing = true;  // for elements reaped by polling since the last interrupt
     }

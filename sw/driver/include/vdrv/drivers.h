@@ -73,6 +73,15 @@ class virtio_driver {
   status poll(unsigned q, void*& cookie, uint32_t& len);  // no waiting
   bool config_changed() { bool c = config_seen_; config_seen_ = false; return c; }
 
+  // Linux's virtqueue callback: called from the interrupt handler for each queue the interrupt names that
+  // has used buffers (vring_interrupt), on the vCPU that took the interrupt.
+  using queue_callback = void (*)(void* ctx, unsigned q);
+  void set_callback(unsigned q, queue_callback fn, void* ctx);
+  // virtqueue_disable_cb / virtqueue_enable_cb: suppress q's interrupts while polling it; re-enabling
+  // answers false when buffers came meanwhile (poll again: no interrupt is owed for them).
+  void disable_callbacks(unsigned q);
+  bool enable_callbacks(unsigned q);
+
   // Called by cpu_context::service for an interrupt this device owns.
   bool owns(uint32_t id) const { return irq_.owns(id); }
   void on_interrupt(uint32_t id, uint64_t entry_ns);
@@ -91,6 +100,8 @@ class virtio_driver {
   device_irq irq_;
   virtqueue vqs_[max_queues];
   unsigned queues_ = 0;
+  queue_callback callback_[max_queues] = {};
+  void* callback_ctx_[max_queues] = {};
   uint64_t kick_ns_[max_queues] = {};
   bool kick_open_[max_queues] = {};
   bool config_seen_ = false;

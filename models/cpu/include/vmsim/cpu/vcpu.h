@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -24,7 +25,12 @@ struct vcpu_config {
   uint64_t ram_base = 0x40000000;  // guest RAM the driver's memory lives in (DMI)
   sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
-  sc_core::sc_time wfi_timeout = sc_core::sc_time(10, sc_core::SC_US);  // a sleeping vCPU looks again at least this often
+  // A sleeping vCPU looks again at least this often: a guard against a guest waiting for what never comes,
+  // long enough not to act as a poll of its rings (a halted CPU sees only interrupts).
+  sc_core::sc_time wfi_timeout = sc_core::sc_time(1, sc_core::SC_MS);
+  // What an interrupt that ends a halt of `slept` costs this vCPU before it runs again (the host's HLT exit
+  // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.
+  std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
 };
 
 class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if {
@@ -36,6 +42,7 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   // The guest program this vCPU runs (set before simulation starts).
   void run(std::function<void(vcpu&)> program) { program_ = std::move(program); }
   bool finished() const { return finished_; }
+  bool halted() const { return sleeping_; }  // in a WFI now
   unsigned index() const { return cfg_.index; }
 
   // ---- vdrv::hal ----
@@ -47,6 +54,12 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   void write32(uint64_t a, uint32_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 4, v); }
   void barrier() override {}
   void wait_for_interrupt() override;
+  // As above, but also ends at `deadline_ns` (the guest's own next timed work, e.g. a timer) or on a
+  // wake-up from another vCPU: a halted CPU wakes only for those.
+  void wait_for_interrupt(uint64_t deadline_ns);
+  // Another vCPU's reschedule IPI, `after` its sender's kernel time (its local time offset): this vCPU
+  // leaves its halt then (the sender pays the IPI; see the hypervisor), or does not halt before it looks.
+  void wake_up(const sc_core::sc_time& after);
   bool interrupt_pending() override;
   uint64_t now_ns() override;
   uint64_t to_bus(const void* p) override;
@@ -56,16 +69,22 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   uint8_t* ram();
   uint64_t ram_size();
   void spend(const sc_core::sc_time& t) { qk_.inc(t); }  // guest work between accesses
+  sc_core::sc_time local_time() const { return qk_.get_local_time(); }  // how far ahead of the kernel it runs
   void sync() { qk_.sync(), resumed(); }
   // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
   // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
-  void on_resume(std::function<void()> hook) { on_resume_ = std::move(hook); }
+  // Hooks add up, and run in the order they were added.
+  void on_resume(std::function<void()> hook) { on_resume_.push_back(std::move(hook)); }
 
   struct counters {
-    uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0;
+    uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0, halts = 0;
   };
   const counters& stats() const { return stats_; }
+  // Utilisation: the share of simulated time since reset_utilisation() this vCPU was not halted (guest work,
+  // exits, waits for the host all count as busy), up to the kernel's current time.
+  double utilisation() const;
+  void reset_utilisation();
 
  private:
   void thread();
@@ -73,20 +92,26 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   void map_ram();
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
   void resumed() {
-    if (on_resume_) on_resume_();
+    for (auto& h : on_resume_) h();
   }
 
   vcpu_config cfg_;
   tlm_utils::tlm_quantumkeeper qk_;
   std::function<void(vcpu&)> program_;
-  std::function<void()> on_resume_;
+  std::vector<std::function<void()>> on_resume_;
   bool finished_ = false;
   uint8_t* ram_ = nullptr;
   uint64_t ram_size_ = 0;
   counters stats_;
   bool irq_level_ = false;
   bool sleeping_ = false;  // in wait_for_interrupt: a rise must wake it
-  sc_core::sc_event irq_rise_, watchdog_;
+  sc_core::sc_time sleep_from_;       // while sleeping: when the halt began (the end of its busy time)
+  sc_core::sc_time halted_since_;     // the halt an interrupt will end began here (watchdog wakes continue it)
+  bool halted_ = false;
+  sc_core::sc_time idle_, measure_from_;
+  sc_core::sc_event irq_rise_, watchdog_, timer_;
+  sc_core::sc_time timer_at_;  // when the armed timer fires (a later deadline needs no new notification)
+  bool wake_pending_ = false;
   sc_core::sc_time watchdog_at_;    // when the armed watchdog fires (armed again once that time has passed)
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
   uint8_t data_[4] = {};

@@ -1,6 +1,9 @@
 // virtio-blk (virtio spec 5.2): an in-memory disk image, VIRTIO_BLK_T_IN / OUT / FLUSH / GET_ID, the
-// status byte, optional multi-queue (VIRTIO_BLK_F_MQ). A request takes `per_request * (1 + jitter * u) +
-// per_byte * bytes` (u uniform in [0,1), seeded), so requests at a queue depth > 1 complete out of order.
+// status byte, optional multi-queue (VIRTIO_BLK_F_MQ). Behind it the host as resources where requests wait
+// (server_pool.h): a kick wakes the back-end's I/O thread(s) (`wakeup` when idle), each request takes
+// `per_request` of an I/O thread, then one of the storage's `storage_channels` for `storage_service +
+// per_byte * bytes`. IOPS therefore saturate at the busiest of them, and with a varying service time requests
+// at a queue depth > 1 complete out of order. Service times are drawn from seeded distributions.
 // Malformed requests are answered with VIRTIO_BLK_S_IOERR / S_UNSUPP and a warning; one without a status
 // byte cannot be answered and is returned with used length 0. Nothing is read or written outside guest
 // RAM or the image.
@@ -8,13 +11,15 @@
 
 #include <cstdint>
 #include <map>
-#include <random>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <systemc>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/resources/distribution.h"
+#include "vmsim/resources/server_pool.h"
 #include "vmsim/transport/device_backend.h"
 
 namespace vmsim {
@@ -23,9 +28,12 @@ struct blk_params {
   uint64_t capacity_sectors = 2048;  // 1 MiB
   unsigned queues = 1;               // VIRTIO_BLK_F_MQ when > 1
   uint16_t queue_size = 128;
-  sc_core::sc_time per_request = sc_core::sc_time(10, sc_core::SC_US);
+  unsigned iothreads = 1;
+  distribution per_request{2000};            // I/O thread work per request, ns
+  distribution wakeup{};                     // an idle I/O thread's wake-up by the kick, ns
+  unsigned storage_channels = 8;             // requests the storage serves at once
+  distribution storage_service{8000, dist_shape::lognormal, 0.5};  // per request, ns
   sc_core::sc_time per_byte = sc_core::sc_time(0.25, sc_core::SC_NS);  // 4 GB/s
-  double jitter = 0.5;
   uint64_t seed = 1;
   std::string id = "vmsim-blk";
 };
@@ -51,6 +59,8 @@ class virtio_blk : public sc_core::sc_module, public device_backend {
     histogram latency;          // request taken from the ring to used-buffer publish, ns
   };
   const queue_counters& queue_stats(unsigned q) const { return queues_.at(q); }
+  server_pool& iothreads() { return *iothreads_; }
+  server_pool& storage() { return *storage_; }
 
  private:
   struct request {
@@ -68,7 +78,8 @@ class virtio_blk : public sc_core::sc_module, public device_backend {
   config_space config_;
   device_host* host_ = nullptr;
   std::vector<uint8_t> image_;
-  std::mt19937_64 rng_;
+  sampler sample_;
+  std::unique_ptr<server_pool> iothreads_, storage_;
   std::multimap<sc_core::sc_time, request> in_flight_;
   std::vector<uint64_t> next_seq_, last_completed_seq_;
   std::vector<queue_counters> queues_;

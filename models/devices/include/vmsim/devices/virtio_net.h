@@ -5,17 +5,23 @@
 //               per-packet cost and the wire latency (request/response workloads, TCP_RR-like);
 //   generator - packets arrive on every active pair's rx queue at a rate and size; a packet finding no
 //               rx buffer is dropped and counted (receive-throughput workloads; loss is a result).
-// Host-side costs are parameters (net_params) that the cost model fills in.
+// Host-side costs are parameters (net_params) that the cost model fills in. The back-end is a resource
+// where packets wait (server_pool.h): one worker per queue pair (vhost-net), or one thread the caller shares
+// (a VMM's event loop); each packet, sent or received, takes `per_packet` of its worker, and a worker that
+// slept is woken first (`wakeup`). Times are drawn from seeded distributions.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include <systemc>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/resources/distribution.h"
+#include "vmsim/resources/server_pool.h"
 #include "vmsim/transport/device_backend.h"
 
 namespace vmsim {
@@ -29,14 +35,17 @@ struct net_params {
   net_traffic traffic = net_traffic::reflector;
   // reflector
   uint32_t response_bytes = 0;        // 0: the request's own size; at most virtio_net::max_frame_bytes
-  sc_core::sc_time wire_latency = sc_core::sc_time(10, sc_core::SC_US);  // wire + peer, there and back
+  distribution wire_latency{10000};   // wire + peer, there and back, ns
   unsigned backlog_limit = 256;       // packets waiting for an rx buffer before they are dropped
   // generator
   double rate_pps = 100000;           // per active pair
   uint32_t packet_bytes = 64;         // 1..virtio_net::max_frame_bytes
   // host-side costs (from the cost model's profile)
-  sc_core::sc_time per_packet = sc_core::sc_time(1, sc_core::SC_US);   // backend processing per packet
-  sc_core::sc_time backend_notify = sc_core::SC_ZERO_TIME;             // kick to backend wake-up
+  distribution per_packet{1000};      // back-end work per packet, ns
+  distribution wakeup{};              // a sleeping worker's wake-up, ns
+  sc_core::sc_time backend_notify = sc_core::SC_ZERO_TIME;  // kick to back-end signal
+  server_pool* shared_worker = nullptr;  // non-null: every pair on this thread (else a worker per pair)
+  uint64_t seed = 1;
 };
 
 class virtio_net : public sc_core::sc_module, public device_backend {
@@ -71,6 +80,10 @@ class virtio_net : public sc_core::sc_module, public device_backend {
     uint64_t ctrl_ok = 0, ctrl_err = 0;
   };
   const counters& stats() const { return stats_; }
+  // Before simulation: run every pair on `w` (a VMM's event-loop thread) instead of a worker per pair.
+  void share_worker(server_pool* w) { params_.shared_worker = w; }
+  // The back-end's workers (one per pair, or the shared one), for utilisation reports.
+  std::vector<server_pool*> workers();
 
  private:
   struct packet {
@@ -85,6 +98,8 @@ class virtio_net : public sc_core::sc_module, public device_backend {
   void transmit(unsigned pair);
   bool deliver(unsigned pair, const packet& p);  // false: no rx buffer
   void schedule_rx();
+  // When a packet arriving at the back-end at `at` on `pair` has been handled by its worker.
+  sc_core::sc_time handled(unsigned pair, const sc_core::sc_time& at);
 
   net_params params_;
   config_space config_;
@@ -95,6 +110,8 @@ class virtio_net : public sc_core::sc_module, public device_backend {
   std::vector<queue_counters> queues_;
   counters stats_;
   sc_core::sc_event tx_event_, rx_event_, gen_event_;
+  sampler sample_;
+  std::vector<std::unique_ptr<server_pool>> own_workers_;
 };
 
 }  // namespace vmsim

@@ -1,11 +1,17 @@
 // The hypervisor between the vCPUs and the bus: every guest access passes through it. RAM passes (DMI);
 // an access to a device's registers or to the interrupt controller traps, and the exit, its handling and
 // the re-entry are charged to the access's annotated delay by class, from the cost profile:
-//   notify (QueueNotify, doorbells)  -> handled in the kernel (ioeventfd-style)
-//   other device registers           -> handled in the user-space VMM
+//   notify (QueueNotify, doorbells)  -> by the window's notify class: handled in the kernel (ioeventfd),
+//                                       exits to the user-space VMM, or a mapped doorbell page (no exit)
+//   other device registers           -> handled in the user-space VMM; with a VMM lock (QEMU's BQL) the
+//                                       handler's share waits for the lock, which the interrupt relay and a
+//                                       VMM-thread back-end also take; with the relayed line, InterruptACK
+//                                       also de-asserts the line by ioctl
 //   interrupt acknowledge (IAR)      -> the injection of that interrupt (wired or MSI) + guest entry
 //   EOI                              -> trapped (level line) or virtualised (MSI), per the controller's flags
-// Every exit is counted by cause; a timeline, when attached, gets each exit and each ISR (IAR..EOI).
+//   a halted vCPU woken              -> its HLT exit, and the host's wake-up if it slept past halt polling
+// Each cost is drawn from its profile distribution (one seeded stream). Every exit is counted by cause; a
+// timeline, when attached, gets each exit and each ISR (IAR..EOI).
 #pragma once
 
 #include <array>
@@ -25,25 +31,43 @@
 #include "vmsim/common/timeline.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/irq/interrupt_controller.h"
+#include "vmsim/resources/distribution.h"
+#include "vmsim/resources/server_pool.h"
 
 namespace vmsim {
+
+// Where a kick goes: the notification classes a user compares.
+enum class notify_class : uint8_t {
+  kernel,  // trapped and handled in the kernel (ioeventfd): QueueNotify and doorbells by default
+  user,    // trapped and handled by the user-space VMM (no ioeventfd registered)
+  mapped,  // a doorbell page mapped to the device (vDPA-like): no exit at all (doorbells only)
+};
+const char* to_string(notify_class c);
 
 struct hyp_device_window {
   std::string name;
   uint64_t base = 0, size = 0;
   uint32_t doorbell_base = 0, doorbell_size = 0;  // 0 size: no doorbells
+  notify_class notify = notify_class::kernel;
 };
 
-enum class exit_cause : uint8_t { mmio_user, notify_kernel, irq_ack, inject_wired, inject_msi, eoi_trap, eoi_virtual, count };
+enum class exit_cause : uint8_t {
+  mmio_user, notify_kernel, notify_user, notify_mapped, irq_ack, inject_wired, inject_msi, eoi_trap, eoi_virtual,
+  hlt_wake, ipi_send, count
+};
 const char* to_string(exit_cause c);
+// notify_mapped is charged but is no exit: the guest's store reaches the device directly.
+constexpr bool is_exit(exit_cause c) { return c != exit_cause::notify_mapped; }
 
 class hypervisor : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<hypervisor> from_cpu;  // vCPU c binds c-th
   tlm_utils::simple_initiator_socket<hypervisor> to_bus;
 
+  // `vmm_lock`: the VMM's lock (null: none), shared with whatever else takes it; `seed`: the cost samples.
   hypervisor(sc_core::sc_module_name name, const cost_profile& profile, const interrupt_controller& irqc,
-             uint64_t irqc_base, std::vector<hyp_device_window> devices);
+             uint64_t irqc_base, std::vector<hyp_device_window> devices, server_pool* vmm_lock = nullptr,
+             uint64_t seed = 1);
   void attach_timeline(timeline* t) { timeline_ = t; }
 
   struct cause_stats {
@@ -55,6 +79,10 @@ class hypervisor : public sc_core::sc_module {
   void reset_counters() { exits_ = {}; }  // at the start of a measured phase (after device set-up)
   double total_exit_ns() const;
   const cost_profile& profile() const { return profile_; }
+  // What waking vCPU `cpu` from a halt that lasted `slept` costs it (the vCPU's wake hook calls this).
+  sc_core::sc_time wake_from_halt(int cpu, const sc_core::sc_time& slept);
+  // What sending a reschedule IPI costs vCPU `cpu` (the guest's wake-up of a task on another vCPU).
+  sc_core::sc_time send_ipi(int cpu);
 
  private:
   void b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
@@ -68,7 +96,10 @@ class hypervisor : public sc_core::sc_module {
     const std::string what = fmt::format(label, std::forward<A>(args)...);
     count(cpu, c, delay, &what);
   }
-  void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what);
+  void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what, const sc_core::sc_time* extra = nullptr);
+  sc_core::sc_time cost_of(exit_cause c);  // a sample of the cause's cost
+  // Takes the VMM lock for a user-space handler of `hold` from the current annotated time: the wait.
+  sc_core::sc_time lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold);
 
   cost_profile profile_;
   const interrupt_controller& irqc_;
@@ -77,6 +108,10 @@ class hypervisor : public sc_core::sc_module {
   std::array<cause_stats, static_cast<size_t>(exit_cause::count)> exits_{};
   std::array<double, static_cast<size_t>(exit_cause::count)> cost_ns_{};  // per exit, by cause
   std::array<sc_core::sc_time, static_cast<size_t>(exit_cause::count)> cost_{};
+  std::array<const distribution*, static_cast<size_t>(exit_cause::count)> varies_{};  // null: constant
+  double entry_ns_ = 0;  // the guest's interrupt entry, part of an injection's cost
+  server_pool* vmm_lock_;
+  sampler sample_;
   std::vector<double> isr_start_ns_;  // per vCPU, while an interrupt is in service
   timeline* timeline_ = nullptr;
 };

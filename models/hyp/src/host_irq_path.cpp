@@ -1,0 +1,71 @@
+#include "vmsim/hyp/host_irq_path.h"
+
+#include <algorithm>
+
+namespace vmsim {
+
+host_irq_path::host_irq_path(sc_core::sc_module_name name) : sc_module(name), in("in"), out("out") {
+  in.bind(*this);
+  SC_HAS_PROCESS(host_irq_path);
+  SC_METHOD(deliver);
+  sensitive << ready_;
+  dont_initialize();
+}
+
+void host_irq_path::configure(const cost_profile& profile, server_pool* vmm_thread, server_pool* vmm_lock, uint64_t seed) {
+  path_ = profile.wired_path;
+  profile_ = &profile;
+  thread_ = vmm_thread;
+  lock_ = vmm_lock;
+  sample_ = sampler(seed, std::string("irq-path:") + name());
+}
+
+sc_core::sc_time host_irq_path::relay_time(const sc_core::sc_time& now) {
+  auto ns = [&](const cost_param& p) { return sc_core::sc_time(sample_.draw(p.value), sc_core::SC_NS); };
+  if (path_ == wired_irq_path::irqfd_kworker) return ns(profile_->host_wakeup_ns);
+  // user-relay: the event-loop thread wakes if it slept, then holds the VMM's lock for the handler and the
+  // ioctl. (The thread is booked for the work; a wait for the lock delays the assertion, not the thread's
+  // other bookings: one of the loosely-timed approximations docs/latency-model.md lists.)
+  const sc_core::sc_time wake = !thread_ || thread_->idle_at(now) ? ns(profile_->host_wakeup_ns) : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time work = ns(profile_->relay_handler_ns) + ns(profile_->irq_line_ioctl_ns);
+  sc_core::sc_time start = now + wake, done = start + work;
+  if (thread_) {
+    const auto b = thread_->serve(start, work);
+    start = b.start, done = b.finish;
+  }
+  if (lock_) done = std::max(done, lock_->serve(start, work).finish);
+  return done - now;
+}
+
+void host_irq_path::set_irq(bool level) {
+  if (level == level_) return;
+  level_ = level;
+  if (!level) {
+    if (pending_) ++stats_.withdrawn;
+    pending_ = false;
+    ready_.cancel();
+    if (asserted_) asserted_ = false, out.write(false);
+    return;
+  }
+  ++stats_.rises;
+  if (path_ == wired_irq_path::direct) {
+    asserted_ = true;
+    stats_.delay.add(0);
+    return out.write(true);
+  }
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  pending_ = true;
+  rose_at_ = now;
+  ready_.notify(relay_time(now));
+}
+
+void host_irq_path::deliver() {
+  if (!pending_) return;
+  pending_ = false;
+  asserted_ = true;
+  ++stats_.relayed;
+  stats_.delay.add((sc_core::sc_time_stamp() - rose_at_).to_seconds() * 1e9);
+  out.write(true);
+}
+
+}  // namespace vmsim
