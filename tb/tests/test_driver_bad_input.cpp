@@ -57,6 +57,7 @@ struct fake_device final : hal {
   uint64_t clock = 0;
   uint16_t used_idx = 0, avail_seen = 0;
   std::vector<uint16_t> posted;  // heads, in the order the driver made them available
+  uint32_t notify_layout = 0x800 | 4u << 16;  // doorbells at 0x800, 4 bytes apart
   struct completion { uint64_t publish_at, irq_at; uint32_t id, len; bool published, wanted; };
   std::deque<completion> scheduled;
 
@@ -77,6 +78,7 @@ struct fake_device final : hal {
       case 0x044: return ready;
       case 0x060: return isr;
       case 0x070: return status_reg;
+      case 0x050: return notify_layout;  // QueueNotify read: the doorbells' {base, multiplier}
       case 0x0fc: return generation_runs ? generation++ : generation;
       case 0x100: return 2048;  // virtio-blk capacity, low word
       default: return 0;
@@ -449,6 +451,25 @@ BOOST_AUTO_TEST_CASE(driver_never_accepts_ring_features_it_does_not_implement) {
   BOOST_REQUIRE(f.start() == status::ok);  // wanted: everything (the default)
   BOOST_TEST(f.dev.driver_features == (bit(rm::feature::version_1) | bit(rm::feature::ring_event_idx)));
   BOOST_TEST(f.read_once() == status::ok);
+}
+
+// A doorbell layout must keep every doorbell past the common registers and inside the device's window: a
+// device that offers otherwise would have the driver write over its registers or another device's (found by
+// tb/fuzz: findings/driver-doorbell-outside-window).
+BOOST_AUTO_TEST_CASE(driver_refuses_doorbells_outside_the_device_window) {
+  const struct { uint32_t layout; status expected; } cases[] = {
+      {0x800 | 4u << 16, status::ok},                 // the sane layout
+      {0x030 | 4u << 16, status::bad_doorbells},      // on top of the queue registers
+      {0x1000 | 4u << 16, status::bad_doorbells},     // just past the 4 KiB window
+      {0xfffe | 0u << 16, status::bad_doorbells},     // past the window, misaligned
+  };
+  for (const auto& c : cases) {
+    fixture f;
+    f.dev.notify_layout = c.layout;
+    f.opts.doorbells = true;
+    BOOST_TEST(f.start() == c.expected, "layout " << std::hex << c.layout);
+    if (c.expected != status::ok) BOOST_TEST(f.failed());
+  }
 }
 
 // ---- interrupts ---------------------------------------------------------------------------------------------

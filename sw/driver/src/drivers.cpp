@@ -50,7 +50,8 @@ status virtio_driver::start(uint32_t expected, unsigned queues, arena& mem, cons
   request_timeout_ns_ = o.request_timeout_ns;
   for (unsigned q = 0; q < queues; ++q)
     if (status s = dev_.setup_queue(q, vqs_[q], mem, o.queue_size); s != status::ok) return fail(s);
-  if (o.doorbells) dev_.use_doorbells();
+  if (o.doorbells)
+    if (status s = dev_.use_doorbells(queues, o.window); s != status::ok) return fail(s);
   if (status s = dev_.driver_ok(); s != status::ok) return fail(s);
   if (irq_controller* ic = cpu_->controller()) irq_.setup(dev_, *ic, o.irq, queues);  // msi_refused: wired fallback
   cpu_->attach(*this);

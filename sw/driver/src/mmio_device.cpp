@@ -108,11 +108,15 @@ status mmio_device::driver_ok() {
   return health();
 }
 
-void mmio_device::use_doorbells() {
+status mmio_device::use_doorbells(unsigned queues, uint32_t window) {
   const uint32_t v = reg(off(reg::queue_notify));
-  db_base_ = v & 0xffff;
-  db_mult_ = v >> 16;
+  const uint64_t base = v & 0xffff, mult = v >> 16;
+  const uint64_t last = base + mult * (queues ? queues - 1 : 0);  // the highest doorbell's offset
+  if (base < rm::config_space_offset || base % 4 || mult % 4 || last + 4 > window) return status::bad_doorbells;
+  db_base_ = static_cast<uint32_t>(base);
+  db_mult_ = static_cast<uint32_t>(mult);
   doorbells_ = true;
+  return status::ok;
 }
 
 void mmio_device::notify(unsigned q) {

@@ -45,6 +45,7 @@ const char* to_string(status s) {
     case status::timeout: return "timeout";
     case status::device_failed: return "device given up";
     case status::interrupt_storm: return "interrupt storm";
+    case status::bad_doorbells: return "doorbells outside the device window";
   }
   return "?";
 }

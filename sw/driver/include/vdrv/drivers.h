@@ -44,6 +44,7 @@ struct start_options {
   uint64_t features = ~uint64_t{0};  // wanted (the device's offer decides)
   irq_config irq;                    // scheme and vector placement (ignored when polling)
   bool doorbells = false;            // per-queue doorbells (QueueNotify reads {base, multiplier})
+  uint32_t window = 0x1000;          // the device's MMIO window (the doorbells must lie inside it)
   bool allow_v3 = false;             // accept Version 3 (the MSI v1 proposal)
   uint16_t queue_size = 128;
   uint64_t request_timeout_ns = 100000000;  // the synchronous requests (rng read, blk I/O, net control)

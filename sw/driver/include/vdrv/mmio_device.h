@@ -37,8 +37,10 @@ class mmio_device {
   // device reset itself); features_refused (a modern device dropped FEATURES_OK).
   status health();
 
-  // Per-queue doorbells: read QueueNotify's {base, multiplier} and use them from now on.
-  void use_doorbells();
+  // Per-queue doorbells: read QueueNotify's {base, multiplier} and use them from now on. The layout must
+  // put every queue's doorbell past the common registers and inside the device's `window` bytes; otherwise
+  // (a device that would have the driver write over its registers or another device) bad_doorbells.
+  status use_doorbells(unsigned queues, uint32_t window);
   bool doorbells() const { return doorbells_; }
   void notify(unsigned q);
 

@@ -25,6 +25,7 @@ enum class status : unsigned char {
   timeout,
   device_failed,       // an earlier error made the driver give the device up
   interrupt_storm,     // interrupts kept coming with nothing to do: the lines are masked, the device failed
+  bad_doorbells,       // the doorbell layout the device offers leaves its window or overlays its registers
 };
 
 const char* to_string(status s);
