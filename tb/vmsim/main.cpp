@@ -288,11 +288,14 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--out", out_file, "write the result JSON here (default: print a summary)");
   app.add_option("--profiles", profiles_file, "cost profiles JSON")->check(CLI::ExistingFile)->capture_default_str();
   app.add_flag("--list-profiles", list, "list the cost profiles and exit");
+  std::string describe;
+  app.add_option("--describe-profile", describe, "print a profile's every entry, distribution and source (Markdown) and exit");
   app.add_flag("--quiet", quiet, "no progress line");
   app.add_option("--workload", s.workload, "micro | rr | mq-rx | blk")->capture_default_str();
   app.add_option("--scheme", s.scheme, "interrupt scheme: " + fmt::format("{}", fmt::join(interrupt_scheme_names(), " | ")))->capture_default_str();
   app.add_option("--profile", s.profile, "cost profile")->capture_default_str();
   app.add_option("--notify", s.notify, "queue-notify | doorbell")->capture_default_str();
+  app.add_option("--notify-path", s.notify_path, "where a kick goes: kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)")->capture_default_str();
   app.add_option("--decoder", s.decoder, "doorbell decoder: reference | rtl")->capture_default_str();
   app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
   std::vector<std::string> profile_params;
@@ -324,6 +327,14 @@ int sc_main(int argc, char* argv[]) {
       throw scenario_error(fmt::format("--point-timeout-s: {} outside 1..1000000", point_timeout_s));
     const auto profiles = load_cost_profiles(profiles_file);
     const auto names = profile_names(profiles);
+    if (!describe.empty()) {
+      try {
+        std::fputs(describe_markdown(find_profile(profiles, describe)).c_str(), stdout);
+      } catch (const std::runtime_error& e) {
+        throw scenario_error(fmt::format("--describe-profile: {}", e.what()));
+      }
+      return 0;
+    }
     if (list) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;

@@ -99,8 +99,10 @@ struct machine : tb::virtio_system<Device> {
   // What the hypervisor traps of the device: its registers, and the doorbells it handles in the kernel.
   hyp_device_window trapped_window(const scenario& s, const transport_config& tc) const {
     const bool db = tc.notify.doorbells;
+    const notify_class nc = s.notify_path == "user" ? notify_class::user : s.notify_path == "mapped" ? notify_class::mapped
+                                                                                                     : notify_class::kernel;
     return {"virtio", s.device_base, tc.window_size, db ? tc.notify.doorbell.base : 0,
-            db ? this->transport.doorbell_layout().window_size() : 0};
+            db ? this->transport.doorbell_layout().window_size() : 0, nc};
   }
   host_resources host;
   hypervisor hyp;

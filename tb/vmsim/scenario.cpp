@@ -18,7 +18,7 @@ const std::vector<std::string>& workloads() {
 }
 
 nlohmann::json scenario::to_json() const {
-  return {{"name", name}, {"workload", workload}, {"scheme", scheme}, {"profile", profile}, {"notify", notify},
+  return {{"name", name}, {"workload", workload}, {"scheme", scheme}, {"profile", profile}, {"notify", notify}, {"notify_path", notify_path},
           {"decoder", decoder}, {"transport_version", transport_version}, {"vcpus", vcpus}, {"queues", queues},
           {"queue_depth", queue_depth}, {"requests", requests}, {"duration_us", duration_us}, {"rate_pps", rate_pps},
           {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"profile_params", profile_params}, {"ram_base", ram_base},
@@ -109,7 +109,7 @@ const std::vector<std::string>& numeric_keys() {
 
 scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>& profiles) {
   if (!j.is_object()) throw scenario_error("scenario: expected a JSON object");
-  static const std::vector<std::string> keys = {"name", "workload", "scheme", "profile", "notify", "decoder",
+  static const std::vector<std::string> keys = {"name", "workload", "scheme", "profile", "notify", "notify_path", "decoder",
                                                 "transport_version", "vcpus", "queues", "queue_depth", "requests",
                                                 "duration_us", "rate_pps", "seed", "quantum_ns", "irq_affinity", "timeline",
                                                 "profile_params", "ram_base", "ram_size", "device_base", "irqc_base"};
@@ -122,6 +122,7 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   take(j, "scheme", s.scheme, "a string");
   take(j, "profile", s.profile, "a string");
   take(j, "notify", s.notify, "a string");
+  take(j, "notify_path", s.notify_path, "a string");
   take(j, "decoder", s.decoder, "a string");
   take(j, transport_version_l, s.transport_version);
   take(j, vcpus_l, s.vcpus);
@@ -175,6 +176,9 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
   one_of("profile", s.profile, profiles);
   one_of("notify", s.notify, {"queue-notify", "doorbell"});
   one_of("decoder", s.decoder, {"reference", "rtl"});
+  one_of("notify_path", s.notify_path, {"kernel", "user", "mapped"});
+  if (s.notify_path == "mapped" && s.notify != "doorbell")
+    throw scenario_error("scenario.notify_path: 'mapped' needs notify 'doorbell' (QueueNotify is a register: it traps)");
   if (s.decoder == "rtl" && s.notify != "doorbell") throw scenario_error("scenario.decoder: 'rtl' needs notify 'doorbell'");
   if (s.transport_version != 1 && s.transport_version != 2)
     throw scenario_error(fmt::format("scenario.transport_version: {} is not 1 (legacy) or 2 (modern)", s.transport_version));

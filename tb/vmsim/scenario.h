@@ -20,6 +20,7 @@ struct scenario {
   std::string scheme = "legacy-wired";  // an interrupt scheme (make_interrupt_scheme)
   std::string profile = "x86-kvm";
   std::string notify = "queue-notify";  // queue-notify | doorbell
+  std::string notify_path = "kernel";   // kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)
   std::string decoder = "reference";    // reference | rtl (doorbells only)
   unsigned transport_version = 2;
   unsigned vcpus = 1;
