@@ -8,11 +8,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-CAUSES = ["mmio-user", "notify-kernel", "irq-ack", "inject-wired", "inject-msi", "eoi-trap", "eoi-virtual"]
+# The exit causes come from the results themselves (the hypervisor's list, in its order).
+CAUSES = []
 
 
 def main(out_dir):
     rows = list(csv.DictReader(open(f"{out_dir}/results.csv")))
+    if rows:
+        CAUSES[:] = [k[: -len("_ns_per_op")] for k in rows[0] if k.endswith("_ns_per_op") and k != "exit_ns_per_op" and k[: -len("_ns_per_op")] + "_per_op" in rows[0]]
     groups = defaultdict(list)
     for r in rows:
         groups[(r["workload"], r["profile"])].append(r)
