@@ -221,8 +221,9 @@ void print_summary(const json& result) {
               s["profile"].get<std::string>().c_str(), s["notify"].get<std::string>().c_str(), s["transport_version"].get<unsigned>());
   for (const char* h : {"round_trip", "transaction", "request"})
     if (r.contains(h))
-      std::printf("  %s: mean %.0f ns, p50 %.0f ns, p99 %.0f ns (%llu)\n", h, r[h]["mean_ns"].get<double>(),
-                  r[h]["p50_ns"].get<double>(), r[h]["p99_ns"].get<double>(), r[h]["count"].get<unsigned long long>());
+      std::printf("  %s: mean %.0f ns, p50 %.0f ns, p90 %.0f ns, p99 %.0f ns, p99.9 %.0f ns (%llu)\n", h,
+                  r[h]["mean_ns"].get<double>(), r[h]["p50_ns"].get<double>(), r[h]["p90_ns"].get<double>(),
+                  r[h]["p99_ns"].get<double>(), r[h]["p999_ns"].get<double>(), r[h]["count"].get<unsigned long long>());
   for (const char* m : {"round_trips_per_s", "transactions_per_s", "received_pps", "iops", "loss"})
     if (r.contains(m)) std::printf("  %s: %.3f\n", m, r[m].get<double>());
   std::printf("  exits per operation: %.2f (%.0f ns)\n", r["exits_per_op"].get<double>(), r["exit_ns_per_op"].get<double>());

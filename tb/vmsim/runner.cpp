@@ -37,8 +37,8 @@ sc_core::sc_time ns(double v) { return sc_core::sc_time(v, sc_core::SC_NS); }
 bool is_arm(const cost_profile& p) { return p.name.rfind("arm", 0) == 0; }
 
 json histogram_json(const histogram& h) {
-  return {{"count", h.count()}, {"mean_ns", h.mean()}, {"p50_ns", h.quantile(0.5)}, {"p99_ns", h.quantile(0.99)},
-          {"min_ns", h.min()}, {"max_ns", h.max()}};
+  return {{"count", h.count()}, {"mean_ns", h.mean()}, {"p50_ns", h.quantile(0.5)}, {"p90_ns", h.quantile(0.9)},
+          {"p99_ns", h.quantile(0.99)}, {"p999_ns", h.quantile(0.999)}, {"min_ns", h.min()}, {"max_ns", h.max()}};
 }
 
 json latency_json(const vdrv::latency_stats& l) {
