@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(cost_profiles_load_and_bad_ones_name_the_field) {
   expect_error(R"({"t": {"eoi_trap_ns": {"mean": 5, "cv": 0.5, "source": "s"}}})", "cv applies to lognormal only");
   expect_error(R"({"t": {"eoi_trap_ns": {"mean": 5, "spread": 1, "source": "s"}}})", "unknown key 'spread'");
   // A mechanism the model lacks, a resource with zero capacity, a missing source, a cycle of bases.
-  expect_error(R"({"t": {"wired_irq_path": "pigeon"}})", "'t'.wired_irq_path: \"pigeon\" is not a mechanism the model has (allowed: direct, irqfd-kworker, user-relay)");
+  expect_error(R"({"t": {"wired_irq_path": "pigeon"}})", "'t'.wired_irq_path: \"pigeon\" is not a mechanism the model has (allowed: direct, irqfd-kworker, user-relay, vmm-signal)");
   expect_error(R"({"t": {"storage_channels": 0}})", "'t'.storage_channels: expected a whole number 1..4096");
   expect_error(R"({"t": {"vmm_lock": "yes"}})", "'t'.vmm_lock: expected true or false");
   expect_error(R"({"t": {"cpu_ghz": 2}})", "has no source");
@@ -101,8 +101,9 @@ BOOST_AUTO_TEST_CASE(scenario_overrides_change_one_entry_and_are_checked) {
 
 BOOST_AUTO_TEST_CASE(shipped_profiles_are_complete_and_cited) {
   auto p = load_cost_profiles(VMSIM_PROFILES);
-  for (const char* name : {"x86-kvm", "arm64-kvm", "x86-kvm-firecracker"}) {
-    const auto& c = find_profile(p, name);
+  for (const char* name : {"x86-kvm", "arm64-kvm", "x86-kvm-firecracker", "x86-kvm-cloud-hypervisor"})
+    BOOST_TEST(p.count(name) == 1u, name);
+  for (const auto& [name, c] : p) {
     BOOST_TEST(c.mmio_exit_user_ns.mean() > c.mmio_exit_kernel_ns.mean(), name);  // user-space exits cost more
     BOOST_TEST(c.eoi_trap_ns.mean() > c.eoi_virtual_ns.mean(), name);
     BOOST_TEST(!c.description.empty());

@@ -85,7 +85,7 @@ struct machine : tb::virtio_system<Device> {
           vc.wake_cost = [this, i](const sc_core::sc_time& slept) { return hyp.wake_from_halt(static_cast<int>(i), slept); };
           return new vcpu(name, vc);
         }) {
-    for (auto& path : this->line_path) path.configure(p, &host.vmm_thread, host.vmm_lock.get(), s.seed);
+    for (auto& path : this->line_path) path.configure(p, &host.vmm_thread, host.line_lock(), s.seed);
     if constexpr (std::is_same_v<Device, virtio_net>)
       if (p.net_backend == net_backend_kind::vmm_thread) this->device.share_worker(&host.vmm_thread);
     hyp.to_bus.bind(this->bus.target);

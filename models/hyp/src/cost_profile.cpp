@@ -20,6 +20,7 @@ const char* to_string(wired_irq_path p) {
     case wired_irq_path::direct: return "direct";
     case wired_irq_path::irqfd_kworker: return "irqfd-kworker";
     case wired_irq_path::user_relay: return "user-relay";
+    case wired_irq_path::vmm_signal: return "vmm-signal";
   }
   return "?";
 }
@@ -47,12 +48,16 @@ const char* mechanism_source(const std::string& key) {
       {"cpu_ghz", "the guest's clock: an assumption on x86, Ampere Altra's nominal clock on arm64"},
       {"wired_irq_path", "QEMU: hw/virtio/virtio-mmio.c virtio_mmio_set_guest_notifiers (with_irqfd = false: the main loop relays "
                          "vhost's call eventfd); Firecracker: vstate/vm.rs register_irqfd on an IOAPIC GSI, which KVM injects from "
-                         "a worker (virt/kvm/eventfd.c irqfd_wakeup -> schedule_work)"},
+                         "a worker (virt/kvm/eventfd.c irqfd_wakeup -> schedule_work); Cloud Hypervisor (Dec 2019, split irqchip): "
+                         "vmm/src/device_manager.rs UserIoapicIrq::deliver -> ioapic.lock() -> Ioapic::service_irq -> "
+                         "vm_fd.signal_msi (KVM_SIGNAL_MSI) from the device's worker thread"},
       {"wired_trigger", "level: the MSI patch lists the IOAPIC EOI among the legacy ISR's exits (seeds); edge: Firecracker's "
-                        "MP table (arch/x86_64/mptable.rs, ISA default)"},
+                        "MP table (arch/x86_64/mptable.rs, ISA default); Cloud Hypervisor: assumption (level, as the patch's IOAPIC "
+                        "EOI exit implies), whose EOI exits to user space (KVM_EXIT_IOAPIC_EOI -> vmm/src/cpu.rs VcpuExit::IoapicEoi)"},
       {"vmm_lock", "QEMU's big lock, taken for every MMIO region (softmmu/physmem.c prepare_mmio_access); Firecracker and Cloud "
                    "Hypervisor lock per device only"},
-      {"net_backend", "vhost: an assumption for QEMU (the patch's test does not say); Firecracker: its event-loop thread"},
+      {"net_backend", "vhost: an assumption for QEMU (the patch's test does not say); Firecracker: its event-loop thread; "
+                      "Cloud Hypervisor (Dec 2019): the device's epoll worker thread (vm-virtio/src/net.rs)"},
       {"blk_iothreads", "QEMU: one I/O thread per device (assumption: the default configuration)"},
       {"storage_channels", "derived: Optane P4800X 550k IOPS (Intel's data sheet) x ~10 us per request = ~6 in parallel"},
       {"halt_poll_ns", "KVM_HALT_POLL_NS_DEFAULT: 200000 on x86, 500000 on arm64 (arch/*/include/asm/kvm_host.h)"}};
@@ -69,7 +74,7 @@ const std::vector<field>& fields() {
     v.push_back({field::number, "cpu_ghz", nullptr, &cost_profile::cpu_ghz});
     v.push_back({field::text, "vmm", nullptr, nullptr, nullptr, nullptr, &cost_profile::vmm});
     v.push_back({field::choice, "wired_irq_path", nullptr, nullptr, nullptr, nullptr, nullptr,
-                 {"direct", "irqfd-kworker", "user-relay"},
+                 {"direct", "irqfd-kworker", "user-relay", "vmm-signal"},
                  [](cost_profile& p, size_t i) { p.wired_path = static_cast<wired_irq_path>(i); },
                  [](const cost_profile& p) { return static_cast<size_t>(p.wired_path); }});
     v.push_back({field::choice, "wired_trigger", nullptr, nullptr, nullptr, nullptr, nullptr, {"level", "edge"},

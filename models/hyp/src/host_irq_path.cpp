@@ -23,6 +23,11 @@ void host_irq_path::configure(const cost_profile& profile, server_pool* vmm_thre
 sc_core::sc_time host_irq_path::relay_time(const sc_core::sc_time& now) {
   auto ns = [&](const cost_param& p) { return sc_core::sc_time(sample_.draw(p.value), sc_core::SC_NS); };
   if (path_ == wired_irq_path::irqfd_kworker) return ns(profile_->host_wakeup_ns);
+  if (path_ == wired_irq_path::vmm_signal) {
+    // The device's thread itself: the KVM_SIGNAL_MSI ioctl under the IOAPIC's mutex (no wake-up, no hop).
+    const sc_core::sc_time work = ns(profile_->irq_line_ioctl_ns);
+    return (lock_ ? lock_->serve(now, work).finish : now + work) - now;
+  }
   // user-relay: the event-loop thread wakes if it slept, then holds the VMM's lock for the handler and the
   // ioctl. (The thread is booked for the work; a wait for the lock delays the assertion, not the thread's
   // other bookings: one of the loosely-timed approximations docs/latency-model.md lists.)

@@ -33,6 +33,8 @@ enum class wired_irq_path : uint8_t {
   irqfd_kworker,  // KVM irqfd on an IOAPIC GSI: deferred to a kernel worker (Firecracker)
   user_relay,     // the VMM's event-loop thread reads the back-end's eventfd and asserts the line by
                   // ioctl under its lock; the ACK de-asserts it by another ioctl (QEMU virtio-mmio)
+  vmm_signal,     // the device's own thread hands the line to a user-space IOAPIC, which sends it to KVM as
+                  // an MSI by ioctl under the IOAPIC's mutex: no thread hop (Cloud Hypervisor, split irqchip)
 };
 enum class line_trigger : uint8_t { level, edge };  // level: the guest's EOI traps (EOI-exit bitmap)
 enum class net_backend_kind : uint8_t {

@@ -8,6 +8,9 @@
 //                  the interrupt handler and asserts the line by ioctl: QEMU's virtio-mmio has no irqfd for its
 //                  line (hw/virtio/virtio-mmio.c virtio_mmio_set_guest_notifiers: with_irqfd = false), so
 //                  vhost's call eventfd is read by the main loop (virtio_queue_guest_notifier_read)
+//   vmm-signal     a rise reaches the controller after the device's own thread has passed it through a user-space
+//                  IOAPIC, which sends it to KVM as an MSI (KVM_SIGNAL_MSI) under the IOAPIC's mutex: Cloud
+//                  Hypervisor's split irqchip (vmm/src/device_manager.rs UserIoapicIrq::deliver, Dec 2019)
 // A fall (the guest's InterruptACK clearing the status) passes at once: QEMU lowers the line inside the ACK's
 // exit (the hypervisor charges that ioctl) and Firecracker's irqfd pulses it.
 #pragma once
@@ -28,8 +31,8 @@ class host_irq_path : public sc_core::sc_module, private irq_target_if {
   irq_out out;                           // to the interrupt controller's input
 
   explicit host_irq_path(sc_core::sc_module_name name);
-  // Before simulation: the path of `profile`; the relay's thread and the VMM's lock (null: none) are
-  // shared with whatever else runs on them.
+  // Before simulation: the path of `profile`; the relay's thread and the line's lock (the VMM's for
+  // user-relay, the IOAPIC's for vmm-signal; null: none) are shared with whatever else runs on them.
   void configure(const cost_profile& profile, server_pool* vmm_thread, server_pool* vmm_lock, uint64_t seed);
 
   struct counters {
