@@ -234,6 +234,18 @@ void print_summary(const json& result) {
     std::printf("  driver: %llu interrupts, %.1f reads + %.1f writes per ISR, kick-to-interrupt mean %.0f ns\n",
                 r["driver"]["interrupts"].get<unsigned long long>(), r["driver"]["isr_reads_per_interrupt"].get<double>(),
                 r["driver"]["isr_writes_per_interrupt"].get<double>(), r["driver"]["kick_to_irq"]["mean_ns"].get<double>());
+  // Where the time went: each vCPU's and each host resource's busy share (a saturated one is the bottleneck).
+  if (r.contains("vcpus")) {
+    std::printf("  vCPU utilisation:");
+    for (const auto& v : r["vcpus"]) std::printf(" %u:%.0f%%", v["vcpu"].get<unsigned>(), 100 * v["utilisation"].get<double>());
+    std::printf("\n");
+  }
+  if (r.contains("resources") && !r["resources"].empty()) std::printf("  host resources:\n");
+  if (r.contains("resources"))
+    for (const auto& x : r["resources"])
+      std::printf("    %-22s %5.1f%% busy, %llu jobs, wait mean %.0f ns, p99 %.0f ns\n", x["name"].get<std::string>().c_str(),
+                  100 * x["utilisation"].get<double>(), x["jobs"].get<unsigned long long>(), x["wait_mean_ns"].get<double>(),
+                  x["wait_p99_ns"].get<double>());
   std::printf("  simulated time %.0f us\n", r["simulated_ns"].get<double>() / 1000);
 }
 
