@@ -170,3 +170,21 @@ BOOST_AUTO_TEST_CASE(a_server_pool_queues_what_its_servers_cannot_take) {
   BOOST_TEST(last.to_seconds() * 1e9 == 3000 * 15.0, boost::test_tools::tolerance(0.01));
   BOOST_TEST(sat.utilisation(last) == 1.0, boost::test_tools::tolerance(0.01));
 }
+
+// A guest spinlock booked out of time order (vCPUs a quantum apart) fills an idle gap before a later booking
+// when the hold fits, and queues behind it when it does not; a FIFO pool would have queued both.
+BOOST_AUTO_TEST_CASE(a_backfilling_lock_takes_an_earlier_gap) {
+  using sc_core::sc_time;
+  using sc_core::SC_NS;
+  server_pool lock("spin", 1, true);
+  BOOST_TEST(lock.serve(sc_time(1000, SC_NS), sc_time(200, SC_NS)).start == sc_time(1000, SC_NS));
+  BOOST_TEST(lock.serve(sc_time(500, SC_NS), sc_time(200, SC_NS)).start == sc_time(500, SC_NS));    // the gap before
+  BOOST_TEST(lock.serve(sc_time(900, SC_NS), sc_time(200, SC_NS)).start == sc_time(1200, SC_NS));   // 100 ns gap: too short
+  BOOST_TEST(lock.serve(sc_time(1100, SC_NS), sc_time(50, SC_NS)).start == sc_time(1400, SC_NS));   // behind both
+  BOOST_TEST(lock.waits().max() == 300.0, boost::test_tools::tolerance(0.1));
+  BOOST_TEST(!lock.idle_at(sc_time(600, SC_NS)));
+  BOOST_TEST(lock.idle_at(sc_time(800, SC_NS)));
+  server_pool fifo("fifo", 1);
+  fifo.serve(sc_time(1000, SC_NS), sc_time(200, SC_NS));
+  BOOST_TEST(fifo.serve(sc_time(500, SC_NS), sc_time(200, SC_NS)).start == sc_time(1200, SC_NS));
+}

@@ -115,6 +115,7 @@ const std::vector<field>& fields() {
              {"guest_rx_packet_cycles", &cost_profile::guest_rx_packet_cycles},
              {"guest_tx_packet_cycles", &cost_profile::guest_tx_packet_cycles},
              {"guest_blk_request_cycles", &cost_profile::guest_blk_request_cycles},
+             {"guest_blk_queue_lock_cycles", &cost_profile::guest_blk_queue_lock_cycles},
              {"app_rr_cycles", &cost_profile::app_rr_cycles},
              {"app_udp_rx_cycles", &cost_profile::app_udp_rx_cycles},
              {"app_blk_cycles", &cost_profile::app_blk_cycles}})

@@ -8,21 +8,47 @@
 
 namespace vmsim {
 
-server_pool::server_pool(std::string name, unsigned servers) : name_(std::move(name)), free_at_(servers) {
+namespace {
+constexpr size_t backfill_window = 128;  // busy intervals kept: far more than a quantum's worth of short holds
+}
+
+server_pool::server_pool(std::string name, unsigned servers, bool backfill)
+    : name_(std::move(name)), free_at_(servers), backfill_(backfill) {
   if (servers == 0) SC_REPORT_ERROR(ids::config_error, fmt::format("resource '{}': needs at least one server", name_).c_str());
+  if (backfill && servers != 1)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("resource '{}': backfill needs exactly one server", name_).c_str());
+}
+
+// The first idle gap at or after `arrival` long enough for `service`.
+sc_core::sc_time server_pool::backfill_start(const sc_core::sc_time& arrival, const sc_core::sc_time& service) const {
+  sc_core::sc_time start = arrival;
+  for (const auto& [s, f] : busy_) {
+    if (f <= start) continue;
+    if (s >= start + service) break;
+    start = f;
+  }
+  return start;
 }
 
 server_pool::booking server_pool::serve(const sc_core::sc_time& arrival, const sc_core::sc_time& service) {
   auto first_free = std::min_element(free_at_.begin(), free_at_.end());
-  const sc_core::sc_time start = std::max(arrival, *first_free);
-  *first_free = start + service;
+  sc_core::sc_time start = std::max(arrival, *first_free);
+  if (backfill_) {
+    start = backfill_start(arrival, service);
+    const std::pair<sc_core::sc_time, sc_core::sc_time> job{start, start + service};
+    busy_.insert(std::upper_bound(busy_.begin(), busy_.end(), job), job);
+    if (busy_.size() > backfill_window) busy_.erase(busy_.begin());
+  }
+  *first_free = std::max(*first_free, start + service);
   ++jobs_;
   busy_ns_ += service.to_seconds() * 1e9;
   wait_.add((start - arrival).to_seconds() * 1e9);
-  return {start, *first_free};
+  return {start, start + service};
 }
 
 bool server_pool::idle_at(const sc_core::sc_time& t) const {
+  if (backfill_)
+    return std::none_of(busy_.begin(), busy_.end(), [&](const auto& b) { return b.first <= t && t < b.second; });
   return *std::min_element(free_at_.begin(), free_at_.end()) <= t;
 }
 

@@ -17,6 +17,12 @@ void guest_cpu::work(const cost_param& cycles, double share) {
   if (ns > 0) cpu_.spend(sc_core::sc_time(ns, sc_core::SC_NS));
 }
 
+void guest_cpu::work_locked(server_pool& lock, const cost_param& cycles) {
+  const sc_core::sc_time now(double(cpu_.now_ns()), sc_core::SC_NS);
+  const sc_core::sc_time hold(profile_.guest_ns(sample_.draw(cycles.value)), sc_core::SC_NS);
+  cpu_.spend(lock.serve(now, hold).finish - now);  // the spin and the critical section, both on this vCPU
+}
+
 void guest_cpu::napi_schedule(napi_ctx& n) {
   if (n.scheduled) return;
   n.scheduled = true;

@@ -19,6 +19,7 @@
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/hyp/hypervisor.h"
 #include "vmsim/resources/distribution.h"
+#include "vmsim/resources/server_pool.h"
 
 namespace vmsim::app {
 
@@ -42,6 +43,8 @@ class guest_cpu {
 
   // Spends a sample of the entry's guest cycles (times `share`) on this vCPU.
   void work(const cost_param& cycles, double share = 1.0);
+  // The same under a guest spinlock shared with other vCPUs: first spins until its holder lets go.
+  void work_locked(server_pool& lock, const cost_param& cycles);
   // Is this vCPU halted (a wake-up needs an IPI)?
   bool halted() const { return cpu_.halted(); }
   // From an interrupt callback running on this vCPU: poll `n` here before returning to the application.

@@ -88,6 +88,7 @@ struct cost_profile {
   cost_param guest_rx_packet_cycles;  // driver + stack per received packet, up to the socket
   cost_param guest_tx_packet_cycles;  // socket to driver per sent packet
   cost_param guest_blk_request_cycles;  // block layer + virtio-blk per request (submit and complete)
+  cost_param guest_blk_queue_lock_cycles;  // held under the request queue's lock, per submission and per reap
   cost_param app_rr_cycles;           // netperf TCP_RR's own work per transaction
   cost_param app_udp_rx_cycles;       // a UDP receiver's work per packet
   cost_param app_blk_cycles;          // an fio-like job's work per request

@@ -21,7 +21,10 @@ namespace vmsim {
 
 class server_pool {
  public:
-  server_pool(std::string name, unsigned servers);
+  // `backfill` (one server only): owners that book out of time order (vCPUs each running ahead by up to a
+  // quantum) may place a job into an idle gap before a later booking instead of queueing behind it, as a
+  // guest spinlock taken earlier in simulated time would have been. The recent busy intervals are kept.
+  server_pool(std::string name, unsigned servers, bool backfill = false);
 
   struct booking {
     sc_core::sc_time start, finish;
@@ -43,6 +46,9 @@ class server_pool {
  private:
   std::string name_;
   std::vector<sc_core::sc_time> free_at_;  // per server, when its last booked job ends
+  bool backfill_ = false;
+  std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> busy_;  // backfill: recent [start, finish), by start
+  sc_core::sc_time backfill_start(const sc_core::sc_time& arrival, const sc_core::sc_time& service) const;
   uint64_t jobs_ = 0;
   double busy_ns_ = 0;
   sc_core::sc_time since_;
