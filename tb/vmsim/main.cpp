@@ -285,7 +285,7 @@ int sc_main(int argc, char* argv[]) {
   app.footer("A scenario option given with --scenario overrides that field of the file (--profile-param: that entry of\n"
              "its profile_params). Data (cost profiles, sweeps, plot script): <prefix>/share/vmsim, or $VMSIM_DATA_DIR.\n"
              "Exit codes: 0 ok; 1 the run failed (a driver or device error, a failed sweep point, an output write\n"
-             "error); 2 bad input (option, scenario, profile or output path), with a message naming it.");
+             "error); 2 bad input (option, scenario, profile or output path), with a message naming it.\n");
   app.add_option("--scenario", scenario_file, "scenario JSON file (docs/scenarios.md); scenario options given as well override its fields")
       ->check(CLI::ExistingFile);
   app.add_option("--sweep", sweep_file, "sweep JSON file: {\"base\": {...}, \"grid\": {key: [values]}}")->check(CLI::ExistingFile);
@@ -347,7 +347,12 @@ int sc_main(int argc, char* argv[]) {
       throw scenario_error(fmt::format("--point-timeout-s: {} outside 1..1000000", point_timeout_s));
     self_path = executable_path().string();  // children run this binary, however it was started
     if (profiles_file.empty()) profiles_file = data_file("cost-profiles.json").string();
-    const auto profiles = load_cost_profiles(profiles_file);
+    std::map<std::string, cost_profile> profiles;
+    try {
+      profiles = load_cost_profiles(profiles_file);
+    } catch (const std::runtime_error& e) {
+      throw scenario_error(fmt::format("--profiles: {}", e.what()));  // a bad profiles file is bad input
+    }
     const auto names = profile_names(profiles);
     if (!describe.empty()) {
       try {

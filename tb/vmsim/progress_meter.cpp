@@ -10,6 +10,8 @@ namespace vmsim::app {
 
 namespace {
 constexpr auto redraw_period = std::chrono::milliseconds(100);
+// Rates and the final time count from the process's start: a workload's first report may come late.
+const auto process_start = std::chrono::steady_clock::now();
 
 std::string duration_text(double s) {
   if (s < 60) return fmt::format("{:.0f} s", s);
@@ -26,10 +28,9 @@ void progress_meter::update(const std::string& what, const std::string& unit, do
   const auto now = clock::now();
   if (!started_) {
     started_ = true;
-    start_ = now;
     last_ = now - redraw_period;
   }
-  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double elapsed = std::chrono::duration<double>(now - process_start).count();
   if (done >= total) {
     finished_ = true;
     std::fprintf(stderr, "\r\033[K%s: done in %.1f s\n", what.c_str(), elapsed);

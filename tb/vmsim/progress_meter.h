@@ -18,7 +18,7 @@ class progress_meter {
   using clock = std::chrono::steady_clock;
   bool on_;
   bool started_ = false, finished_ = false;
-  clock::time_point start_, last_;
+  clock::time_point last_;
 };
 
 }  // namespace vmsim::app
