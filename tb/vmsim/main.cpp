@@ -281,7 +281,8 @@ int sc_main(int argc, char* argv[]) {
   bool quiet = false, list = false, do_validate = false;
   CLI::App app{"vmsim: virtio-mmio interrupt and notification design points on a SystemC/TLM-2.0 virtual platform.\n"
                "Runs one scenario (options or --scenario), a sweep (--sweep), or the TCP_RR validation (--validate)."};
-  app.set_version_flag("--version", fmt::format("vmsim {}", vmsim::version), "print the version and exit");
+  app.set_version_flag("--version", fmt::format("vmsim {}{}", vmsim::version, *vmsim::git_describe ? fmt::format(" (git {})", vmsim::git_describe) : ""),
+                       "print the version and exit");
   app.footer("A scenario option given with --scenario overrides that field of the file (--profile-param: that entry of\n"
              "its profile_params). Data (cost profiles, sweeps, plot script): <prefix>/share/vmsim, or $VMSIM_DATA_DIR.\n"
              "Exit codes: 0 ok; 1 the run failed (a driver or device error, a failed sweep point, an output write\n"
