@@ -14,6 +14,4 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/vmsimConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/vmsimConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/vmsimConfig.cmake ${PROJECT_BINARY_DIR}/vmsimConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
-if(TARGET vmsim)
-  install(TARGETS vmsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-endif()
+# The vmsim tool, its data and the docs: tb/vmsim/CMakeLists.txt (beside the build tree's data links).

@@ -1,6 +1,6 @@
 // vmsim: runs virtio-mmio interrupt/notification design points and reports what each costs.
 //   vmsim [options]                       one scenario from the options (see --help)
-//   vmsim --scenario point.json           one scenario from a file (options override nothing: the file rules)
+//   vmsim --scenario point.json           one scenario from a file (scenario options given as well override its fields)
 //   vmsim --sweep grid.json --out-dir D   a grid of scenarios in parallel processes -> D/results.{json,csv}, report.md
 //   vmsim --validate                      the TCP_RR validation against the published virtio-mmio MSI figures
 #include <fcntl.h>
@@ -28,10 +28,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "files.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
 #include "vmsim/irq/scheme_factory.h"
+#include "vmsim/version.h"
 
 using namespace vmsim;
 using namespace vmsim::app;
@@ -120,7 +122,7 @@ bool draw_plots(const std::string& out_dir) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args = {VMSIM_PYTHON, VMSIM_PLOT_SCRIPT, out_dir};
+  std::vector<std::string> args = {VMSIM_PYTHON, data_file("plot_report.py").string(), out_dir};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -216,9 +218,10 @@ int sweep(const std::string& grid_file, const std::string& out_dir, unsigned job
 void print_summary(const json& result) {
   const auto& s = result["scenario"];
   const auto& r = result["results"];
-  std::printf("%s: workload %s, scheme %s, profile %s, notify %s, transport v%u\n", s["name"].get<std::string>().c_str(),
+  std::printf("%s: workload %s, scheme %s, profile %s, notify %s, transport v%u (vmsim %s)\n", s["name"].get<std::string>().c_str(),
               s["workload"].get<std::string>().c_str(), s["scheme"].get<std::string>().c_str(),
-              s["profile"].get<std::string>().c_str(), s["notify"].get<std::string>().c_str(), s["transport_version"].get<unsigned>());
+              s["profile"].get<std::string>().c_str(), s["notify"].get<std::string>().c_str(), s["transport_version"].get<unsigned>(),
+              result["tool_version"].get<std::string>().c_str());
   for (const char* h : {"round_trip", "transaction", "request"})
     if (r.contains(h))
       std::printf("  %s: mean %.0f ns, p50 %.0f ns, p90 %.0f ns, p99 %.0f ns, p99.9 %.0f ns (%llu)\n", h,
@@ -282,16 +285,22 @@ int validate(double duration_us, double timeout_s, const std::string& profiles_f
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  self_path = argv[0];
   const scenario defaults;
   scenario s;
-  std::string scenario_file, out_file, sweep_file, out_dir = "build/reports/sweep", profiles_file = VMSIM_PROFILES;
+  std::string scenario_file, out_file, sweep_file, out_dir = "build/reports/sweep", profiles_file;
   unsigned jobs = 2;
   double point_timeout_s = 600;
   bool quiet = false, list = false, do_validate = false;
   CLI::App app{"vmsim: virtio-mmio interrupt and notification design points on a SystemC/TLM-2.0 virtual platform.\n"
                "Runs one scenario (options or --scenario), a sweep (--sweep), or the TCP_RR validation (--validate)."};
-  app.add_option("--scenario", scenario_file, "scenario JSON file (docs/scenarios.md)")->check(CLI::ExistingFile);
+  app.set_version_flag("--version", fmt::format("vmsim {}{}", vmsim::version, *vmsim::git_describe ? fmt::format(" (git {})", vmsim::git_describe) : ""),
+                       "print the version and exit");
+  app.footer("A scenario option given with --scenario overrides that field of the file (--profile-param: that entry of\n"
+             "its profile_params). Data (cost profiles, sweeps, plot script): <prefix>/share/vmsim, or $VMSIM_DATA_DIR.\n"
+             "Exit codes: 0 ok; 1 the run failed (a driver or device error, a failed sweep point, an output write\n"
+             "error); 2 bad input (option, scenario, profile or output path), with a message naming it.\n");
+  app.add_option("--scenario", scenario_file, "scenario JSON file (docs/scenarios.md); scenario options given as well override its fields")
+      ->check(CLI::ExistingFile);
   app.add_option("--sweep", sweep_file, "sweep JSON file: {\"base\": {...}, \"grid\": {key: [values]}}")->check(CLI::ExistingFile);
   app.add_option("--out-dir", out_dir, "sweep/validation output directory")->capture_default_str();
   app.add_option("--jobs", jobs, "design points run in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
@@ -299,26 +308,37 @@ int sc_main(int argc, char* argv[]) {
       ->capture_default_str();
   app.add_flag("--validate", do_validate, "TCP_RR validation against the published MSI patch figures");
   app.add_option("--out", out_file, "write the result JSON here (default: print a summary)");
-  app.add_option("--profiles", profiles_file, "cost profiles JSON")->check(CLI::ExistingFile)->capture_default_str();
+  app.add_option("--profiles", profiles_file, "cost profiles JSON")->check(CLI::ExistingFile)->default_str("<data>/cost-profiles.json");
   app.add_flag("--list-profiles", list, "list the cost profiles and exit");
   std::string describe;
   app.add_option("--describe-profile", describe, "print a profile's every entry, distribution and source (Markdown) and exit");
-  app.add_flag("--quiet", quiet, "no progress line");
-  app.add_option("--workload", s.workload, "micro | rr | mq-rx | blk")->capture_default_str();
-  app.add_option("--scheme", s.scheme, "interrupt scheme: " + fmt::format("{}", fmt::join(interrupt_scheme_names(), " | ")))->capture_default_str();
-  app.add_option("--profile", s.profile, "cost profile")->capture_default_str();
-  app.add_option("--notify", s.notify, "queue-notify | doorbell")->capture_default_str();
-  app.add_option("--notify-path", s.notify_path, "where a kick goes: kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)")->capture_default_str();
-  app.add_option("--decoder", s.decoder, "doorbell decoder: reference | rtl")->capture_default_str();
-  app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
+  app.add_flag("--quiet", quiet, "nothing but errors on stderr (progress is drawn only on a terminal anyway)");
+  // The scenario's keys as options: alone they make the scenario, with --scenario they override its fields.
+  struct scenario_option {
+    std::string key;
+    CLI::Option* option;
+    bool number;
+  };
+  std::vector<scenario_option> scenario_options;
+  std::map<std::string, std::string> texts;  // each option's text, by scenario key
+  const json default_json = defaults.to_json();
+  for (const auto& [key, help] : std::vector<std::pair<std::string, std::string>>{
+           {"workload", "micro | rr | mq-rx | blk"},
+           {"scheme", "interrupt scheme: " + fmt::format("{}", fmt::join(interrupt_scheme_names(), " | "))},
+           {"profile", "cost profile"}, {"notify", "queue-notify | doorbell"},
+           {"notify_path", "where a kick goes: kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)"},
+           {"decoder", "doorbell decoder: reference | rtl"},
+           {"timeline", "write a Perfetto/Chrome JSON timeline of exits and ISRs"}}) {
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    scenario_options.push_back({key, app.add_option(flag, texts[key], help)->default_str(default_json[key].get<std::string>()), false});
+  }
   std::vector<std::string> profile_params;
   app.add_option("--profile-param", profile_params,
                  "KEY=VALUE: change one cost-profile entry for this run (repeatable), e.g. storage_channels=3 or "
                  "'host_wakeup_ns={\"mean\":5000,\"dist\":\"exponential\"}'")->type_name("KEY=VALUE");
   // Numbers are taken as text and read as JSON numbers: the command line is range-checked by the same code
   // as a scenario file (no wrap of 4294967297, no negative unsigned, no undefined float-to-int cast).
-  std::map<std::string, std::string> numbers;
-  const json default_json = defaults.to_json();
   for (const auto& [key, help] : std::vector<std::pair<std::string, std::string>>{
            {"transport_version", "1 legacy, 2 modern"}, {"vcpus", "vCPUs"}, {"queues", "net queue pairs / blk queues"},
            {"queue_depth", "blk requests in flight"}, {"requests", "micro: round trips"},
@@ -327,18 +347,25 @@ int sc_main(int argc, char* argv[]) {
            {"ram_size", "guest RAM bytes (the drivers' areas must fit)"}}) {
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
-    app.add_option(flag, numbers[key], help)->type_name("NUMBER")->default_str(default_json[key].dump());
+    scenario_options.push_back({key, app.add_option(flag, texts[key], help)->type_name("NUMBER")->default_str(default_json[key].dump()), true});
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;  // --help, --version: 0; a bad option: 2, as every bad input
   }
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
     if (!(point_timeout_s >= 1 && point_timeout_s <= 1e6))
       throw scenario_error(fmt::format("--point-timeout-s: {} outside 1..1000000", point_timeout_s));
-    const auto profiles = load_cost_profiles(profiles_file);
+    self_path = executable_path().string();  // children run this binary, however it was started
+    if (profiles_file.empty()) profiles_file = data_file("cost-profiles.json").string();
+    std::map<std::string, cost_profile> profiles;
+    try {
+      profiles = load_cost_profiles(profiles_file);
+    } catch (const std::runtime_error& e) {
+      throw scenario_error(fmt::format("--profiles: {}", e.what()));  // a bad profiles file is bad input
+    }
     const auto names = profile_names(profiles);
     if (!describe.empty()) {
       try {
@@ -352,20 +379,20 @@ int sc_main(int argc, char* argv[]) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;
     }
+    if (!sweep_file.empty()) check_output_dir("--out-dir", out_dir);
     if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, point_timeout_s, profiles_file, names, profiles);
-    if (!scenario_file.empty()) {
-      s = parse_scenario(read_json(scenario_file), names);
-    } else {
-      json j = s.to_json();
-      for (const auto& k : numeric_keys()) j.erase(k);
-      for (const auto& [key, text] : numbers) {
-        if (text.empty()) continue;
-        json v = json::parse(text, nullptr, false);
-        if (!v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", key, text));
-        j[key] = v;
-      }
-      s = parse_scenario(j, names);
+    // The file's fields (or the defaults), then every scenario option given on the command line over them.
+    json j = scenario_file.empty() ? json::object() : read_json(scenario_file);
+    if (!j.is_object()) throw scenario_error(fmt::format("--scenario: '{}' is not a JSON object", scenario_file));
+    for (const auto& o : scenario_options) {
+      if (o.option->count() == 0) continue;
+      const std::string& text = texts[o.key];
+      json v = o.number ? json::parse(text, nullptr, false) : json(text);
+      if (o.number && !v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", o.key, text));
+      j[o.key] = v;
     }
+    s = parse_scenario(j, names);
+    if (do_validate) check_output_dir("--out-dir", out_dir);
     if (do_validate) return validate(s.duration_us, point_timeout_s, profiles_file, out_dir);
     for (const auto& kv : profile_params) {
       const auto eq = kv.find('=');
@@ -374,7 +401,11 @@ int sc_main(int argc, char* argv[]) {
       if (v.is_discarded()) throw scenario_error(fmt::format("--profile-param: '{}': the value is not JSON (a number, true/false, a quoted string or an object)", kv));
       s.profile_params[kv.substr(0, eq)] = v;
     }
-    const json result = run_scenario(s, profile_for(profiles, s), !quiet);
+    // Outputs are checked before the run: a bad path is bad input (exit 2), not an hour's run lost.
+    if (!out_file.empty()) check_writable_file("--out", out_file);
+    if (!s.timeline.empty()) check_writable_file(app.count("--timeline") ? "--timeline" : "scenario.timeline", s.timeline);
+    json result = run_scenario(s, profile_for(profiles, s), !quiet);
+    result["tool_version"] = vmsim::version;
     if (!out_file.empty()) {
       std::ofstream f(out_file);
       f << result.dump(2);

@@ -25,6 +25,7 @@
 #include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 #include "driver_platform.h"
+#include "progress_meter.h"
 #include "workloads/guest.h"
 #include "vmsim/common/report_ids.h"
 
@@ -229,10 +230,12 @@ json driver_json(const vdrv::driver_stats& d) {
           {"isr_writes_per_interrupt", d.interrupts ? double(d.isr_writes) / double(d.interrupts) : 0.0}};
 }
 
+// Progress on a terminal only, at most 10 redraws a second (progress_meter.h): micro counts round trips,
+// the other workloads simulated time (in ns here).
 void progress_line(bool on, const char* what, double done, double total) {
-  if (!on) return;
-  std::fprintf(stderr, "\r%s: %5.1f%%", what, 100.0 * done / total);
-  if (done >= total) std::fprintf(stderr, "\n");
+  static progress_meter meter(on);
+  if (std::strcmp(what, "micro") == 0) meter.update(what, "round trips", done, total);
+  else meter.update(what, "us simulated", done / 1000, total / 1000);
 }
 
 // A run's figures stand only if the run was clean: the driver reported no error and the device never set
@@ -724,7 +727,7 @@ json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
       tl->name_track(50 + c, fmt::format("vCPU {} ISRs", c));
     }
     tl->name_track(100, "MSI frame");
-    tl->write(s.timeline);
+    if (!tl->write(s.timeline)) throw std::runtime_error(fmt::format("--timeline: cannot write '{}'", s.timeline));
   }
   return {{"scenario", s.to_json()}, {"profile", to_json(p)}, {"results", results}};
 }
