@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 matplotlib.rcParams["svg.hashsalt"] = "vmsim"
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 # Axis titles in words, with units.
 WORDS = {
@@ -55,7 +56,8 @@ def short(v):
 
 
 def facet_title(keys, vary):
-    return ", ".join(f"{k}={text(vary[k])}" for k in keys)
+    """One line per key: a panel's title never runs into its neighbour's."""
+    return "\n".join(f"{k}={text(vary[k])}" for k in keys)
 
 
 def merged_bars(points, x_key, causes):
@@ -87,7 +89,8 @@ def draw(out_dir, workload, points, varied, kind, causes):
     nrows = math.ceil(n / ncols)
     most = max(len(merged_bars(ps, x_key, causes)) for ps in facets.values())
     width = max(3.2, 0.55 * most + 1.4)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, 3.6 * nrows + 0.6), sharey=True, squeeze=False)
+    height = 3.4 + 0.15 * len(facet_keys)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows + 0.6), sharey=True, squeeze=False)
     joined = False
     for ax, (title, ps) in zip([a for row in axes for a in row], facets.items()):
         bars = merged_bars(ps, x_key, causes)
@@ -118,13 +121,14 @@ def draw(out_dir, workload, points, varied, kind, causes):
         if title:
             ax.set_title(title, fontsize=8)
         ax.margins(y=0.15)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: short(v) if v else "0"))
     for ax in [a for row in axes for a in row][n:]:
         ax.set_visible(False)
     for row in axes:
         row[0].set_ylabel(label if kind == "metric" else "hypervisor time per operation (ns)", fontsize=8)
     if kind == "exits":
         handles, labels = axes[0][0].get_legend_handles_labels()
-        fig.legend(handles, labels, fontsize=7, loc="upper right", title="exit cause", title_fontsize=7)
+        fig.legend(handles, labels, fontsize=7, loc="center right", title="exit cause", title_fontsize=7)
     what = label if kind == "metric" else "hypervisor time per operation by exit cause"
     fig.suptitle(f"{workload}: {what}", fontsize=10)
     note = "Bars labelled 'a = b': points with identical results, drawn once." if joined else ""

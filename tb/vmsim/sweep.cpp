@@ -438,6 +438,7 @@ int run_sweep(const sweep_run& run, const sweep_options& o) {
   if (o.dry_run && !o.shard.empty()) throw scenario_error("--dry-run writes every point: --shard does not apply");
   plan p = expand(run.grid_file, run.profiles_file, o.replications);
   const fs::path dir(run.out_dir);
+  make_directory(run.out_dir);
   make_directory((dir / "points").string());
   write_atomic(dir / profiles_copy, read_text(run.profiles_file, "--profiles"));
   write_atomic(dir / manifest_name, p.manifest.dump(2) + "\n");

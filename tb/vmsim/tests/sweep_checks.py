@@ -123,14 +123,18 @@ elif CASE == "resume_skips_done_points_and_reruns_a_failed_one":
         fail(f"a stale result was taken for the point's own: {p.stderr}")
 
 elif CASE == "a_failing_point_is_reported_with_its_error":
-    grid = sweep_file("s.json", {"base": {"requests": 30},
-                                 "grid": {"timeline": ["", os.path.join(SCRATCH, "no-such-dir", "t.json")]}})
+    # The mq-rx point would run for hours: killed by the (generous) timeout; the micro point is done in well under it.
+    grid = sweep_file("s.json", {"base": {"requests": 20, "rate_pps": 1e9, "duration_us": 1e7},
+                                 "grid": {"workload": ["micro", "mq-rx"]}})
     out = os.path.join(SCRATCH, "out")
-    vmsim("--sweep", grid, "--out-dir", out, rc=1, regex=r"point 'timeline=.*no-such-dir.*' \(seed 1\) FAILED: exit code")
+    vmsim("--sweep", grid, "--out-dir", out, "--point-timeout-s", "10", rc=1,
+          regex=r"point 'workload=mq-rx' \(seed 1\) FAILED: killed after 10 s")
     r = load(os.path.join(out, "results.json"))
     st = [p["status"] for p in r["points"]]
-    if st != ["ok", "failed"] or "exit code" not in r["points"][1]["error"]:
+    if st != ["ok", "failed"] or "killed after 10 s" not in r["points"][1]["error"]:
         fail(f"statuses {st}, error {r['points'][1].get('error')}")
+    if "| workload=mq-rx | failed | killed after 10 s (--point-timeout-s) |" not in read(os.path.join(out, "report.md")).decode():
+        fail("report.md does not list the failed point with its error")
 
 elif CASE == "dry_run_point_files_run_anywhere_and_report_as_a_direct_run":
     grid = sweep_file("s.json", MICRO4)
