@@ -48,7 +48,7 @@ def short(v):
     a = abs(v)
     if a >= 1e6:
         return f"{v / 1e6:.3g}M"
-    if a >= 1e4:
+    if a >= 1e3:
         return f"{v / 1e3:.3g}k"
     if a >= 100:
         return f"{v:.0f}"
@@ -87,15 +87,19 @@ def draw(out_dir, workload, points, varied, kind, causes):
     n = len(facets)
     ncols = min(4, n)
     nrows = math.ceil(n / ncols)
-    most = max(len(merged_bars(ps, x_key, causes)) for ps in facets.values())
-    width = max(3.2, 0.55 * most + 1.4)
+    panels = [merged_bars(ps, x_key, causes) for ps in facets.values()]
+    most = max(len(b) for b in panels)
+    rotate = most > 3
+    longest = max(len(line) for b in panels for bar in b for line in bar["labels"])
+    # Room for each bar's label: upright labels need their length, slanted ones less.
+    width = max(3.2, most * max(0.55, (0.035 if rotate else 0.075) * longest) + 1.4)
     height = 3.4 + 0.15 * len(facet_keys)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows + 0.6), sharey=True, squeeze=False)
     joined = False
     for ax, (title, ps) in zip([a for row in axes for a in row], facets.items()):
         bars = merged_bars(ps, x_key, causes)
         joined = joined or any(len(b["labels"]) > 1 for b in bars)
-        names = [" = ".join(b["labels"]) for b in bars]
+        names = ["\n= ".join(b["labels"]) for b in bars]  # identical points: one label per line
         xs = range(len(bars))
         if kind == "metric":
             vals = [b["figs"]["value"]["mean"] for b in bars]
@@ -116,7 +120,7 @@ def draw(out_dir, workload, points, varied, kind, causes):
                 ax.annotate(short(total), (x, total), ha="center", va="bottom", fontsize=7, xytext=(0, 2),
                             textcoords="offset points")
         ax.set_xticks(list(xs))
-        ax.set_xticklabels(names, rotation=30 if len(bars) > 2 else 0, ha="right" if len(bars) > 2 else "center", fontsize=7)
+        ax.set_xticklabels(names, rotation=30 if rotate else 0, ha="right" if rotate else "center", fontsize=7)
         ax.set_xlabel(WORDS.get(x_key, x_key) if x_key else "design point", fontsize=8)
         if title:
             ax.set_title(title, fontsize=8)

@@ -621,7 +621,7 @@ int run_report(const std::vector<std::string>& dirs, bool quiet) {
   for (const auto& b : bad) std::fprintf(stderr, "report: point %s\n", b.c_str());
   if (!quiet)
     std::printf("%s/report.md: %zu design points%s%s\n", out.c_str(), merged["points"].size(),
-                plots ? ", with plots" : " (no plots: python3-matplotlib missing)", bad.empty() ? "" : fmt::format(", {} FAILED or missing", bad.size()).c_str());
+                plots ? ", with plots" : " (no plots: plot_report.py failed, or python3-matplotlib is missing)", bad.empty() ? "" : fmt::format(", {} FAILED or missing", bad.size()).c_str());
   return bad.empty() ? 0 : 1;
 }
 

@@ -54,7 +54,8 @@ def rows(out):
 
 
 def same_report(a, b):
-    for f in ("results.json", "results.csv", "report.md"):
+    svgs = sorted(f for f in os.listdir(a) if f.endswith(".svg"))
+    for f in ["results.json", "results.csv", "report.md"] + svgs:
         if read(os.path.join(a, f)) != read(os.path.join(b, f)):
             fail(f"{f} differs between {a} and {b}")
 
