@@ -629,7 +629,7 @@ int run_report(const std::vector<std::string>& dirs, bool quiet) {
   write_markdown(merged, out, plots);
   for (const auto& b : bad) std::fprintf(stderr, "report: point %s\n", b.c_str());
   if (!quiet)
-    std::printf("%s/report.md: %zu design points%s%s\n", out.c_str(), merged["points"].size(),
+    std::printf("%s/report.md: %zu design point%s%s%s\n", out.c_str(), merged["points"].size(), merged["points"].size() == 1 ? "" : "s",
                 plots ? ", with plots" : " (no plots: plot_report.py failed, or python3-matplotlib is missing)", bad.empty() ? "" : fmt::format(", {} FAILED or missing", bad.size()).c_str());
   return bad.empty() ? 0 : 1;
 }
