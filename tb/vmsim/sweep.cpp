@@ -625,6 +625,8 @@ int run_report(const std::vector<std::string>& dirs, bool quiet) {
   const std::string out = dirs[0];
   summarise(merged);
   write_results(merged, out);
+  for (const auto& w : workloads())  // an earlier report's plots never pass for this one's
+    for (const char* kind : {"metric", "exits"}) remove_file(fs::path(out) / fmt::format("{}-{}.svg", w, kind));
   const bool plots = draw_plots(out);
   write_markdown(merged, out, plots);
   for (const auto& b : bad) std::fprintf(stderr, "report: point %s\n", b.c_str());
