@@ -100,13 +100,6 @@ void check_host_can_allocate(uint64_t bytes) {
 }
 }  // namespace
 
-const std::vector<std::string>& numeric_keys() {
-  static const std::vector<std::string> k = {"transport_version", "vcpus", "queues", "queue_depth", "requests",
-                                             "duration_us", "rate_pps", "seed", "quantum_ns",
-                                             "ram_base", "ram_size", "device_base", "irqc_base"};
-  return k;
-}
-
 scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>& profiles) {
   if (!j.is_object()) throw scenario_error("scenario: expected a JSON object");
   static const std::vector<std::string> keys = {"name", "workload", "scheme", "profile", "notify", "notify_path", "decoder",

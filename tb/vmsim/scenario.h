@@ -51,10 +51,6 @@ const std::vector<std::string>& workloads();
 // scenario_error naming it).
 cost_profile profile_for(const std::map<std::string, cost_profile>& profiles, const scenario& s);
 
-// The numeric keys of a scenario (given on the command line as text, each parsed as a JSON number so the
-// command line and a file are checked by the same code).
-const std::vector<std::string>& numeric_keys();
-
 // Guest memory of the drivers: vCPU k's area (its DMA arena: rings on vCPU 0, its own buffers) starts at
 // RAM offset driver_area_offset + k * driver_area_bytes(s). Sized by what the workload allocates; the whole
 // of it must fit in ram_size (validate checks it).
