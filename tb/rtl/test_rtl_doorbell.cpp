@@ -197,9 +197,10 @@ seed_result run_seed(unsigned max_queues, unsigned seed, unsigned writes, covera
   return res;
 }
 
+bool wave_written = false;  // --wave FILE holds the first failing seed (of any configuration)
+
 // Runs the seeds (or the --seed one) in one verilated configuration. A failing seed is named with the command
 // that reproduces it, and with --wave it is replayed with tracing on (the first failure only: one file).
-bool wave_written = false;  // --wave FILE holds the first failing seed (of any configuration)
 
 template <class Model>
 coverage_bins random_regression(unsigned max_queues, const std::string& name, std::initializer_list<unsigned> seeds,
