@@ -1,5 +1,6 @@
 # cmake -DDIR=<coverage dir> -P RtlCoverageReport.cmake
-# Merges the regression's Verilator coverage files, writes an annotated copy of the RTL and checks the total.
+# Merges the regression's Verilator coverage files, writes an annotated copy of the RTL, requires 100% line and
+# toggle coverage, and renders the lcov HTML report (<DIR>/html/index.html from <DIR>/merged.info).
 file(GLOB dats ${DIR}/*.dat)
 list(FILTER dats EXCLUDE REGEX "merged\\.dat$")
 if(NOT dats)
@@ -9,6 +10,7 @@ execute_process(COMMAND verilator_coverage --write ${DIR}/merged.dat ${dats} RES
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "verilator_coverage --write failed")
 endif()
+file(REMOVE_RECURSE ${DIR}/annotated ${DIR}/html)
 execute_process(COMMAND verilator_coverage --annotate ${DIR}/annotated --annotate-min 1 ${DIR}/merged.dat
                 OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE rc)
 message(STATUS "${out}")
@@ -16,4 +18,32 @@ string(REGEX MATCH "Total coverage \\(([0-9]+)/([0-9]+)\\)" m "${out}")
 if(NOT m OR NOT CMAKE_MATCH_1 EQUAL CMAKE_MATCH_2)
   message(FATAL_ERROR "RTL line/toggle coverage is not 100%: ${m}; see ${DIR}/annotated/")
 endif()
+
+# The lcov view of the same data: per-line hit counts, browsable.
+execute_process(COMMAND verilator_coverage --write-info ${DIR}/merged.info ${DIR}/merged.dat RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "verilator_coverage --write-info failed")
+endif()
+# Lines found and hit, as genhtml counts them (verilator_coverage writes DA:<line>,<hits> records only).
+file(STRINGS ${DIR}/merged.info found REGEX "^DA:")
+file(STRINGS ${DIR}/merged.info hit REGEX "^DA:[0-9]+,[1-9]")
+list(LENGTH found lf)
+list(LENGTH hit lh)
+if(lf EQUAL 0 OR lh EQUAL 0)
+  message(FATAL_ERROR "${DIR}/merged.info has no covered lines (LF ${lf}, LH ${lh})")
+endif()
+find_program(GENHTML genhtml)
+if(NOT GENHTML)
+  message(FATAL_ERROR "genhtml not found: install the Debian package lcov (tb/scripts/setup-deps.sh)")
+endif()
+execute_process(COMMAND ${GENHTML} --quiet --title "vmsim RTL regression" --output-directory ${DIR}/html ${DIR}/merged.info
+                OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${DIR}/html/index.html)
+  message(FATAL_ERROR "genhtml failed:\n${out}")
+endif()
+math(EXPR permille "1000 * ${lh} / ${lf}")
+math(EXPR pct_int "${permille} / 10")
+math(EXPR pct_frac "${permille} % 10")
+message(STATUS "lcov: ${lh} of ${lf} lines hit (${pct_int}.${pct_frac}%)")
 message(STATUS "merged: ${DIR}/merged.dat, annotated RTL: ${DIR}/annotated/doorbell_decoder.sv")
+message(STATUS "HTML report: ${DIR}/html/index.html (lcov data: ${DIR}/merged.info)")

@@ -11,6 +11,7 @@
 
 #include "verilated.h"
 #include "verilated_cov.h"
+#include "verilated_vcd_c.h"
 
 #include "vmsim/transport/notify_scheme.h"
 
@@ -59,6 +60,7 @@ class dut {
   explicit dut(const std::string& coverage_file = "") : coverage_file_(coverage_file) {}
   ~dut() {
     model_->final();
+    if (vcd_) vcd_->close();
     if (!coverage_file_.empty()) context_->coveragep()->write(coverage_file_.c_str());
   }
   void configure(const doorbell_config& c) {
@@ -66,6 +68,13 @@ class dut {
     model_->cfg_base = static_cast<uint16_t>(c.base);
     model_->cfg_multiplier = static_cast<uint16_t>(c.multiplier);
     model_->cfg_num_queues = static_cast<uint8_t>(c.num_queues);
+  }
+  // Writes a VCD of every following clock to `path` (10 time units per clock, the rising edge at 5).
+  void trace_to(const std::string& path) {
+    context_->traceEverOn(true);
+    vcd_ = std::make_unique<VerilatedVcdC>();
+    model_->trace(vcd_.get(), 99);
+    vcd_->open(path.c_str());
   }
   const doorbell_config& config() const { return cfg_; }
   // One clock edge with `w` on the inputs (and reset if asked); returns the outputs after it.
@@ -77,8 +86,10 @@ class dut {
     model_->wr_strb = w.strb;
     model_->clk = 0;
     model_->eval();
+    if (vcd_) vcd_->dump(10 * cycle_);
     model_->clk = 1;
     model_->eval();
+    if (vcd_) vcd_->dump(10 * cycle_ + 5);
     ++cycle_;
     outputs o;
     o.kick = model_->kick_valid;
@@ -99,6 +110,7 @@ class dut {
  private:
   std::unique_ptr<VerilatedContext> context_ = std::make_unique<VerilatedContext>();
   std::unique_ptr<Model> model_ = std::make_unique<Model>(context_.get());
+  std::unique_ptr<VerilatedVcdC> vcd_;  // after model_: closed and destroyed before it
   std::string coverage_file_;
   doorbell_config cfg_{};
   uint64_t cycle_ = 0;

@@ -9,7 +9,8 @@ pkgs=(cmake g++ make ninja-build pkgconf
       python3 python3-matplotlib
       clang lld qemu-system-arm    # the bare-metal firmware and its QEMU runs
       libclang-rt-14-dev           # libFuzzer + sanitizer runtimes (tb/fuzz)
-      strace)                      # the installed-vmsim test: what it opens
+      strace                       # the installed-vmsim test: what it opens
+      lcov)                        # genhtml: the RTL coverage report (rtl.coverage_report)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,14 +1,19 @@
 // regmap_gen: renders the register map (models/regmap) for other consumers, so nothing is copied by hand.
 //   regmap_gen markdown   -> docs/register-map.md (a test checks the committed file is current)
 //   regmap_gen isr-table  -> the per-interrupt access table in docs/interrupt-schemes.md (tested likewise)
+//   regmap_gen sv-package [FILE] -> the SystemVerilog package the RTL imports (regmap_sv.cpp); with FILE,
+//                           written only when it changes, so an unchanged package does not re-verilate
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/regmap/virtio_mmio.h"
+#include "regmap_sv.h"
 
 using namespace vmsim::regmap;
 
@@ -58,6 +63,16 @@ std::string isr_table() {
                        p.irqc_writes, p.wired ? "level line" : "MSI", p.device_registers);
   return out;
 }
+// Writes `text` to `path` unless the file already holds it; false on a write error.
+bool write_if_changed(const char* path, const std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream old;
+  old << in.rdbuf();
+  if (in.good() && old.str() == text) return true;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out.flush());
+}
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -69,6 +84,13 @@ int main(int argc, char* argv[]) {
     std::fputs(isr_table().c_str(), stdout);
     return 0;
   }
-  std::fprintf(stderr, "usage: regmap_gen markdown|isr-table\n");
+  if ((argc == 2 || argc == 3) && std::strcmp(argv[1], "sv-package") == 0) {
+    const std::string pkg = sv_package();
+    if (argc == 2) return std::fputs(pkg.c_str(), stdout) < 0;
+    if (write_if_changed(argv[2], pkg)) return 0;
+    std::fprintf(stderr, "regmap_gen: cannot write %s\n", argv[2]);
+    return 1;
+  }
+  std::fprintf(stderr, "usage: regmap_gen markdown|isr-table|sv-package [FILE]\n");
   return 2;
 }

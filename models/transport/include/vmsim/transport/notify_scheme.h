@@ -10,6 +10,8 @@
 
 #include <systemc>
 
+#include "vmsim/regmap/doorbell.h"
+
 namespace vmsim {
 
 struct doorbell_config {
@@ -19,7 +21,15 @@ struct doorbell_config {
   uint32_t window_size() const { return multiplier == 0 ? 4 : multiplier * num_queues; }
 };
 
-enum class doorbell_error : uint8_t { none, outside_window, misaligned, bad_width, no_such_queue, data_mismatch };
+// The codes live in the freestanding regmap (the RTL's generated package takes them from there too).
+enum class doorbell_error : uint8_t {
+  none = regmap::doorbell::err_none,
+  outside_window = regmap::doorbell::err_outside_window,
+  misaligned = regmap::doorbell::err_misaligned,
+  bad_width = regmap::doorbell::err_bad_width,
+  no_such_queue = regmap::doorbell::err_no_such_queue,
+  data_mismatch = regmap::doorbell::err_data_mismatch,
+};
 const char* to_string(doorbell_error e);
 
 struct doorbell_result {
