@@ -40,16 +40,18 @@ set_tests_properties(cluster.parallel_sweep_equals_local cluster.parallel_sweep_
   ENVIRONMENT "VMSIM_REAL=$<TARGET_FILE:vmsim>;SC_COPYRIGHT_MESSAGE=DISABLE")
 
 # Bad arguments are refused with a message and exit 2, before anything is submitted or run.
+# "name|message regex|arguments, comma-separated"
 set(bad_cluster_args
-  "shards_zero|--shards needs a whole number >= 1|${cluster_grid};${cluster_work}/bad;--shards;0"
-  "shards_missing|--shards needs a whole number >= 1|${cluster_grid};${cluster_work}/bad"
-  "missing_grid|grid file '[^']*no-such-grid.json' not found|${cluster_work}/no-such-grid.json;${cluster_work}/bad;--shards;2"
-  "unwritable_out_dir|out dir '[^']*' cannot be created or written|${cluster_grid};${cluster_grid}/out;--shards;2"
-  "unknown_option|unknown option '--shard'|${cluster_grid};${cluster_work}/bad;--shard;2")
+  "shards_zero|--shards needs a whole number >= 1|${cluster_grid},${cluster_work}/bad,--shards,0"
+  "shards_missing|--shards needs a whole number >= 1|${cluster_grid},${cluster_work}/bad"
+  "missing_grid|grid file '[^']*no-such-grid.json' not found|${cluster_work}/no-such-grid.json,${cluster_work}/bad,--shards,2"
+  "unwritable_out_dir|out dir '[^']*' cannot be created or written|${cluster_grid},${cluster_grid}/out,--shards,2"
+  "unknown_option|unknown option '--shard'|${cluster_grid},${cluster_work}/bad,--shard,2")
 foreach(script slurm parallel)
   foreach(case IN LISTS bad_cluster_args)
     string(REPLACE "|" ";" case "${case}")
     list(POP_FRONT case name regex)
+    string(REPLACE "," ";" case "${case}")
     add_test(NAME cluster.${script}_sweep_refuses_${name}
              COMMAND ${cluster_dir}/tests/expect-status.sh 2 "${regex}" ${cluster_dir}/${script}-sweep.sh ${case}
                      --vmsim $<TARGET_FILE:vmsim>)

@@ -37,12 +37,19 @@ state=$(cd "$state" && pwd -P)
 conf=$state/slurm.conf
 daemons=(munged slurmctld slurmd)
 
+alive() {  # a zombie has exited: only its parent's wait is missing
+  local st
+  st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
 # pid of a daemon we started, if it still runs (the pid file names it and /proc says it is that program).
 running_pid() {
   local f=$state/run/$1.pid pid
   [ -s "$f" ] || return 1
   pid=$(tr -dc 0-9 <"$f"); [ -n "$pid" ] || return 1
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || return 1
+  alive "$pid" || return 1
   echo "$pid"
 }
 
@@ -59,9 +66,9 @@ stop_daemons() {  # TERM, up to 10 s, then KILL; appends to the caller's `stoppe
   done
   for d in "${pids[@]}"; do
     pid=${d#*:}
-    while [ -d "/proc/$pid" ] && [ $((SECONDS - t0)) -lt 10 ]; do sleep 0.1; done
-    if [ -d "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
-    [ -d "/proc/$pid" ] && die "${d%%:*} (pid $pid) does not stop"
+    while alive "$pid" && [ $((SECONDS - t0)) -lt 10 ]; do sleep 0.1; done
+    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
+    alive "$pid" && die "${d%%:*} (pid $pid) does not stop"
     stopped+=("$d")
   done
   [ ${#pids[@]} -eq 0 ] || stopped+=("($((SECONDS - t0)) s)")
