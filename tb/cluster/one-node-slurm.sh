@@ -17,7 +17,10 @@
 set -euo pipefail
 
 die() { echo "one-node-slurm: $*" >&2; exit "${rc:-1}"; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
+  if [ "${1:-2}" = 0 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2
+}
 
 cmd=${1:-}; [ $# -gt 0 ] && shift
 state=./slurm-state port="" install=0
@@ -27,7 +30,7 @@ while [ $# -gt 0 ]; do
     --port) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1024 ] && [ "$2" -le 65000 ] \
               || rc=2 die "--port needs a number 1024..65000"; port=$2; shift 2 ;;
     --install) install=1; shift ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     *) rc=2 die "unknown argument '$1' (see --help)" ;;
   esac
 done

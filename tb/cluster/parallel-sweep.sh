@@ -13,7 +13,10 @@
 set -euo pipefail
 
 die() { echo "parallel-sweep: $*" >&2; exit "${rc:-1}"; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
+  if [ "${1:-2}" = 0 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2
+}
 
 shards="" jobs="" vmsim=vmsim extra=() pos=()
 while [ $# -gt 0 ]; do
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || rc=2 die "$1 needs a value"
       case $1 in --shards) shards=$2 ;; --jobs) jobs=$2 ;; --vmsim) vmsim=$2 ;; esac
       shift 2 ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     --) shift; extra=("$@"); break ;;
     -*) rc=2 die "unknown option '$1' (see --help)" ;;
     *) pos+=("$1"); shift ;;

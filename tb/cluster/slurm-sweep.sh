@@ -17,7 +17,10 @@
 set -euo pipefail
 
 die() { echo "slurm-sweep: $*" >&2; exit "${rc:-1}"; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
+  if [ "${1:-2}" = 0 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2
+}
 
 grid="" out="" shards="" vmsim=vmsim partition="" cpus=1 time_limit="" wait=0 extra=() pos=()
 while [ $# -gt 0 ]; do
@@ -30,7 +33,7 @@ while [ $# -gt 0 ]; do
       esac
       shift 2 ;;
     --wait) wait=1; shift ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     --) shift; extra=("$@"); break ;;
     -*) rc=2 die "unknown option '$1' (see --help)" ;;
     *) pos+=("$1"); shift ;;

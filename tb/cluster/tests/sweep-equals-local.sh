@@ -11,11 +11,11 @@ rm -rf "$work"  # an earlier run's results are never reused
 mkdir -p "$work"
 
 case $mode in
-  slurm) timeout 600 "$here/slurm-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --vmsim "$vmsim" --time 10 --wait ;;
-  parallel) timeout 600 "$here/parallel-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --jobs 2 --vmsim "$vmsim" ;;
+  slurm) timeout 240 "$here/slurm-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --vmsim "$vmsim" --time 10 --wait ;;
+  parallel) timeout 240 "$here/parallel-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --jobs 2 --vmsim "$vmsim" ;;
   *) echo "sweep-equals-local: unknown mode '$mode'" >&2; exit 2 ;;
 esac
-timeout 600 "$vmsim" --sweep "$grid" --out-dir "$work/local" --jobs 2
+timeout 240 "$vmsim" --sweep "$grid" --out-dir "$work/local" --jobs 2
 
 fail=0
 for i in $(seq 0 $((shards - 1))); do
