@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(cmake g++ make ninja-build pkgconf
       libsystemc-dev verilator libboost-test-dev libfmt-dev
       nlohmann-json3-dev libcli11-dev linux-libc-dev
+      libssl-dev libcsv-dev libboost-dev   # vmsim sweeps: content hashes, CSV, confidence intervals
       python3 python3-matplotlib
       clang lld qemu-system-arm    # the bare-metal firmware and its QEMU runs
       libclang-rt-14-dev)          # libFuzzer + sanitizer runtimes (tb/fuzz)

@@ -2,6 +2,8 @@
 //   vmsim [options]                       one scenario from the options (see --help)
 //   vmsim --scenario point.json           one scenario from a file (options override nothing: the file rules)
 //   vmsim --sweep grid.json --out-dir D   a grid of scenarios in parallel processes -> D/results.{json,csv}, report.md
+//                                         (--shard i/N, --dry-run, --replications R: sweep.h)
+//   vmsim report D [D...]                 merges a sweep's output directories (shards) into D/report.md
 //   vmsim --validate                      the TCP_RR validation against the published virtio-mmio MSI figures
 #include <fcntl.h>
 #include <signal.h>
@@ -31,6 +33,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "vmsim/irq/scheme_factory.h"
 
 using namespace vmsim;
@@ -54,163 +57,6 @@ json read_json(const std::string& path) {
   } catch (const json::parse_error& e) {
     throw scenario_error(fmt::format("'{}' is not JSON: {}", path, e.what()));
   }
-}
-
-// Runs `args` of this executable in child processes, `jobs` at a time; a child still running after
-// `timeout_s` is killed. Returns one line per failed child ("" when it succeeded), in command order.
-std::vector<std::string> run_children(const std::vector<std::vector<std::string>>& commands, unsigned jobs,
-                                      double timeout_s, bool quiet) {
-  using clock = std::chrono::steady_clock;
-  struct child {
-    size_t index;
-    clock::time_point deadline;
-    bool killed = false;
-  };
-  std::map<pid_t, child> running;
-  std::vector<std::string> failed(commands.size());
-  size_t next = 0, done = 0;
-  const auto timeout = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(timeout_s));
-  while (done < commands.size()) {
-    while (running.size() < jobs && next < commands.size()) {
-      std::vector<char*> argv;  // an argv, never a shell command: no argument is ever interpreted
-      argv.push_back(const_cast<char*>(self_path.c_str()));
-      for (const auto& a : commands[next]) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      pid_t pid;
-      if (const int e = posix_spawn(&pid, self_path.c_str(), nullptr, nullptr, argv.data(), environ); e != 0) {
-        failed[next] = fmt::format("cannot start '{}': {}", self_path, std::strerror(e));
-        ++done;
-      } else {
-        running[pid] = {next, clock::now() + timeout};
-      }
-      ++next;
-    }
-    int status = 0;
-    const pid_t pid = running.empty() ? 0 : waitpid(-1, &status, WNOHANG);
-    if (pid > 0 && running.count(pid)) {
-      const child c = running[pid];
-      running.erase(pid);
-      ++done;
-      if (c.killed) failed[c.index] = fmt::format("killed after {} s (--point-timeout-s)", timeout_s);
-      else if (WIFSIGNALED(status)) failed[c.index] = fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
-      else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed[c.index] = fmt::format("exit code {}", WEXITSTATUS(status));
-      if (!quiet) std::fprintf(stderr, "\rsweep: %zu/%zu design points done", done, commands.size());
-      continue;
-    }
-    const auto now = clock::now();
-    for (auto& [p, c] : running)
-      if (!c.killed && now >= c.deadline) {
-        kill(p, SIGKILL);
-        c.killed = true;
-      }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (!quiet) std::fprintf(stderr, "\n");
-  return failed;
-}
-
-void make_directory(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw scenario_error(fmt::format("--out-dir: cannot create '{}': {}", dir.string(), ec.message()));
-}
-
-// The plots: python3 with the script and the directory as its argv (no shell), its stderr discarded.
-bool draw_plots(const std::string& out_dir) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args = {VMSIM_PYTHON, VMSIM_PLOT_SCRIPT, out_dir};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  const int e = posix_spawn(&pid, VMSIM_PYTHON, &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  return e == 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-constexpr size_t max_sweep_points = 10000;
-
-int sweep(const std::string& grid_file, const std::string& out_dir, unsigned jobs, double timeout_s,
-          const std::string& profiles_file, const std::vector<std::string>& profiles,
-          const std::map<std::string, cost_profile>& all_profiles) {
-  const json grid = read_json(grid_file);
-  if (!grid.is_object()) throw scenario_error("sweep: expected a JSON object {\"base\": {...}, \"grid\": {...}}");
-  for (const auto& [k, v] : grid.items())
-    if (k != "base" && k != "grid") throw scenario_error(fmt::format("sweep: unknown key '{}' (allowed: base, grid)", k));
-  const json base = grid.contains("base") ? grid["base"] : json::object();
-  const json axes = grid.contains("grid") ? grid["grid"] : json::object();
-  if (!base.is_object()) throw scenario_error("sweep.base: expected an object");
-  if (!axes.is_object()) throw scenario_error("sweep.grid: expected an object {key: [values]}");
-  // The size of the product first: it is capped before anything is expanded.
-  size_t count = 1;
-  for (const auto& [key, values] : axes.items()) {
-    if (!values.is_array() || values.empty()) throw scenario_error(fmt::format("sweep.grid.{}: expected a non-empty array", key));
-    count = values.size() > max_sweep_points / count ? max_sweep_points + 1 : count * values.size();
-  }
-  if (count > max_sweep_points) {
-    std::string sizes;  // the axes' sizes, so the message says what the product is
-    for (const auto& [key, values] : axes.items()) sizes += fmt::format("{}{} {}", sizes.empty() ? "" : " x ", values.size(), key);
-    throw scenario_error(fmt::format("sweep.grid: {} design points (more than {}): at most {}", sizes, max_sweep_points, max_sweep_points));
-  }
-  std::vector<json> points = {base};
-  for (const auto& [key, values] : axes.items()) {
-    std::vector<json> expanded;
-    for (const auto& p : points)
-      for (const auto& v : values) {
-        json q = p;
-        // "profile_params.KEY" varies one cost-profile entry (a sensitivity analysis).
-        if (key.rfind("profile_params.", 0) == 0) q["profile_params"][key.substr(15)] = v;
-        else q[key] = v;
-        expanded.push_back(q);
-      }
-    points = expanded;
-  }
-  const std::filesystem::path dir(out_dir);
-  make_directory(dir / "points");
-  std::vector<std::vector<std::string>> commands;
-  std::vector<std::filesystem::path> outputs;
-  for (size_t i = 0; i < points.size(); ++i) {
-    auto& p = points[i];
-    try {
-      const scenario s = parse_scenario(p, profiles);  // every point is checked before any runs
-      profile_for(all_profiles, s);
-      if (!p.contains("name"))
-        p["name"] = fmt::format("{}-{}-{}{}", s.workload, s.scheme, s.profile, s.notify == "doorbell" ? "-doorbell" : "");
-    } catch (const scenario_error& e) {
-      throw scenario_error(fmt::format("sweep point {} ({}): {}", i, p.dump(), e.what()));
-    }
-    const auto in = dir / "points" / fmt::format("{:03}.json", i), out = dir / "points" / fmt::format("{:03}.result.json", i);
-    std::error_code ec;
-    std::filesystem::remove(out, ec);  // a result is never read from an earlier sweep's file
-    if (ec) throw scenario_error(fmt::format("--out-dir: cannot remove the stale '{}': {}", out.string(), ec.message()));
-    std::ofstream f(in);
-    f << p.dump(2);
-    if (!f.flush()) throw scenario_error(fmt::format("--out-dir: cannot write '{}'", in.string()));
-    commands.push_back({"--scenario", in.string(), "--out", out.string(), "--quiet", "--profiles", profiles_file});
-    outputs.push_back(out);
-  }
-  std::fprintf(stderr, "sweep: %zu design points, %u at a time\n", points.size(), jobs);
-  const auto failed = run_children(commands, jobs, timeout_s, false);
-  json results = json::array();
-  size_t failures = 0;
-  for (size_t i = 0; i < points.size(); ++i) {
-    if (!failed[i].empty()) {
-      ++failures;
-      std::fprintf(stderr, "sweep: point %zu (%s) FAILED: %s\n", i, points[i]["name"].get<std::string>().c_str(), failed[i].c_str());
-      continue;
-    }
-    results.push_back(read_json(outputs[i].string()));
-  }
-  std::ofstream(dir / "results.json") << results.dump(2);
-  write_csv(results, (dir / "results.csv").string());
-  const bool plots = draw_plots(out_dir);
-  write_markdown(results, out_dir, plots);
-  std::printf("%s/report.md: %zu design points%s%s\n", out_dir.c_str(), results.size(), plots ? ", with plots" : " (no plots: python3-matplotlib missing)",
-              failures ? fmt::format(", {} FAILED", failures).c_str() : "");
-  return failures ? 1 : 0;
 }
 
 void print_summary(const json& result) {
@@ -246,7 +92,7 @@ int validate(double duration_us, double timeout_s, const std::string& profiles_f
   for (const auto& s : schemes)
     commands.push_back({"--workload", "rr", "--scheme", s, "--profile", "x86-kvm", "--duration-us",
                         fmt::format("{}", duration_us), "--out", out_dir + "/rr-" + s + ".json", "--quiet", "--profiles", profiles_file});
-  const auto failed = run_children(commands, 2, timeout_s, true);
+  const auto failed = run_children(self_path, commands, 2, timeout_s);
   for (size_t i = 0; i < failed.size(); ++i)
     if (!failed[i].empty()) {
       std::fprintf(stderr, "validate: the %s run failed: %s\n", schemes[i].c_str(), failed[i].c_str());
@@ -292,6 +138,8 @@ int sc_main(int argc, char* argv[]) {
   std::string describe;
   app.add_option("--describe-profile", describe, "print a profile's every entry, distribution and source (Markdown) and exit");
   app.add_flag("--quiet", quiet, "no progress line");
+  sweep_options sweep_opts;  // --shard, --dry-run, --replications and `vmsim report DIR...` (sweep.cpp)
+  add_sweep_options(app, sweep_opts);
   app.add_option("--workload", s.workload, "micro | rr | mq-rx | blk")->capture_default_str();
   app.add_option("--scheme", s.scheme, "interrupt scheme: " + fmt::format("{}", fmt::join(interrupt_scheme_names(), " | ")))->capture_default_str();
   app.add_option("--profile", s.profile, "cost profile")->capture_default_str();
@@ -324,6 +172,7 @@ int sc_main(int argc, char* argv[]) {
   }
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
+    if (sweep_opts.report->parsed()) return run_report(sweep_opts.report_dirs, quiet || sweep_opts.report_quiet);
     if (!(point_timeout_s >= 1 && point_timeout_s <= 1e6))
       throw scenario_error(fmt::format("--point-timeout-s: {} outside 1..1000000", point_timeout_s));
     const auto profiles = load_cost_profiles(profiles_file);
@@ -340,7 +189,7 @@ int sc_main(int argc, char* argv[]) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;
     }
-    if (!sweep_file.empty()) return sweep(sweep_file, out_dir, jobs, point_timeout_s, profiles_file, names, profiles);
+    if (!sweep_file.empty() || sweep_opts.given()) return run_sweep({self_path, sweep_file, out_dir, profiles_file, jobs, point_timeout_s, quiet}, sweep_opts);
     if (!scenario_file.empty()) {
       s = parse_scenario(read_json(scenario_file), names);
     } else {

@@ -9,5 +9,5 @@ odd="x'; touch INJECTED; '"
 if find . -name INJECTED | grep -q .; then echo "a shell ran the out-dir"; exit 1; fi
 made=$(ls -A)
 [ "$made" = "$odd" ] || { echo "expected exactly the directory [$odd], found [$made]"; exit 1; }
-[ -f "$odd/report.md" ] && [ -f "$odd/points/000.result.json" ] || { echo "no report or result in [$odd]"; exit 1; }
+[ -f "$odd/report.md" ] && ls "$odd"/points/*.result.json >/dev/null 2>&1 || { echo "no report or result in [$odd]"; exit 1; }
 echo "out-dir [$odd]: ok"

@@ -1,21 +1,25 @@
 # cmake -DVMSIM=<exe> -DTESTS=<tb/vmsim/tests> -DDIR=<scratch> -DCASE=<case> -P sweep-hygiene.cmake
-#   stale-result: a point that fails (killed by --point-timeout-s) never reports an earlier sweep's result file
+#   stale-result: a point that fails (killed by --point-timeout-s) never reports a stale file at its result's path
 file(REMOVE_RECURSE ${DIR})
 file(MAKE_DIRECTORY ${DIR})
 if(CASE STREQUAL "stale-result")
-  file(MAKE_DIRECTORY ${DIR}/out/points)
-  file(WRITE ${DIR}/out/points/000.result.json "{\"stale\": true}")
+  # The dry run names the point's result file; a stale one is put there.
+  execute_process(COMMAND ${VMSIM} --sweep ${TESTS}/slow-point-sweep.json --out-dir ${DIR}/out --dry-run RESULT_VARIABLE rc)
+  file(READ ${DIR}/out/manifest.json manifest)
+  string(JSON result GET "${manifest}" points 0 runs 0 result)
+  file(WRITE ${DIR}/out/${result} "{\"stale\": true}")
   execute_process(COMMAND ${VMSIM} --sweep ${TESTS}/slow-point-sweep.json --out-dir ${DIR}/out --point-timeout-s 1
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 1 OR NOT err MATCHES "point 0 \\([^)]*\\) FAILED: killed after 1 s \\(--point-timeout-s\\)")
+  if(NOT rc EQUAL 1 OR NOT err MATCHES "point '[^']*' \\(seed 1\\) FAILED: killed after 1 s \\(--point-timeout-s\\)")
     message(FATAL_ERROR "the slow point was not killed and failed (${rc}): ${out} ${err}")
   endif()
-  if(EXISTS ${DIR}/out/points/000.result.json)
+  if(EXISTS ${DIR}/out/${result})
     message(FATAL_ERROR "the stale result was left in place")
   endif()
   file(READ ${DIR}/out/results.json results)
-  string(JSON n LENGTH "${results}")
-  if(NOT n EQUAL 0 OR NOT out MATCHES "0 design points.*1 FAILED")
+  string(JSON status GET "${results}" points 0 status)
+  string(JSON n LENGTH "${results}" points 0 runs)
+  if(NOT status STREQUAL "failed" OR NOT n EQUAL 0 OR NOT out MATCHES "1 design points.*1 FAILED")
     message(FATAL_ERROR "a failed point reported a result: ${results} ${out}")
   endif()
 else()
