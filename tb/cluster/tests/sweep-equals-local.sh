@@ -15,8 +15,8 @@ mkdir -p "$work"
 distributed() {  # distributed VMSIM: the sweep into $work/cluster; its output in $work/run.log
   local rc=0
   case $mode in
-    slurm) timeout 240 "$here/slurm-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --vmsim "$1" --time 10 --wait ;;
-    parallel) timeout 240 "$here/parallel-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --jobs 2 --vmsim "$1" ;;
+    slurm) timeout 180 "$here/slurm-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --vmsim "$1" --time 10 --wait ;;
+    parallel) timeout 180 "$here/parallel-sweep.sh" "$grid" "$work/cluster" --shards "$shards" --jobs 2 --vmsim "$1" ;;
     *) echo "sweep-equals-local: unknown mode '$mode'" >&2; exit 2 ;;
   esac >"$work/run.log" 2>&1 || rc=$?
   cat "$work/run.log"
@@ -39,7 +39,7 @@ if [ "$after_failure" = --after-a-failed-shard ]; then
   echo "sweep-equals-local: with shard 1 failing: exit 1, points missing; now the rerun"
 fi
 distributed "$vmsim"
-timeout 240 "$vmsim" --sweep "$grid" --out-dir "$work/local" --jobs 2
+timeout 180 "$vmsim" --sweep "$grid" --out-dir "$work/local" --jobs 2
 
 fail=0 resumed=0
 for i in $(seq 0 $((shards - 1))); do
