@@ -62,3 +62,8 @@ add_test(NAME cluster.slurm_sweep_refuses_no_sbatch
          COMMAND ${CMAKE_COMMAND} -E env PATH=/nonexistent ${cluster_dir}/tests/expect-status.sh 2 "sbatch not found on PATH"
                  /bin/bash ${cluster_dir}/slurm-sweep.sh ${cluster_grid} ${cluster_work}/bad --shards 2 --vmsim $<TARGET_FILE:vmsim>)
 set_tests_properties(cluster.slurm_sweep_refuses_no_sbatch PROPERTIES LABELS slurm TIMEOUT 30)
+# `stop` kills only what its pid files name *and* /proc says is that daemon (a pid may have been reused).
+add_test(NAME cluster.slurm_stop_spares_other_processes
+         COMMAND ${cluster_dir}/tests/stop-spares-other-processes.sh ${cluster_dir}/one-node-slurm.sh
+                 ${cluster_work}/stale-state)
+set_tests_properties(cluster.slurm_stop_spares_other_processes PROPERTIES LABELS slurm TIMEOUT 60)
