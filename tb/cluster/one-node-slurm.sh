@@ -23,6 +23,7 @@ usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
 }
 
 cmd=${1:-}; [ $# -gt 0 ] && shift
+case $cmd in -h|--help) usage 0 ;; esac
 state=./slurm-state port="" install=0
 while [ $# -gt 0 ]; do
   case $1 in
