@@ -232,8 +232,8 @@ void write_markdown(const ordered_json& sweep, const std::string& dir, bool with
   const unsigned replications = sweep["replications"];
   const auto& points = sweep["points"];
   f << "# vmsim sweep report\n\n";
-  f << fmt::format("Sweep `{}` (vmsim {}): {} design points", sweep["sweep"].get<std::string>().substr(0, 12),
-                   sweep["tool_version"].get<std::string>(), points.size());
+  f << fmt::format("Sweep `{}` (vmsim {}): {} design point{}", sweep["sweep"].get<std::string>().substr(0, 12),
+                   sweep["tool_version"].get<std::string>(), points.size(), points.size() == 1 ? "" : "s");
   if (replications > 1) f << fmt::format(", each run {} times (seeds derived from the point's seed)", replications);
   f << ".\n\n";
   if (!keys.empty()) {

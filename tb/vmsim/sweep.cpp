@@ -421,11 +421,12 @@ std::vector<std::string> run_children(const std::string& exe, const std::vector<
 }
 
 void add_sweep_options(CLI::App& app, sweep_options& o) {
-  app.add_option("--shard", o.shard, "sweep: run only shard i of N (0-based, i/N: point k is in shard k mod N); writes no report")
+  app.add_option("--shard", o.shard, "sweep: run only shard i of N (0-based: run k of the manifest is in shard k mod N); writes no report")
       ->type_name("i/N");
   app.add_flag("--dry-run", o.dry_run, "sweep: write the self-contained point files and manifest.json, run nothing");
-  app.add_option("--replications", o.replications, "sweep: runs per point, seeds derived from the point's seed (overrides the file)")
-      ->check(CLI::Range(1u, max_replications));
+  app.add_option("--replications", o.replications_text,
+                 fmt::format("sweep: runs per point, 1..{}, seeds derived from the point's seed (overrides the file)", max_replications))
+      ->type_name("R");
   o.report = app.add_subcommand("report", "merge the results of a sweep's output directories into the first: report.md, "
                                           "results.csv, results.json, plots; exit 1 if a point failed or is missing");
   o.report->add_option("dirs", o.report_dirs, "sweep output directories (--out-dir) of one sweep")->required()->expected(1, -1);
@@ -437,7 +438,14 @@ int run_sweep(const sweep_run& run, const sweep_options& o) {
   std::pair<unsigned, unsigned> shard{0, 1};
   if (!o.shard.empty()) shard = parse_shard(o.shard);
   if (o.dry_run && !o.shard.empty()) throw scenario_error("--dry-run writes every point: --shard does not apply");
-  plan p = expand(run.grid_file, run.profiles_file, o.replications);
+  unsigned replications = 0;
+  if (!o.replications_text.empty()) {
+    const json r = json::parse(o.replications_text, nullptr, false);
+    if (!r.is_number_unsigned() || r.get<uint64_t>() < 1 || r.get<uint64_t>() > max_replications)
+      throw scenario_error(fmt::format("--replications: '{}' is not a whole number 1..{}", o.replications_text, max_replications));
+    replications = r.get<unsigned>();
+  }
+  plan p = expand(run.grid_file, run.profiles_file, replications);
   const fs::path dir(run.out_dir);
   make_directory(run.out_dir);
   make_directory((dir / "points").string());
@@ -617,11 +625,13 @@ int run_report(const std::vector<std::string>& dirs, bool quiet) {
   const std::string out = dirs[0];
   summarise(merged);
   write_results(merged, out);
+  for (const auto& w : workloads())  // an earlier report's plots never pass for this one's
+    for (const char* kind : {"metric", "exits"}) remove_file(fs::path(out) / fmt::format("{}-{}.svg", w, kind));
   const bool plots = draw_plots(out);
   write_markdown(merged, out, plots);
   for (const auto& b : bad) std::fprintf(stderr, "report: point %s\n", b.c_str());
   if (!quiet)
-    std::printf("%s/report.md: %zu design points%s%s\n", out.c_str(), merged["points"].size(),
+    std::printf("%s/report.md: %zu design point%s%s%s\n", out.c_str(), merged["points"].size(), merged["points"].size() == 1 ? "" : "s",
                 plots ? ", with plots" : " (no plots: plot_report.py failed, or python3-matplotlib is missing)", bad.empty() ? "" : fmt::format(", {} FAILED or missing", bad.size()).c_str());
   return bad.empty() ? 0 : 1;
 }

@@ -15,11 +15,11 @@ namespace vmsim::app {
 struct sweep_options {
   std::string shard;           // "i/N" (0-based): run only this shard's points, write no report
   bool dry_run = false;        // write the point files and the manifest, run nothing
-  unsigned replications = 0;   // 0: as the sweep file says (default 1)
+  std::string replications_text;  // runs per point ("": as the sweep file says, default 1), checked as a JSON number
   CLI::App* report = nullptr;  // `vmsim report DIR [DIR...]`
   std::vector<std::string> report_dirs;
   bool report_quiet = false;
-  bool given() const { return !shard.empty() || dry_run || replications; }
+  bool given() const { return !shard.empty() || dry_run || !replications_text.empty(); }
 };
 void add_sweep_options(CLI::App& app, sweep_options& o);
 

@@ -31,3 +31,11 @@ vmsim_expect_rejection(model.sweep_unwritable_out_dir_is_refused 2 "--out-dir: c
                        --sweep ${PROJECT_SOURCE_DIR}/tb/vmsim/tests/one-point-sweep.json
                        --out-dir ${PROJECT_SOURCE_DIR}/tb/vmsim/tests/one-point-sweep.json/out)
 vmsim_expect_rejection(model.sweep_shard_needs_a_sweep 2 "--shard, --dry-run and --replications need --sweep" --shard 0/2)
+foreach(spec "zero|0" "too_many|1001" "negative|-1" "not_a_number|three")
+  string(REPLACE "|" ";" parts "${spec}")
+  list(GET parts 0 case)
+  list(GET parts 1 r)
+  vmsim_expect_rejection(model.sweep_bad_replications_${case} 2 "--replications: '${r}' is not a whole number 1..1000"
+                         --sweep ${PROJECT_SOURCE_DIR}/tb/vmsim/tests/one-point-sweep.json
+                         --out-dir ${CMAKE_CURRENT_BINARY_DIR}/sweep-bad-replications --replications ${r})
+endforeach()
