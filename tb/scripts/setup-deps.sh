@@ -9,8 +9,8 @@ pkgs=(cmake g++ make ninja-build pkgconf
       python3 python3-matplotlib
       clang lld qemu-system-arm    # the bare-metal firmware and its QEMU runs
       libclang-rt-14-dev)          # libFuzzer + sanitizer runtimes (tb/fuzz)
-pkgs+=(slurm-wlm munge parallel)  # sweeps on a cluster: tb/cluster and its one-node Slurm tests (labels slurm, parallel)
 missing=()
+pkgs+=(slurm-wlm munge parallel)  # sweeps on a cluster: tb/cluster and its one-node Slurm tests (labels slurm, parallel)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
