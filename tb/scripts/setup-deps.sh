@@ -12,6 +12,7 @@ pkgs=(cmake g++ make ninja-build pkgconf
       strace                       # the installed-vmsim test: what it opens
       lcov)                        # genhtml: the RTL coverage report (rtl.coverage_report)
 missing=()
+pkgs+=(slurm-wlm munge parallel)  # sweeps on a cluster: tb/cluster and its one-node Slurm tests (labels slurm, parallel)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

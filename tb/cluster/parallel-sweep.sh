@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A vmsim sweep split into shards run by GNU parallel (`parallel ... ::: 0 1 ... N-1`), each
+# `vmsim --sweep GRID --out-dir OUT_DIR --shard i/N`, then the merge `vmsim report OUT_DIR` once every shard
+# has ended, however it ended. Exit status: the merge's (0: every design point succeeded).
+# Shards can run on other machines with GNU parallel's own options after `--` (e.g. -- --sshlogin a,b
+# --workdir .): OUT_DIR and vmsim must then be at the same path on each.
+#
+# Usage: parallel-sweep.sh GRID OUT_DIR --shards N [--jobs J] [--vmsim PATH] [-- PARALLEL_ARGS...]
+#   --shards N    shards (design points are dealt round-robin to them by vmsim)
+#   --jobs J      shards at a time (default: this machine's CPU count); each shard runs one point at a time
+#   --vmsim PATH  the vmsim executable (default: `vmsim` on PATH)
+# Shard logs: OUT_DIR/parallel/. Exit 2: bad arguments.
+set -euo pipefail
+
+die() { echo "parallel-sweep: $*" >&2; exit "${rc:-1}"; }
+usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
+  if [ "${1:-2}" = 0 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2
+}
+
+shards="" jobs="" vmsim=vmsim extra=() pos=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --shards|--jobs|--vmsim)
+      [ $# -ge 2 ] || rc=2 die "$1 needs a value"
+      case $1 in --shards) shards=$2 ;; --jobs) jobs=$2 ;; --vmsim) vmsim=$2 ;; esac
+      shift 2 ;;
+    -h|--help) usage 0 ;;
+    --) shift; extra=("$@"); break ;;
+    -*) rc=2 die "unknown option '$1' (see --help)" ;;
+    *) pos+=("$1"); shift ;;
+  esac
+done
+[ ${#pos[@]} -eq 2 ] || rc=2 die "expected GRID and OUT_DIR, got ${#pos[@]} argument(s) (see --help)"
+grid=${pos[0]} out=${pos[1]}
+[[ $shards =~ ^[0-9]+$ ]] && [ "$shards" -ge 1 ] || rc=2 die "--shards needs a whole number >= 1 (got '${shards}')"
+[ "$shards" -le 10000 ] || rc=2 die "--shards $shards: at most 10000"
+jobs=${jobs:-$(nproc)}
+[[ $jobs =~ ^[0-9]+$ ]] && [ "$jobs" -ge 1 ] || rc=2 die "--jobs needs a whole number >= 1 (got '$jobs')"
+[ -f "$grid" ] && [ -r "$grid" ] || rc=2 die "grid file '$grid' not found or not readable"
+mkdir -p "$out" 2>/dev/null && [ -d "$out" ] && [ -w "$out" ] || rc=2 die "out dir '$out' cannot be created or written"
+command -v parallel >/dev/null || rc=2 die "GNU parallel not found on PATH (Debian: apt-get install parallel)"
+vmsim_path=$(command -v "$vmsim") || rc=2 die "vmsim '$vmsim' not found (pass --vmsim PATH)"
+vmsim_path=$(realpath "$vmsim_path") grid=$(realpath "$grid") out=$(realpath "$out")
+mkdir -p "$out/parallel"
+
+# --halt never: a failed shard does not stop the others (the merge names what is missing or failed);
+# --results: each shard's stdout/stderr under OUT_DIR/parallel/.
+rc_par=0
+parallel --will-cite -q --halt never --jobs "$jobs" --results "$out/parallel/shard-{}" "${extra[@]}" \
+  "$vmsim_path" --sweep "$grid" --out-dir "$out" --jobs 1 --shard "{}/$shards" \
+  ::: $(seq 0 $((shards - 1))) >/dev/null || rc_par=$?
+[ "$rc_par" = 0 ] || echo "parallel-sweep: $rc_par shard(s) exited non-zero (logs: $out/parallel/); merging" >&2
+exec "$vmsim_path" report "$out"
