@@ -590,8 +590,9 @@ void soak::queue_reset(vcpu& c) {
   wr(c, reg::queue_sel, q);
   wr(c, reg::queue_reset, 1);
   discard(q);
-  if (rd(c, reg::queue_reset) != 1 || rd(c, reg::queue_ready) != 0)
-    return fail(fmt::format("queue {}: after QueueReset, QueueReset/QueueReady do not read 1/0", q));
+  // virtio spec 4.2.2.1: 0 in both once the reset completed (the model completes it within the write).
+  if (rd(c, reg::queue_reset) != 0 || rd(c, reg::queue_ready) != 0)
+    return fail(fmt::format("queue {}: after QueueReset, QueueReset/QueueReady do not read 0/0", q));
   setup_queue(c, q);
 }
 

@@ -521,9 +521,9 @@ void virtio_mmio_transport::write_queue_reset(uint32_t v) {
   device_.on_queue_reset(queue_sel_);
 }
 
-uint32_t virtio_mmio_transport::read_queue_reset() {
-  return queue_sel_ < queues_.size() && queues_[queue_sel_].reset_done ? 1 : 0;
-}
+// The reset completes within the write, so the device presents 0 at once (virtio spec 4.2.2.1: "present 1 in
+// QueueReset as long as the queue reset is ongoing", "0 in both QueueReset and QueueReady once ... completed").
+uint32_t virtio_mmio_transport::read_queue_reset() { return 0; }
 
 void virtio_mmio_transport::device_reset() {
   ++stats_.resets;
