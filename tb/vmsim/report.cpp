@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "vmsim/hyp/hypervisor.h"
+#include "vmsim/irq/scheme_table.h"
 
 #include <fstream>
 #include <map>
@@ -77,7 +78,7 @@ void write_markdown(const json& results, const std::string& dir, bool with_plots
     const metric m = metric_of(workload);
     double legacy = 0;
     for (const json* r : runs)
-      if ((*r)["scenario"]["scheme"] == "legacy-wired" && (*r)["scenario"]["notify"] == "queue-notify") legacy = value_of(*r, workload);
+      if ((*r)["scenario"]["scheme"] == baseline_scheme && (*r)["scenario"]["notify"] == "queue-notify") legacy = value_of(*r, workload);
     f << "## " << workload << " on " << profile << "\n\n";
     f << "| scheme | notify | " << m.label << " | saving vs legacy-wired | exits/op | exit time/op (ns) |";
     for (const char* c : causes) f << ' ' << c << " |";
