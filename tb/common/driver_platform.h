@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "vdrv/drivers.h"
+#include "vcpu_hal.h"
 #include "vmsim/cpu/vcpu.h"
 #include "virtio_system.h"
 
@@ -37,7 +38,8 @@ inline vdrv::start_options guest_options(const system_config& c, const uint8_t* 
   o.irq.msix_table = c.msi.msix_table_base;
   o.irq.vector_cpu = vector_cpu;
   o.doorbells = c.transport.notify.doorbells;
-  o.allow_v3 = c.scheme == "msi-v1";
+  // MSI v1 makes the Version register read 3.
+  o.allow_v3 = o.irq.scheme == vdrv::irq_scheme::msi_v1 || o.irq.scheme == vdrv::irq_scheme::msi_v1_kernel;
   return o;
 }
 
@@ -73,7 +75,7 @@ struct guest {
         ic(io, layout),
         ctx(io, interrupts ? &ic : nullptr, c.index()),
         mem(c.ram() + arena_offset, c.to_bus(c.ram() + arena_offset), arena_size) {}
-  vdrv::counting_hal io;
+  vcpu_io io;
   vdrv::irq_controller ic;
   vdrv::cpu_context ctx;
   vdrv::arena mem;

@@ -1,10 +1,19 @@
 #include "irq_platform.h"
 
-#include "vmsim/transport/wired_irq_scheme.h"
+#include "vmsim/irq/scheme_factory.h"
+#include "vmsim/regmap/interrupts.h"
 
 namespace vmsim::tb {
 
+using regmap::irq_mode;
 using regmap::reg;
+namespace v1 = regmap::msi_v1;
+namespace v2 = regmap::msi_v2;
+namespace mx = regmap::msix;
+
+namespace {
+irq_mode mode_of(const irq_platform_config& c) { return scheme_named(c.scheme).driver_mode; }
+}  // namespace
 
 irq_platform::irq_platform(sc_core::sc_module_name name, const irq_platform_config& c)
     : virtio_system(name, c),
@@ -30,65 +39,74 @@ void irq_platform::write_message(unsigned vector, unsigned to_cpu) {
   // arm: the message's destination is the SPI's route in the controller, set by the guest too.
   if (cfg.irqc.flavour == msi_flavour::arm_gicv2m)
     cpu[0].write(cfg.irqc_base + interrupt_controller::route_base + 4 * msi_id(vector), 4, to_cpu);
-  const bool v1 = cfg.scheme == "msi-v1";
-  cpu[0].write(msi_reg(v1 ? 0x4 : 0x14), 4, static_cast<uint32_t>(addr));
-  cpu[0].write(msi_reg(v1 ? 0x8 : 0x18), 4, static_cast<uint32_t>(addr >> 32));
-  cpu[0].write(msi_reg(v1 ? 0xc : 0x1c), 4, data);
+  const bool v1 = mode_of(cfg) == irq_mode::msi_v1 || mode_of(cfg) == irq_mode::msi_v1_kernel;
+  cpu[0].write(msi_reg(v1 ? v1::address_low : v2::addr_low), 4, static_cast<uint32_t>(addr));
+  cpu[0].write(msi_reg(v1 ? v1::address_high : v2::addr_high), 4, static_cast<uint32_t>(addr >> 32));
+  cpu[0].write(msi_reg(v1 ? v1::data : v2::data), 4, data);
 }
 
 void irq_platform::program_msi(const std::map<unsigned, unsigned>& vector_cpu, bool sharing) {
   auto& c0 = cpu[0];
   const unsigned queues = device.num_queues();
   auto cpu_of = [&](unsigned v) { auto it = vector_cpu.find(v); return it == vector_cpu.end() ? 0u : it->second; };
-  if (cfg.scheme == "msi-v1") {
+  const irq_mode mode = mode_of(cfg);
+  if (mode == irq_mode::msi_v1) {
     for (unsigned v = 0; v <= queues; ++v) {
       write_message(v, cpu_of(v));
-      c0.write(msi_reg(0x2), 2, (msi_v1_scheme::op_update << 12) | v);
+      c0.write(msi_reg(v1::command), 2, v1::cmd(v1::op_update, v));
     }
-    c0.write(msi_reg(0x2), 2, (msi_v1_scheme::op_enable << 12) | 1);
-  } else if (cfg.scheme == "msi-v2") {
+    c0.write(msi_reg(v1::command), 2, v1::cmd(v1::op_enable, 1));
+  } else if (mode == irq_mode::msi_v1_kernel) {
+    for (unsigned v = 0; v <= queues; ++v) {
+      write_message(v, cpu_of(v));
+      c0.write(msi_reg(v1::command), 2, v1::cmd(v1::op_update, v));
+    }
+    uint32_t st = 0;
+    c0.read(msi_reg(v1::status), 2, st);
+    c0.write(msi_reg(v1::status), 2, st | v1::status_enabled);
+  } else if (mode == irq_mode::msi_v2 || mode == irq_mode::msi_v2_linux) {
     const unsigned used_vectors = sharing ? 2 : queues + 1;
     for (unsigned v = 0; v < used_vectors; ++v) {
-      c0.write(msi_reg(0x10), 4, v);
+      c0.write(msi_reg(v2::vec_sel), 4, v);
       write_message(v, cpu_of(v));
-      c0.write(msi_reg(0x08), 4, msi_v2_scheme::configure);
+      c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::configure);
     }
     if (sharing) {
-      c0.write(msi_reg(0x10), 4, 0);
-      c0.write(msi_reg(0x08), 4, msi_v2_scheme::map_config);
-      c0.write(msi_reg(0x10), 4, 1);
+      c0.write(msi_reg(v2::vec_sel), 4, 0);
+      c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::map_config);
+      c0.write(msi_reg(v2::vec_sel), 4, 1);
       for (unsigned q = 0; q < queues; ++q) {
         c0.write(reg(regmap::offset_of(reg::queue_sel)), 4, q);
-        c0.write(msi_reg(0x08), 4, msi_v2_scheme::map_queue);
+        c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::map_queue);
       }
     }
-    c0.write(msi_reg(0x08), 4, msi_v2_scheme::enable);
-  } else if (cfg.scheme == "msi-v2-pair") {
+    c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::enable);
+  } else if (mode == irq_mode::msi_v2_pair) {
     for (unsigned q = 0; q < queues; ++q) {
       c0.write(reg(regmap::offset_of(reg::queue_sel)), 4, q);
       write_message(q + 1, cpu_of(q + 1));
-      c0.write(msi_reg(0x08), 4, msi_v2_scheme::configure);
+      c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::configure);
     }
     write_message(0, cpu_of(0));
-    c0.write(msi_reg(0x08), 4, msi_v2_scheme::map_config);  // the pair layout's "configure config pair"
-    c0.write(msi_reg(0x08), 4, msi_v2_scheme::enable);
-  } else if (cfg.scheme == "pci-msix-reference") {
+    c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::map_config);  // the pair layout's "configure config pair"
+    c0.write(msi_reg(v2::cmd), 4, msi_v2_scheme::enable);
+  } else if (mode == irq_mode::msix) {
     for (unsigned v = 0; v <= queues; ++v) {
       auto [addr, data] = message_for(v, cpu_of(v));
       if (cfg.irqc.flavour == msi_flavour::arm_gicv2m)
-        c0.write(cfg.irqc_base + interrupt_controller::route_base + 4 * msi_id(v), 4, cpu_of(v));
-      const uint64_t e = cfg.mmio_base + cfg.msi.msix_table_base + 16 * v;
-      c0.write(e + 0x0, 4, static_cast<uint32_t>(addr));
-      c0.write(e + 0x4, 4, static_cast<uint32_t>(addr >> 32));
-      c0.write(e + 0x8, 4, data);
-      c0.write(e + 0xc, 4, 0);  // unmask the entry
+        c0.write(cfg.irqc_base + regmap::irqc::route(msi_id(v)), 4, cpu_of(v));
+      const uint64_t e = cfg.mmio_base + mx::entry(cfg.msi.msix_table_base, v);
+      c0.write(e + mx::entry_addr_low, 4, static_cast<uint32_t>(addr));
+      c0.write(e + mx::entry_addr_high, 4, static_cast<uint32_t>(addr >> 32));
+      c0.write(e + mx::entry_data, 4, data);
+      c0.write(e + mx::entry_vector_ctrl, 4, 0);  // unmask the entry
     }
-    c0.write(msi_reg(0x04), 4, 0);  // ConfigVector
+    c0.write(msi_reg(mx::config_vector), 4, 0);
     for (unsigned q = 0; q < queues; ++q) {
       c0.write(reg(regmap::offset_of(reg::queue_sel)), 4, q);
-      c0.write(msi_reg(0x08), 4, q + 1);  // QueueVector
+      c0.write(msi_reg(mx::queue_vector), 4, q + 1);
     }
-    c0.write(msi_reg(0x00), 4, 1);  // MsixControl: enable
+    c0.write(msi_reg(mx::control), 4, mx::control_enable);
   }
 }
 
@@ -101,17 +119,14 @@ bool irq_platform::take_interrupt(unsigned c, taken& t, const sc_core::sc_time& 
   const uint64_t iface = cfg.irqc_base + c * interrupt_controller::cpu_window;
   t.id = m.read32(iface + interrupt_controller::iar);
   if (irqc.is_wired(t.id)) {
-    const unsigned line = t.id - cfg.irqc.wired_base_id;
     const uint64_t status_reg = reg(regmap::offset_of(reg::interrupt_status));
     const uint64_t ack_reg = reg(regmap::offset_of(reg::interrupt_ack));
-    if (cfg.scheme == "multi-irq" && line != 0) {
-      // A queue line: it can only mean used buffers of its own queues; ack them on this line only.
-      t.status = regmap::irq::used_buffer;
-      m.write(ack_reg, 4, ((line + 1) << wired_irq_scheme::ack_line_shift) | regmap::irq::used_buffer);
+    t.status = m.read32(status_reg);
+    if (mode_of(cfg) == irq_mode::multi_irq) {  // the RFC: one ACK write per set bit, only when set
+      if (t.status & regmap::irq::config_change) m.write(ack_reg, 4, t.status & regmap::irq::config_change);
+      if (t.status & regmap::irq::used_buffer) m.write(ack_reg, 4, t.status & regmap::irq::used_buffer);
     } else {
-      t.status = m.read32(status_reg);
-      const uint32_t select = cfg.scheme == "multi-irq" ? (line + 1) << wired_irq_scheme::ack_line_shift : 0;
-      m.write(ack_reg, 4, select | t.status);
+      m.write(ack_reg, 4, t.status);
     }
   }
   for (unsigned q = 0; q < device.num_queues(); ++q)

@@ -36,6 +36,22 @@ struct system_config {
   bool x86() const { return irqc.flavour == msi_flavour::x86_lapic; }
   uint64_t msi_frame_base() const { return x86() ? 0xfee00000 : 0x08020000; }
   uint64_t msi_frame_size() const { return x86() ? interrupt_controller::x86_msi_window : 0x1000; }
+  // The configuration as the scheme's row implies it (docs/interrupt-schemes.md, the scheme table): the
+  // device's lines edge-latched at the controller when the scheme pulses them; the v2 layout as posted in
+  // 2020 (MSI block at 0x0c0, VIRTIO_F_MMIO_MSI 40, VIRTIO_F_MMIO_NOTIFICATION 39, no RING_RESET).
+  system_config resolved() const {
+    system_config r = *this;
+    const scheme_desc& s = scheme_named(scheme);
+    if (s.edge_lines)
+      for (unsigned l = 0; l < transport.irq_lines && l < 64; ++l) r.irqc.edge_lines |= uint64_t{1} << l;
+    if (s.as_posted_2020) {
+      r.msi.register_base = regmap::msi_v2::base_as_posted;
+      r.msi.feature_bit = static_cast<int>(regmap::msi_v2::feature_msi_as_posted);
+      r.transport.notify.feature_bit = static_cast<int>(regmap::msi_v2::feature_notification_as_posted);
+      r.transport.offer_ring_reset = false;
+    }
+    return r;
+  }
 };
 
 template <class Device>
@@ -44,21 +60,22 @@ class virtio_system : public sc_core::sc_module {
   template <class... DeviceArgs>
   virtio_system(sc_core::sc_module_name name, const system_config& c, DeviceArgs&&... device_args)
       : sc_module(name),
-        cfg(c),
+        cfg(c.resolved()),
         bus("bus"),
-        ram("ram", c.ram_size),
+        ram("ram", cfg.ram_size),
         device("device", std::forward<DeviceArgs>(device_args)...),
-        transport("transport", device, c.transport, make_interrupt_scheme(c.scheme, c.msi)),
-        irqc("irqc", c.irqc),
-        line_path("line_path", c.transport.irq_lines) {
+        transport("transport", device, cfg.transport, make_interrupt_scheme(cfg.scheme, cfg.msi)),
+        irqc("irqc", cfg.irqc),
+        line_path("line_path", cfg.transport.irq_lines) {
     transport.dma.socket.bind(bus.target);
-    bus.add_target(ram.socket, {"ram", c.ram_base, c.ram_size});
-    bus.add_target(transport.mmio, {"device", c.mmio_base, c.transport.window_size});
-    bus.add_target(irqc.regs, {"irqc", c.irqc_base, interrupt_controller::regs_size});
-    bus.add_target(irqc.msi, {"msi-frame", c.msi_frame_base(), c.msi_frame_size()});
-    for (unsigned i = 0; i < c.transport.irq_lines; ++i) {
+    bus.add_target(ram.socket, {"ram", cfg.ram_base, cfg.ram_size});
+    bus.add_target(transport.mmio, {"device", cfg.mmio_base, cfg.transport.window_size});
+    bus.add_target(irqc.regs, {"irqc", cfg.irqc_base, interrupt_controller::regs_size});
+    bus.add_target(irqc.msi, {"msi-frame", cfg.msi_frame_base(), cfg.msi_frame_size()});
+    for (unsigned i = 0; i < cfg.transport.irq_lines; ++i) {
       transport.irq[i].bind(line_path[i].in);
       line_path[i].out.bind(irqc.irq_in[i]);
+      line_path[i].set_edge(irqc.config().edge(i));
     }
   }
 

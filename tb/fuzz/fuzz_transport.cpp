@@ -78,7 +78,7 @@ void build(const std::string& device, const std::string& scheme, unsigned versio
   tb::system_config c;
   c.scheme = scheme;
   c.transport.version = version;
-  c.transport.irq_lines = scheme == "multi-irq" ? 2 : 1;
+  c.transport.irq_lines = scheme_named(scheme).multi_line ? 2 : 1;
   c.transport.notify.doorbells = notify > 0;
   c.ram_base = ram_base;
   c.ram_size = ram_size;
@@ -358,7 +358,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   bp.capacity_sectors = 64;
   for (unsigned version : {2u, 1u})
     for (const auto& scheme : interrupt_scheme_names()) {
-      if (version == 1 && scheme != "legacy-wired" && scheme != "multi-irq") continue;
+      if (version < scheme_named(scheme).min_transport_version) continue;
       for (int notify = 0; notify < 3; ++notify) {
         build<virtio_rng>("rng", scheme, version, notify, rp);
         build<virtio_net>("net", scheme, version, notify, np);

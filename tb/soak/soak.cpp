@@ -9,14 +9,18 @@
 #include <fmt/format.h>
 
 #include "vmsim/irq/scheme_factory.h"
-#include "vmsim/transport/wired_irq_scheme.h"
+#include "vmsim/regmap/interrupts.h"
 
 namespace vmsim::tb {
 
 namespace vr = regmap::vring;
 namespace st = regmap::status;
 namespace feat = regmap::feature;
+using regmap::irq_mode;
 using regmap::reg;
+namespace v1 = regmap::msi_v1;
+namespace v2 = regmap::msi_v2;
+namespace mx = regmap::msix;
 using ic = interrupt_controller;
 using sc_core::SC_NS;
 using sc_core::sc_time;
@@ -83,16 +87,13 @@ void soak::fail(const std::string& what) {
 }
 
 bool soak::supports(mode m) const {
-  const std::string& s = p_.cfg.scheme;
+  const scheme_desc& s = scheme_named(p_.cfg.scheme);
   if (m == m_wired) return true;
-  if (m == m_msi) return s == "msi-v1" || s == "msi-v2" || s == "msi-v2-pair" || s == "pci-msix-reference";
-  return s == "msi-v2" || s == "pci-msix-reference";
+  if (m == m_msi) return s.msi;
+  return s.shared_vectors;
 }
 
-bool soak::device_masks() const {
-  const std::string& s = p_.cfg.scheme;
-  return s == "msi-v2" || s == "msi-v2-pair" || s == "pci-msix-reference";
-}
+bool soak::device_masks() const { return scheme_named(p_.cfg.scheme).device_mask; }
 
 uint32_t soak::msi_id(unsigned v) const {
   return p_.cfg.x86() ? p_.cfg.irqc.msi_vector_min + v : p_.cfg.irqc.msi_spi_base + v;
@@ -194,20 +195,21 @@ bool soak::isr(vcpu& c) {
   if (p_.irqc.is_wired(id)) {
     const unsigned line = id - p_.cfg.irqc.wired_base_id;
     const bool multi = p_.cfg.transport.irq_lines > 1;
-    const uint32_t select = multi ? (line + 1) << wired_irq_scheme::ack_line_shift : 0;
-    uint32_t s = regmap::irq::used_buffer;
-    if (multi && line != 0) {
-      wr(c, reg::interrupt_ack, select | s);  // a queue line means used buffers, nothing else
+    // The ISR of the multi-IRQ RFC (patch 2/2) on every line; the single-line one acks what it read at once.
+    const uint32_t s = rd(c, reg::interrupt_status);
+    ++t_.wired_status_reads;
+    // With several lines another line's ISR may have acked (and serviced) everything already: 0 is legal.
+    if (s == 0 && !multi) fail(fmt::format("vCPU {}: wired interrupt {} with InterruptStatus 0 (spurious)", cpu, id));
+    if (multi) {
+      if (s & regmap::irq::config_change) wr(c, reg::interrupt_ack, s & regmap::irq::config_change);
+      if (s & regmap::irq::used_buffer) wr(c, reg::interrupt_ack, s & regmap::irq::used_buffer);
     } else {
-      s = rd(c, reg::interrupt_status);
-      ++t_.wired_status_reads;
-      if (s == 0) fail(fmt::format("vCPU {}: wired interrupt {} with InterruptStatus 0 (spurious)", cpu, id));
-      wr(c, reg::interrupt_ack, select | s);
-      if (s & regmap::irq::config_change) read_config(c, false);
+      wr(c, reg::interrupt_ack, s);
     }
-    if (s & regmap::irq::used_buffer)
-      for (unsigned q = 0; q < queues; ++q)
-        if (p_.device.irq_line_for_queue(q, p_.cfg.transport.irq_lines) == line || line == 0) reap(c, q);
+    if (s & regmap::irq::config_change) read_config(c, false);
+    for (unsigned q = 0; q < queues; ++q)
+      if ((s & regmap::irq::used_buffer) || (multi && p_.device.irq_line_for_queue(q, p_.cfg.transport.irq_lines) == line))
+        reap(c, q);
   } else {
     const uint32_t v = id - msi_id(0);
     // A stale message (from before a reset) may name a vector the current mode does not use: nothing to do.
@@ -308,14 +310,14 @@ void soak::discard(unsigned q) {
 
 void soak::stage(vcpu& c, unsigned v, unsigned cpu) {
   const auto [addr, data] = p_.irqc.msi_message(p_.cfg.msi_frame_base(), cpu, msi_id(v));
-  const std::string& s = p_.cfg.scheme;
+  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
   uint64_t lo = 0, hi = 0, dt = 0;
-  if (s == "msi-v1") lo = msi_reg(0x4), hi = msi_reg(0x8), dt = msi_reg(0xc);
-  else if (s == "pci-msix-reference") {
-    const uint64_t e = mmio(p_.cfg.msi.msix_table_base + 16 * v);
-    lo = e, hi = e + 4, dt = e + 8;
+  if (s == irq_mode::msi_v1) lo = msi_reg(v1::address_low), hi = msi_reg(v1::address_high), dt = msi_reg(v1::data);
+  else if (s == irq_mode::msix) {
+    const uint64_t e = mmio(mx::entry(p_.cfg.msi.msix_table_base, v));
+    lo = e + mx::entry_addr_low, hi = e + mx::entry_addr_high, dt = e + mx::entry_data;
   } else {
-    lo = msi_reg(0x14), hi = msi_reg(0x18), dt = msi_reg(0x1c);
+    lo = msi_reg(v2::addr_low), hi = msi_reg(v2::addr_high), dt = msi_reg(v2::data);
   }
   c.write32(lo, static_cast<uint32_t>(addr));
   c.write32(hi, static_cast<uint32_t>(addr >> 32));
@@ -336,61 +338,61 @@ void soak::program_interrupts(vcpu& c) {
   }
   vecs_[config_vec_].live = true;
   for (unsigned qv : queue_vec_) vecs_[qv].live = true;
-  const std::string& s = p_.cfg.scheme;
-  if (s == "msi-v1") vecs_.fill(vec{true});  // ENABLE needs every vector UPDATEd
+  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  if (s == irq_mode::msi_v1) vecs_.fill(vec{true});  // ENABLE needs every vector UPDATEd
   for (unsigned v = 0; v < vectors; ++v) {
     if (!vecs_[v].live) continue;
     vecs_[v].cpu = below(cpus);
     if (!p_.cfg.x86()) route(c, msi_id(v), vecs_[v].cpu);  // arm: the SPI's route is its destination
   }
-  if (s == "msi-v1") {
+  if (s == irq_mode::msi_v1) {
     for (unsigned v = 0; v < vectors; ++v) {
       stage(c, v, vecs_[v].cpu);
-      c.write16(msi_reg(0x2), static_cast<uint16_t>(msi_v1_scheme::op_update << 12 | v));
+      c.write16(msi_reg(v1::command), v1::cmd(v1::op_update, v));
     }
-    c.write16(msi_reg(0x2), static_cast<uint16_t>(msi_v1_scheme::op_enable << 12 | 1));
-    if (!(c.read16(msi_reg(0x0)) & msi_v1_scheme::status_enabled)) fail("msi-v1: ENABLE did not stick");
-  } else if (s == "msi-v2") {
+    c.write16(msi_reg(v1::command), v1::cmd(v1::op_enable, 1));
+    if (!(c.read16(msi_reg(v1::status)) & v1::status_enabled)) fail("msi-v1: ENABLE did not stick");
+  } else if (s == irq_mode::msi_v2) {
     for (unsigned v = 0; v < vectors; ++v) {
       if (!vecs_[v].live) continue;
-      c.write32(msi_reg(0x10), v);
+      c.write32(msi_reg(v2::vec_sel), v);
       stage(c, v, vecs_[v].cpu);
-      c.write32(msi_reg(0x08), msi_v2_scheme::configure);
+      c.write32(msi_reg(v2::cmd), msi_v2_scheme::configure);
     }
     if (mode_ == m_msi_shared) {
-      c.write32(msi_reg(0x10), config_vec_);
-      c.write32(msi_reg(0x08), msi_v2_scheme::map_config);
+      c.write32(msi_reg(v2::vec_sel), config_vec_);
+      c.write32(msi_reg(v2::cmd), msi_v2_scheme::map_config);
       for (unsigned q = 0; q < queues; ++q) {
         wr(c, reg::queue_sel, q);
-        c.write32(msi_reg(0x10), queue_vec_[q]);
-        c.write32(msi_reg(0x08), msi_v2_scheme::map_queue);
+        c.write32(msi_reg(v2::vec_sel), queue_vec_[q]);
+        c.write32(msi_reg(v2::cmd), msi_v2_scheme::map_queue);
       }
     }
-    c.write32(msi_reg(0x08), msi_v2_scheme::enable);
-    if (!(c.read32(msi_reg(0x04)) & msi_v2_scheme::state_enabled)) fail("msi-v2: ENABLE did not stick");
-  } else if (s == "msi-v2-pair") {
+    c.write32(msi_reg(v2::cmd), msi_v2_scheme::enable);
+    if (!(c.read32(msi_reg(v2::state)) & v2::state_enabled)) fail("msi-v2: ENABLE did not stick");
+  } else if (s == irq_mode::msi_v2_pair) {
     for (unsigned q = 0; q < queues; ++q) {
       wr(c, reg::queue_sel, q);
       stage(c, q + 1, vecs_[q + 1].cpu);
-      c.write32(msi_reg(0x08), msi_v2_scheme::configure);
+      c.write32(msi_reg(v2::cmd), msi_v2_scheme::configure);
     }
     stage(c, 0, vecs_[0].cpu);
-    c.write32(msi_reg(0x08), msi_v2_scheme::map_config);
-    c.write32(msi_reg(0x08), msi_v2_scheme::enable);
-    if (!(c.read32(msi_reg(0x04)) & msi_v2_scheme::state_enabled)) fail("msi-v2-pair: ENABLE did not stick");
-  } else if (s == "pci-msix-reference") {
+    c.write32(msi_reg(v2::cmd), msi_v2_scheme::map_config);
+    c.write32(msi_reg(v2::cmd), msi_v2_scheme::enable);
+    if (!(c.read32(msi_reg(v2::state)) & v2::state_enabled)) fail("msi-v2-pair: ENABLE did not stick");
+  } else if (s == irq_mode::msix) {
     for (unsigned v = 0; v < vectors; ++v) {
       if (!vecs_[v].live) continue;
       stage(c, v, vecs_[v].cpu);
-      c.write32(mmio(p_.cfg.msi.msix_table_base + 16 * v + 12), 0);  // unmask the entry
+      c.write32(mmio(mx::entry(p_.cfg.msi.msix_table_base, v) + mx::entry_vector_ctrl), 0);  // unmask the entry
     }
-    c.write32(msi_reg(0x04), config_vec_);
+    c.write32(msi_reg(mx::config_vector), config_vec_);
     for (unsigned q = 0; q < queues; ++q) {
       wr(c, reg::queue_sel, q);
-      c.write32(msi_reg(0x08), queue_vec_[q]);
+      c.write32(msi_reg(mx::queue_vector), queue_vec_[q]);
     }
-    c.write32(msi_reg(0x00), 1);
-    if (!(c.read32(msi_reg(0x00)) & 1)) fail("pci-msix-reference: MSI-X enable did not stick");
+    c.write32(msi_reg(mx::control), mx::control_enable);
+    if (!(c.read32(msi_reg(mx::control)) & mx::control_enable)) fail("pci-msix-reference: MSI-X enable did not stick");
   }
 }
 
@@ -515,21 +517,21 @@ void soak::retarget(vcpu& c) {
     vecs_[v].cpu = to;
     return route(c, msi_id(v), to);
   }
-  const std::string& s = p_.cfg.scheme;
-  if (s == "msi-v1") {
+  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  if (s == irq_mode::msi_v1) {
     stage(c, v, to);
     vecs_[v].cpu = to;  // the device switches at the UPDATE, atomically
-    c.write16(msi_reg(0x2), static_cast<uint16_t>(msi_v1_scheme::op_update << 12 | v));
-  } else if (s == "msi-v2") {
-    c.write32(msi_reg(0x10), v);
+    c.write16(msi_reg(v1::command), v1::cmd(v1::op_update, v));
+  } else if (s == irq_mode::msi_v2) {
+    c.write32(msi_reg(v2::vec_sel), v);
     stage(c, v, to);
     vecs_[v].cpu = to;
-    c.write32(msi_reg(0x08), msi_v2_scheme::configure);
-  } else if (s == "msi-v2-pair") {
+    c.write32(msi_reg(v2::cmd), msi_v2_scheme::configure);
+  } else if (s == irq_mode::msi_v2_pair) {
     if (v) wr(c, reg::queue_sel, v - 1);
     stage(c, v, to);
     vecs_[v].cpu = to;
-    c.write32(msi_reg(0x08), v ? msi_v2_scheme::configure : msi_v2_scheme::map_config);
+    c.write32(msi_reg(v2::cmd), v ? msi_v2_scheme::configure : msi_v2_scheme::map_config);
   } else {  // MSI-X: the device sends what the entry holds, so the entry is masked while it is rewritten
     const bool was_masked = vecs_[v].dev_masked;
     if (!was_masked) set_dev_mask(c, v, true);
@@ -540,12 +542,12 @@ void soak::retarget(vcpu& c) {
 }
 
 void soak::set_dev_mask(vcpu& c, unsigned v, bool m) {
-  const std::string& s = p_.cfg.scheme;
-  uint64_t reg_addr = msi_reg(0x08);
+  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  uint64_t reg_addr = msi_reg(v2::cmd);
   uint32_t value = m ? msi_v2_scheme::mask_op : msi_v2_scheme::unmask_op;
-  if (s == "msi-v2") c.write32(msi_reg(0x10), v);
-  else if (s == "msi-v2-pair") wr(c, reg::queue_sel, v - 1);
-  else reg_addr = mmio(p_.cfg.msi.msix_table_base + 16 * v + 12), value = m ? 1 : 0;
+  if (s == irq_mode::msi_v2) c.write32(msi_reg(v2::vec_sel), v);
+  else if (s == irq_mode::msi_v2_pair) wr(c, reg::queue_sel, v - 1);
+  else reg_addr = mmio(mx::entry(p_.cfg.msi.msix_table_base, v) + mx::entry_vector_ctrl), value = m ? mx::vector_ctrl_masked : 0;
   // The mirror the message check reads changes with the write that takes effect: an unmask sends what is
   // pending inside that write, a mask stops messages from that write on.
   if (!m) vecs_[v].dev_masked = false;
@@ -563,7 +565,7 @@ void soak::toggle_mask(vcpu& c) {
   struct target { bool device; uint32_t what; };  // device: vector; controller: interrupt id
   std::vector<target> masked, unmasked;
   auto consider = [&](bool device, uint32_t what, bool is_masked) { (is_masked ? masked : unmasked).push_back({device, what}); };
-  const bool pair = p_.cfg.scheme == "msi-v2-pair";
+  const bool pair = scheme_named(p_.cfg.scheme).driver_mode == irq_mode::msi_v2_pair;
   if (wired()) {
     for (unsigned l = 0; l < p_.cfg.transport.irq_lines; ++l) consider(false, wired_id(l), irqc_masked_[wired_id(l)]);
   } else {
@@ -590,8 +592,9 @@ void soak::queue_reset(vcpu& c) {
   wr(c, reg::queue_sel, q);
   wr(c, reg::queue_reset, 1);
   discard(q);
-  if (rd(c, reg::queue_reset) != 1 || rd(c, reg::queue_ready) != 0)
-    return fail(fmt::format("queue {}: after QueueReset, QueueReset/QueueReady do not read 1/0", q));
+  // virtio spec 4.2.2.1: 0 in both once the reset completed (the model completes it within the write).
+  if (rd(c, reg::queue_reset) != 0 || rd(c, reg::queue_ready) != 0)
+    return fail(fmt::format("queue {}: after QueueReset, QueueReset/QueueReady do not read 0/0", q));
   setup_queue(c, q);
 }
 

@@ -11,18 +11,19 @@ inline irq_platform_config irq_config(const std::string& scheme, msi_flavour fla
   c.scheme = scheme;
   c.irqc.cpus = 2;
   c.irqc.flavour = flavour;
-  c.transport.irq_lines = scheme == "multi-irq" ? 2 : 1;
+  c.transport.irq_lines = scheme_named(scheme).multi_line ? 2 : 1;
   return c;
 }
 
-inline bool is_msi(const std::string& scheme) { return scheme != "legacy-wired" && scheme != "multi-irq"; }
+inline bool is_msi(const std::string& scheme) { return scheme_named(scheme).msi; }
+inline bool multi_line(const std::string& scheme) { return scheme_named(scheme).multi_line; }
 
 // Brings the loopback device up with both queues; queue q's interrupts go to vCPU q (config to vCPU 0).
 inline void bring_up(irq_platform& p) {
   BOOST_REQUIRE(start_device(p, 2));
   if (is_msi(p.cfg.scheme)) {
     p.program_msi({{0, 0}, {1, 0}, {2, 1}});
-  } else if (p.cfg.scheme == "multi-irq") {
+  } else if (multi_line(p.cfg.scheme)) {
     p.route_line(0, 0);
     p.route_line(1, 1);
   } else {
@@ -33,7 +34,7 @@ inline void bring_up(irq_platform& p) {
 // The id queue q's interrupt arrives as.
 inline uint32_t queue_id(const irq_platform& p, unsigned q) {
   if (is_msi(p.cfg.scheme)) return p.msi_id(q + 1);
-  return p.wired_id(p.cfg.scheme == "multi-irq" ? q : 0);
+  return p.wired_id(multi_line(p.cfg.scheme) ? q : 0);
 }
 
 inline void post_and_kick(irq_platform& p, unsigned q) {

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "driver_platform.h"
+#include "recording_hal.h"
 #include "sim_test.h"
 #include "vmsim/devices/virtio_blk.h"
 #include "vmsim/devices/virtio_net.h"
@@ -16,7 +17,7 @@ driver_platform_config config(const std::string& scheme, uint32_t version = 2, m
   driver_platform_config c;
   c.scheme = scheme;
   c.transport.version = version;
-  c.transport.irq_lines = scheme == "multi-irq" ? 2 : 1;
+  c.transport.irq_lines = scheme_named(scheme).multi_line ? 2 : 1;
   c.irqc.cpus = 2;
   c.irqc.flavour = f;
   return c;
@@ -52,7 +53,7 @@ void rng_with(const std::string& scheme, uint32_t version = 2, msi_flavour f = m
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
   BOOST_REQUIRE(done);
-  BOOST_TEST(vdrv::to_string(active) == scheme);
+  BOOST_TEST((active == scheme_named(scheme).driver_mode));
   BOOST_TEST(stats.interrupts == n);
   BOOST_TEST(stats.kick_to_irq.n == n);
   BOOST_TEST(stats.kick_to_irq.min >= 1000u);  // at least the rng's 1 us service time
@@ -63,7 +64,7 @@ void rng_with(const std::string& scheme, uint32_t version = 2, msi_flavour f = m
   BOOST_TEST(stats.missed == 0u);
   BOOST_TEST(stats.spurious == 0u);
   // Per interrupt: the scheme's device accesses, plus the controller's acknowledge and EOI.
-  const auto& p = profile_of(scheme == "multi-irq" ? "legacy-wired" : scheme);  // rng: queue 0 is on line 0
+  const auto& p = profile_of(scheme);
   BOOST_TEST(stats.isr_reads == n * (p.device_reads + p.irqc_reads));
   BOOST_TEST(stats.isr_writes == n * (p.device_writes + p.irqc_writes));
 }
@@ -72,7 +73,11 @@ void rng_with(const std::string& scheme, uint32_t version = 2, msi_flavour f = m
 BOOST_AUTO_TEST_CASE(driver_rng_legacy_wired) { rng_with("legacy-wired"); }
 BOOST_AUTO_TEST_CASE(driver_rng_legacy_wired_transport_v1) { rng_with("legacy-wired", 1); }
 BOOST_AUTO_TEST_CASE(driver_rng_multi_irq) { rng_with("multi-irq"); }
+BOOST_AUTO_TEST_CASE(driver_rng_multi_irq_irqfd) { rng_with("multi-irq-irqfd"); }
 BOOST_AUTO_TEST_CASE(driver_rng_msi_v1) { rng_with("msi-v1"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v1_kernel) { rng_with("msi-v1-kernel"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_linux) { rng_with("msi-v2-linux"); }
+BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_as_posted) { rng_with("msi-v2-as-posted"); }
 BOOST_AUTO_TEST_CASE(driver_rng_msi_v2) { rng_with("msi-v2"); }
 BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_arm) { rng_with("msi-v2", 2, msi_flavour::arm_gicv2m); }
 BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_pair) { rng_with("msi-v2-pair"); }
@@ -169,11 +174,15 @@ BOOST_AUTO_TEST_CASE(driver_blk_writes_and_reads_back_sectors) {
   BOOST_TEST(done);
 }
 
-BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs) {
+namespace {
+// With status set (a VMM that relays queue interrupts), the first line's ISR acks VRING and services every
+// queue, which lowers the other line: on one vCPU pair 1's line may never be taken. With irqfd (the RFC's
+// vhost set-up) each line is pulsed on its own and pair 1's line is taken.
+void net_on_two_pairs(const std::string& scheme) {
   net_params np;
   np.pairs = 2;
   np.response_bytes = 1024;
-  driver_platform<virtio_net> top("top", config("multi-irq"), np);
+  driver_platform<virtio_net> top("top", config(scheme), np);
   bool done = false;
   unsigned got[2] = {};
   top.cpu[0].run([&](vcpu& c) {
@@ -208,5 +217,57 @@ BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs) {
   BOOST_TEST(done);
   BOOST_TEST(got[0] == 3u);
   BOOST_TEST(got[1] == 3u);
-  BOOST_TEST(top.irqc.delivered(0, 33) > 0u);  // pair 1's line (line 1 = id 33) was used
+  if (scheme_named(scheme).edge_lines) BOOST_TEST(top.irqc.delivered(0, 33) > 0u);  // pair 1's line (id 33)
 }
+}  // namespace
+BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs) { net_on_two_pairs("multi-irq"); }
+BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs_irqfd) { net_on_two_pairs("multi-irq-irqfd"); }
+
+// Linux sets up a device's interrupts in find_vqs, called from the driver's probe before virtio_device_ready
+// sets DRIVER_OK (drivers/virtio/virtio.c virtio_dev_probe; the MSI patches program and enable MSI there):
+// every access to the MSI block, the MSI-X table or the controller's routes comes before the Status write
+// that sets DRIVER_OK.
+namespace {
+void interrupts_set_up_before_driver_ok(const std::string& scheme) {
+  const scheme_desc& row = scheme_named(scheme);
+  driver_platform_config c = config(row.name);
+  driver_platform<virtio_rng> top("top", c, rng_params{});
+  std::vector<tb::mmio_access> log;
+  bool done = false;
+  top.cpu[0].run([&](vcpu& cpu) {
+    tb::vcpu_hal hal(cpu);
+    tb::recording_hal rec(hal);
+    vdrv::counting_hal io(rec);
+    vdrv::irq_controller ic(io, top.irqc_layout());
+    vdrv::cpu_context ctx(io, &ic, 0);
+    vdrv::arena mem(cpu.ram() + 0x100000, cpu.to_bus(cpu.ram() + 0x100000), 8 << 20);
+    vdrv::rng_driver rng(io, top.cfg.mmio_base, ctx);
+    BOOST_TEST(rng.start(mem, top.options()) == vdrv::status::ok);
+    BOOST_TEST((rng.irq().active() == row.driver_mode));
+    log = rec.log;
+    done = true;
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_MS));
+  BOOST_REQUIRE(done);
+  const uint64_t dev = top.cfg.mmio_base, status = dev + regmap::offset_of(regmap::reg::status);
+  size_t driver_ok = log.size(), last_irq_setup = 0, irq_setups = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    const auto& a = log[i];
+    if (a.write && a.addr == status && (a.value & regmap::status::driver_ok) && driver_ok == log.size()) driver_ok = i;
+    const bool msi_block = a.addr >= dev + c.msi.register_base && a.addr < dev + c.msi.register_base + 0x20;
+    const bool msix_table = a.addr >= dev + c.msi.msix_table_base && a.addr < dev + c.transport.window_size;
+    const bool irqc = a.addr >= c.irqc_base && a.addr < c.irqc_base + interrupt_controller::regs_size;
+    if (a.write && (msi_block || msix_table || irqc)) last_irq_setup = i, ++irq_setups;
+  }
+  BOOST_REQUIRE(driver_ok < log.size());
+  BOOST_TEST(irq_setups > 0u);
+  BOOST_TEST(last_irq_setup < driver_ok);
+}
+}  // namespace
+BOOST_AUTO_TEST_CASE(driver_sets_up_legacy_wired_before_driver_ok) { interrupts_set_up_before_driver_ok("legacy-wired"); }
+BOOST_AUTO_TEST_CASE(driver_sets_up_multi_irq_before_driver_ok) { interrupts_set_up_before_driver_ok("multi-irq"); }
+BOOST_AUTO_TEST_CASE(driver_sets_up_msi_v1_before_driver_ok) { interrupts_set_up_before_driver_ok("msi-v1"); }
+BOOST_AUTO_TEST_CASE(driver_sets_up_msi_v2_before_driver_ok) { interrupts_set_up_before_driver_ok("msi-v2"); }
+BOOST_AUTO_TEST_CASE(driver_sets_up_msi_v2_pair_before_driver_ok) { interrupts_set_up_before_driver_ok("msi-v2-pair"); }
+BOOST_AUTO_TEST_CASE(driver_sets_up_msix_before_driver_ok) { interrupts_set_up_before_driver_ok("pci-msix-reference"); }

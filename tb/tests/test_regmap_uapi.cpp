@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstddef>
+#include <string>
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
@@ -82,7 +83,23 @@ BOOST_AUTO_TEST_CASE(feature_bits_match_uapi) {
   BOOST_TEST(feature::in_order == unsigned{VIRTIO_F_IN_ORDER});
   BOOST_TEST(feature::ring_reset == unsigned{VIRTIO_F_RING_RESET});
   BOOST_TEST(feature::transport_start == unsigned{VIRTIO_TRANSPORT_F_START});
+  // Today's uapi: VIRTIO_F_ADMIN_VQ 41, VIRTIO_TRANSPORT_F_END 42 (exclusive). An installed header older than
+  // ADMIN_VQ says 41; a newer one must agree.
+#ifdef VIRTIO_F_ADMIN_VQ
+  BOOST_TEST(feature::admin_vq == unsigned{VIRTIO_F_ADMIN_VQ});
   BOOST_TEST(feature::transport_end == unsigned{VIRTIO_TRANSPORT_F_END});
+#else
+  BOOST_TEST(unsigned{VIRTIO_TRANSPORT_F_END} == 41u);
+#endif
+  BOOST_TEST(feature::transport_end == 42u);
+}
+
+// virtio 1.3 section 6 ("Reserved Feature Bits") / 2.2: bits 24 to 41 are reserved for extensions to the
+// queue and feature negotiation mechanisms; every transport bit the spec assigns lies below transport_end.
+BOOST_AUTO_TEST_CASE(transport_bits_end_after_admin_vq) {
+  BOOST_TEST(std::string(feature::assigned_name(feature::admin_vq)) == "VIRTIO_F_ADMIN_VQ");
+  for (const auto& a : feature::spec_assigned_bits) BOOST_TEST(a.bit < feature::transport_end, a.name);
+  BOOST_TEST(feature::assigned_name(feature::transport_end) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(vring_layout_matches_uapi) {

@@ -11,7 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "vmsim/irq/scheme_factory.h"
+#include "vmsim/irq/scheme_table.h"
+#include "vmsim/regmap/interrupts.h"
 #include "vmsim/regmap/virtio_mmio.h"
 #include "regmap_sv.h"
 
@@ -58,9 +59,11 @@ std::string isr_table() {
   std::string out =
       "| scheme | device reads | device writes | controller reads (IAR) | controller writes (EOI) | "
       "EOI of | device registers touched |\n|---|---|---|---|---|---|---|\n";
-  for (const auto& p : vmsim::isr_profiles)
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", p.scheme, p.device_reads, p.device_writes, p.irqc_reads,
-                       p.irqc_writes, p.wired ? "level line" : "MSI", p.device_registers);
+  for (const auto& s : vmsim::interrupt_schemes) {
+    const auto& p = s.isr;
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", s.name, p.device_reads, p.device_writes, p.irqc_reads,
+                       p.irqc_writes, p.wired ? (s.edge_lines ? "line (edge)" : "level line") : "MSI", p.device_registers);
+  }
   return out;
 }
 // Writes `text` to `path` unless the file already holds it; false on a write error.
@@ -72,6 +75,25 @@ bool write_if_changed(const char* path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   return static_cast<bool>(out.flush());
+}
+// The interrupt schemes' register blocks and the controller's map (vmsim/regmap/interrupts.h), for
+// docs/interrupt-schemes.md (tested like the ISR table).
+std::string block_table(const char* title, const block_reg* regs, size_t n) {
+  std::string out = fmt::format("#### {}\n\n| offset | register | width | access | meaning |\n|---|---|---|---|---|\n", title);
+  for (size_t i = 0; i < n; ++i)
+    out += fmt::format("| +{:#05x} | {} | {} | {} | {} |\n", regs[i].offset, regs[i].name, regs[i].width * 8,
+                       access_name(regs[i].acc), regs[i].meaning);
+  return out + "\n";
+}
+template <size_t N>
+std::string block_table(const char* title, const block_reg (&regs)[N]) {
+  return block_table(title, regs, N);
+}
+std::string interrupt_maps() {
+  return block_table("MSI v1 block (Version 3)", msi_v1::registers) + block_table("MSI v2 block", msi_v2::registers) +
+         block_table("MSI-X reference block", msix::registers) +
+         block_table("MSI-X table entry (at msix_table_base + 16 v)", msix::entry_registers) +
+         block_table("Interrupt controller", irqc::registers);
 }
 }  // namespace
 
@@ -91,6 +113,10 @@ int main(int argc, char* argv[]) {
     std::fprintf(stderr, "regmap_gen: cannot write %s\n", argv[2]);
     return 1;
   }
-  std::fprintf(stderr, "usage: regmap_gen markdown|isr-table|sv-package [FILE]\n");
+  if (argc == 2 && std::strcmp(argv[1], "interrupt-maps") == 0) {
+    std::fputs(interrupt_maps().c_str(), stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "usage: regmap_gen markdown|isr-table|interrupt-maps|sv-package [FILE]\n");
   return 2;
 }

@@ -64,7 +64,7 @@ tb::system_config system_for(const scenario& s, const cost_profile& p, const tra
 struct guest_env {
   guest_env(vcpu& c, const tb::system_config& sys, const scenario& s, unsigned slot);
   static vdrv::arena area(vcpu& c, const scenario& s, unsigned slot);
-  vdrv::counting_hal io;
+  tb::vcpu_io io;
   vdrv::irq_controller ic;
   vdrv::cpu_context ctx;
   vdrv::arena mem;
@@ -188,7 +188,7 @@ struct smp_driver {
 transport_config transport_for(const scenario& s, const cost_profile& p, unsigned lines) {
   transport_config tc;
   tc.version = s.transport_version;
-  tc.irq_lines = s.scheme == "multi-irq" ? lines : 1;
+  tc.irq_lines = scheme_named(s.scheme).multi_line ? lines : 1;
   tc.notify.doorbells = s.notify == "doorbell";
   tc.msi_write_latency = ns(p.msi_write_ns.mean());
   return tc;

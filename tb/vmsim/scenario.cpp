@@ -175,8 +175,9 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
   if (s.decoder == "rtl" && s.notify != "doorbell") throw scenario_error("scenario.decoder: 'rtl' needs notify 'doorbell'");
   if (s.transport_version != 1 && s.transport_version != 2)
     throw scenario_error(fmt::format("scenario.transport_version: {} is not 1 (legacy) or 2 (modern)", s.transport_version));
-  if (s.transport_version == 1 && s.scheme != "legacy-wired" && s.scheme != "multi-irq")
-    throw scenario_error(fmt::format("scenario.scheme: '{}' needs transport_version 2", s.scheme));
+  if (s.transport_version < scheme_named(s.scheme).min_transport_version)
+    throw scenario_error(fmt::format("scenario.scheme: '{}' needs transport_version {}", s.scheme,
+                                     scheme_named(s.scheme).min_transport_version));
   check(vcpus_l, s.vcpus);
   if (s.queues < queues_l.lo || s.queues > queues_l.hi)
     throw scenario_error(fmt::format("scenario.queues: {} outside {}..{} (the device offers {})", s.queues, queues_l.lo,

@@ -27,6 +27,7 @@
 #include "files.h"
 #include "report.h"
 #include "scenario.h"
+#include "vmsim/irq/scheme_table.h"
 #include "vmsim/version.h"
 
 namespace vmsim::app {
@@ -186,8 +187,8 @@ plan expand(const std::string& grid_file, const std::string& profiles_file, unsi
   if (file.contains("baseline")) {
     baseline = file["baseline"];
     check_selection(baseline, "sweep.baseline");
-  } else if (axes.contains("scheme") && std::find(axes["scheme"].begin(), axes["scheme"].end(), "legacy-wired") != axes["scheme"].end()) {
-    baseline = {{"scheme", "legacy-wired"}};
+  } else if (axes.contains("scheme") && std::find(axes["scheme"].begin(), axes["scheme"].end(), baseline_scheme) != axes["scheme"].end()) {
+    baseline = {{"scheme", baseline_scheme}};  // the single legacy line: what the proposals set out to beat
   }
   unsigned replications = 1;
   if (file.contains("replications")) {

@@ -45,6 +45,10 @@ sc_core::sc_time host_irq_path::relay_time(const sc_core::sc_time& now) {
 void host_irq_path::set_irq(bool level) {
   if (level == level_) return;
   level_ = level;
+  if (!level && edge_) {  // the pulse's fall: what is on its way still arrives; what arrived is a pulse already
+    if (asserted_) asserted_ = false, out.write(false);
+    return;
+  }
   if (!level) {
     if (pending_) ++stats_.withdrawn;
     pending_ = false;
@@ -58,6 +62,7 @@ void host_irq_path::set_irq(bool level) {
     stats_.delay.add(0);
     return out.write(true);
   }
+  if (pending_) return;  // an edge while one is on its way: coalesced, as in an IRR
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   pending_ = true;
   rose_at_ = now;
@@ -71,6 +76,7 @@ void host_irq_path::deliver() {
   ++stats_.relayed;
   stats_.delay.add((sc_core::sc_time_stamp() - rose_at_).to_seconds() * 1e9);
   out.write(true);
+  if (edge_ && !level_) asserted_ = false, out.write(false);  // the pulse fell meanwhile
 }
 
 }  // namespace vmsim

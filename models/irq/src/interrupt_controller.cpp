@@ -46,8 +46,9 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
 }
 
 std::pair<uint64_t, uint32_t> interrupt_controller::msi_message(uint64_t frame_base, unsigned cpu, uint32_t id) const {
-  if (cfg_.flavour == msi_flavour::x86_lapic) return {frame_base | (uint64_t{cpu & 0xff} << 12), id & 0xff};
-  return {frame_base + setspi_ns, id};
+  namespace mm = regmap::msi_msg;
+  if (cfg_.flavour == msi_flavour::x86_lapic) return {mm::x86_address(frame_base, cpu), mm::x86_data(id)};
+  return {mm::v2m_address(frame_base), id};
 }
 
 // ---- state ------------------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ void interrupt_controller::eoi(unsigned cpu, uint32_t id) {
   ++stats_.eois;
   in_service_[cpu] = spurious;
   // Level semantics: a wired line still asserted is pending again at its routed vCPU.
-  if (is_wired(id) && level_[id - cfg_.wired_base_id]) set_pending(route_[id], id);
+  if (is_wired(id) && !cfg_.edge(id - cfg_.wired_base_id) && level_[id - cfg_.wired_base_id]) set_pending(route_[id], id);
   update_output(cpu);
 }
 
@@ -121,6 +122,10 @@ void interrupt_controller::line_changed(unsigned line, bool now) {
   level_[line] = now;
   const uint32_t id = cfg_.wired_base_id + line;
   const unsigned cpu = route_[id];
+  if (cfg_.edge(line)) {  // latched: a rise is one interrupt (again after EOI if it is in service), a fall nothing
+    if (now) set_pending(cpu, id);
+    return;
+  }
   if (now && in_service_[cpu] != id) set_pending(cpu, id);
   if (!now)  // a level interrupt that is no longer asserted is pending nowhere (it may have been rerouted since it rose)
     for (unsigned c = 0; c < cfg_.cpus; ++c) {
@@ -197,8 +202,8 @@ void interrupt_controller::regs_b_transport(tlm::tlm_generic_payload& tx, sc_cor
 bool interrupt_controller::decode_msi(uint64_t offset, uint32_t data, unsigned& cpu, uint32_t& id,
                                       const char*& why) const {
   if (cfg_.flavour == msi_flavour::x86_lapic) {
-    cpu = static_cast<unsigned>((offset >> 12) & 0xff);
-    id = data & 0xff;
+    cpu = regmap::msi_msg::x86_dest_of(offset);
+    id = regmap::msi_msg::x86_data(data);
     if (cpu >= cfg_.cpus) return why = "destination is no vCPU", false;
     if (id < cfg_.msi_vector_min) return why = "vector below the MSI range", false;
     return true;

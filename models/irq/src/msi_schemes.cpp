@@ -91,22 +91,29 @@ void msi_scheme_base::reset() {
 // ---- v1 -----------------------------------------------------------------------------------------------
 void msi_v1_scheme::declare_registers(register_bank& bank) {
   const uint32_t b = cfg_.register_base;
-  bank.add(row("MsiStatus", b + 0x0, 2, access::ro), [this] {
-    return (enabled_ ? status_enabled : 0u) | (host_->num_queues() & status_qmask);
-  });
-  bank.add(row("MsiCommand", b + 0x2, 2, access::wo), {}, [this](uint32_t v) { command(v); });
-  bank.add(row("MsiAddressLow", b + 0x4, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, false, v); });
-  bank.add(row("MsiAddressHigh", b + 0x8, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, true, v); });
-  bank.add(row("MsiData", b + 0xc, 4, access::wo), {}, [this](uint32_t v) { staged_.data = v; });
+  namespace v1 = regmap::msi_v1;
+  if (how_ == msi_v1_enable::command) {
+    bank.add(row("MsiStatus", b + v1::status, 2, access::ro), [this] {
+      return (enabled_ ? status_enabled : 0u) | (host_->num_queues() & status_qmask);
+    });
+  } else {
+    bank.add(row("MsiStatus", b + v1::status, 2, access::rw),
+             [this] { return (enabled_ || available_ ? status_enabled : 0u) | (host_->num_queues() & status_qmask); },
+             [this](uint32_t v) { write_status(v); });
+  }
+  bank.add(row("MsiCommand", b + v1::command, 2, access::wo), {}, [this](uint32_t v) { command(v); });
+  bank.add(row("MsiAddressLow", b + v1::address_low, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, false, v); });
+  bank.add(row("MsiAddressHigh", b + v1::address_high, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, true, v); });
+  bank.add(row("MsiData", b + v1::data, 4, access::wo), {}, [this](uint32_t v) { staged_.data = v; });
 }
 
 void msi_v1_scheme::command(uint32_t cmd) {
-  const uint32_t op = (cmd >> 12) & 0xf, arg = cmd & 0xfff;
+  const uint32_t op = regmap::msi_v1::cmd_op(cmd), arg = regmap::msi_v1::cmd_arg(cmd);
   if (op == op_update) {
     if (arg >= vectors_.size())
       return error(ids::msi_bad_vector, fmt::format("UPDATE of vector {}: the device has {}", arg, vectors_.size()));
     vectors_.configure(arg, staged_);  // atomic: the message is what was staged when the command came
-  } else if (op == op_enable) {
+  } else if (op == op_enable && how_ == msi_v1_enable::command) {
     if (arg > 1) return error(ids::msi_bad_command, fmt::format("ENABLE argument {} (0 or 1)", arg));
     if (arg == 1 && !all_configured(0, vectors_.size()))
       return error(ids::msi_enable_refused, "ENABLE refused: not every vector was UPDATEd; staying on the wired IRQ");
@@ -116,18 +123,35 @@ void msi_v1_scheme::command(uint32_t cmd) {
   }
 }
 
+// The kernel patch's mmio_msi_set_enable: MsiStatus read, bit 15 set or cleared, written back (16 bits).
+void msi_v1_scheme::write_status(uint32_t v) {
+  const uint32_t ro_now = host_->num_queues() & status_qmask;
+  if ((v & ~uint32_t{status_enabled}) != ro_now)
+    error(ids::write_to_read_only,
+          fmt::format("MsiStatus write {:#06x} changes read-only bits (reads {:#06x}): they are ignored", v, ro_now));
+  const bool on = v & status_enabled;
+  if (on && !available_)
+    return error(ids::msi_enable_refused, "MsiStatus bit 15 set after MSI was switched off: reset first; staying on the wired IRQ");
+  if (!on) available_ = false;
+  set_enabled(on);
+}
+
 // ---- v2 -----------------------------------------------------------------------------------------------
 void msi_v2_scheme::declare_registers(register_bank& bank) {
   const uint32_t b = cfg_.register_base;
-  bank.add(row("MsiVecNum", b + 0x00, 4, access::ro), [this] { return vectors_.size(); });
-  bank.add(row("MsiState", b + 0x04, 4, access::ro),
-           [this] { return (enabled_ ? state_enabled : 0u) | (sharing_ ? state_sharing : 0u); });
-  bank.add(row("MsiCmd", b + 0x08, 4, access::wo), {}, [this](uint32_t v) { command(v); });
+  namespace v2 = regmap::msi_v2;
+  bank.add(row("MsiVecNum", b + v2::vec_num, 4, access::ro), [this] { return vectors_.size(); });
+  const bool linux_bits = bits_ == msi_state_bits::linux_uapi;
+  const uint32_t en = linux_bits ? v2::state_enabled_linux : v2::state_enabled;
+  const uint32_t sh = linux_bits ? v2::state_sharing_linux : v2::state_sharing;
+  bank.add(row("MsiState", b + v2::state, 4, access::ro),
+           [this, en, sh] { return (enabled_ ? en : 0u) | (sharing_ ? sh : 0u); });
+  bank.add(row("MsiCmd", b + v2::cmd, 4, access::wo), {}, [this](uint32_t v) { command(v); });
   if (variant_ == msi_v2_variant::vector_map)
-    bank.add(row("MsiVecSel", b + 0x10, 4, access::wo), {}, [this](uint32_t v) { vec_sel_ = v; });
-  bank.add(row("MsiAddrLow", b + 0x14, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, false, v); });
-  bank.add(row("MsiAddrHigh", b + 0x18, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, true, v); });
-  bank.add(row("MsiData", b + 0x1c, 4, access::wo), {}, [this](uint32_t v) { staged_.data = v; });
+    bank.add(row("MsiVecSel", b + v2::vec_sel, 4, access::wo), {}, [this](uint32_t v) { vec_sel_ = v; });
+  bank.add(row("MsiAddrLow", b + v2::addr_low, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, false, v); });
+  bank.add(row("MsiAddrHigh", b + v2::addr_high, 4, access::wo), {}, [this](uint32_t v) { set_half(staged_.address, true, v); });
+  bank.add(row("MsiData", b + v2::data, 4, access::wo), {}, [this](uint32_t v) { staged_.data = v; });
   on_reset();
 }
 
@@ -219,10 +243,11 @@ void msi_v2_scheme::try_enable() {
 // ---- PCI/MSI-X reference --------------------------------------------------------------------------------
 void msix_reference_scheme::declare_registers(register_bank& bank) {
   const uint32_t b = cfg_.register_base;
-  bank.add(row("MsixControl", b + 0x00, 4, access::rw), [this] { return control_; }, [this](uint32_t v) { write_control(v); });
-  bank.add(row("ConfigVector", b + 0x04, 4, access::rw), [this] { return config_vector_; },
+  namespace mx = regmap::msix;
+  bank.add(row("MsixControl", b + mx::control, 4, access::rw), [this] { return control_; }, [this](uint32_t v) { write_control(v); });
+  bank.add(row("ConfigVector", b + mx::config_vector, 4, access::rw), [this] { return config_vector_; },
            [this](uint32_t v) { config_vector_ = v & 0xffff; });
-  bank.add(row("QueueVector", b + 0x08, 4, access::rw),
+  bank.add(row("QueueVector", b + mx::queue_vector, 4, access::rw),
            [this] {
              const uint32_t q = host_->queue_sel();
              return q < queue_vector_.size() ? queue_vector_[q] : no_vector16;
@@ -237,14 +262,15 @@ void msix_reference_scheme::declare_registers(register_bank& bank) {
   vector_ctrl_.assign(vectors_.size(), 1);  // MSI-X entries come out of reset masked
   for (unsigned v = 0; v < vectors_.size(); ++v) {
     vectors_.mask(v);
-    const uint32_t e = cfg_.msix_table_base + 16 * v;
-    bank.add(row(keep(fmt::format("MsixAddrLow[{}]", v)), e + 0x0, 4, access::rw),
+    const uint32_t e = mx::entry(cfg_.msix_table_base, v);
+    bank.add(row(keep(fmt::format("MsixAddrLow[{}]", v)), e + mx::entry_addr_low, 4, access::rw),
              [this, v] { return static_cast<uint32_t>(raw_[v].address); }, [this, v](uint32_t x) { write_entry(v, 0, x); });
-    bank.add(row(keep(fmt::format("MsixAddrHigh[{}]", v)), e + 0x4, 4, access::rw),
+    bank.add(row(keep(fmt::format("MsixAddrHigh[{}]", v)), e + mx::entry_addr_high, 4, access::rw),
              [this, v] { return static_cast<uint32_t>(raw_[v].address >> 32); }, [this, v](uint32_t x) { write_entry(v, 1, x); });
-    bank.add(row(keep(fmt::format("MsixData[{}]", v)), e + 0x8, 4, access::rw), [this, v] { return raw_[v].data; },
+    bank.add(row(keep(fmt::format("MsixData[{}]", v)), e + mx::entry_data, 4, access::rw), [this, v] { return raw_[v].data; },
              [this, v](uint32_t x) { write_entry(v, 2, x); });
-    bank.add(row(keep(fmt::format("MsixVectorCtrl[{}]", v)), e + 0xc, 4, access::rw, 1), [this, v] { return vector_ctrl_[v]; },
+    bank.add(row(keep(fmt::format("MsixVectorCtrl[{}]", v)), e + mx::entry_vector_ctrl, 4, access::rw, mx::vector_ctrl_masked),
+             [this, v] { return vector_ctrl_[v]; },
              [this, v](uint32_t x) { write_entry(v, 3, x); });
   }
   on_reset();

@@ -74,19 +74,29 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
   device_.attach(*this);
 }
 
+namespace {
+// The per-queue notification extension's feature bit, when the configuration offers it.
+uint64_t notify_feature(const transport_config& c) {
+  return c.notify.doorbells && c.notify.feature_bit >= 0 && c.version == regmap::version_modern
+             ? feat::bit(static_cast<unsigned>(c.notify.feature_bit)) : 0;
+}
+}  // namespace
+
 void virtio_mmio_transport::add_extension_features() {
-  // The proposal's feature bits are configurable: refuse any that today's spec or the device already uses.
+  // The proposal's feature bits are configurable: refuse one the device already offers (today's meaning of a
+  // spec-assigned bit, e.g. RING_RESET at 40, or another extension) or a device-type bit. A spec-assigned bit
+  // the device does not offer is the proposal's to use (the configuration "as posted in 2020": MSI at 40,
+  // notification at 39, no RING_RESET / NOTIF_CONFIG_DATA); only both on at once collide.
   struct ext { uint64_t bits; const char* what; };
-  const uint64_t notify_bit =
-      cfg_.notify.doorbells && cfg_.notify.feature_bit >= 0 && cfg_.version == regmap::version_modern
-          ? feat::bit(static_cast<unsigned>(cfg_.notify.feature_bit)) : 0;
+  const uint64_t notify_bit = notify_feature(cfg_);
   const ext extensions[] = {{scheme_->offered_features(), scheme_->name()}, {notify_bit, "per-queue notification"}};
   uint64_t added = 0;
   for (const auto& x : extensions) {
     for (unsigned b = 0; b < 64; ++b) {
       if (!(x.bits & feat::bit(b))) continue;
       std::string clash;
-      if (const char* spec = feat::assigned_name(b)) clash = fmt::format("today's spec assigns it to {}", spec);
+      const char* spec = feat::assigned_name(b);
+      if (spec && (offered_ & feat::bit(b))) clash = fmt::format("the device also offers {}, today's meaning of the bit", spec);
       else if (b < feat::transport_start) clash = "bits 0-23 belong to the device type";
       else if ((offered_ | added) & feat::bit(b)) clash = "another feature already uses it";
       if (!clash.empty())
@@ -116,7 +126,9 @@ void virtio_mmio_transport::declare_registers() {
   auto declare = [&](reg r, register_bank::read_handler rd = {}, register_bank::write_handler wr = {}) {
     const auto& d = regmap::describe(r);
     if (!(d.versions & vmask)) return;
-    if (d.feature >= 0 && !(offered_ & feat::bit(static_cast<unsigned>(d.feature)))) return;
+    // A register exists with its spec feature, not with an extension that reuses the bit (MSI at 40 in 2020).
+    const uint64_t spec_offered = offered_ & ~(scheme_->offered_features() | notify_feature(cfg_));
+    if (d.feature >= 0 && !(spec_offered & feat::bit(static_cast<unsigned>(d.feature)))) return;
     bank_.add(d, std::move(rd), std::move(wr));
   };
   auto value = [](uint32_t v) { return [v] { return v; }; };
@@ -521,9 +533,9 @@ void virtio_mmio_transport::write_queue_reset(uint32_t v) {
   device_.on_queue_reset(queue_sel_);
 }
 
-uint32_t virtio_mmio_transport::read_queue_reset() {
-  return queue_sel_ < queues_.size() && queues_[queue_sel_].reset_done ? 1 : 0;
-}
+// The reset completes within the write, so the device presents 0 at once (virtio spec 4.2.2.1: "present 1 in
+// QueueReset as long as the queue reset is ongoing", "0 in both QueueReset and QueueReady once ... completed").
+uint32_t virtio_mmio_transport::read_queue_reset() { return 0; }
 
 void virtio_mmio_transport::device_reset() {
   ++stats_.resets;

@@ -6,55 +6,60 @@
 
 namespace vmsim {
 
+const char* wired_irq_scheme::name() const {
+  if (mode_ == wired_status_mode::irqfd) return "multi-irq-irqfd";
+  return raised_.size() > 1 ? "multi-irq" : "legacy-wired";
+}
+
 void wired_irq_scheme::attach(interrupt_host& host) {
   host_ = &host;
-  status_.assign(host.irq_lines(), 0);
+  raised_.assign(host.irq_lines(), 0);
+  level_.assign(host.irq_lines(), false);
 }
 
 void wired_irq_scheme::used_buffer(unsigned queue) {
-  const unsigned line = host_->irq_line_for_queue(queue) % status_.size();
-  status_[line] |= regmap::irq::used_buffer;
+  const unsigned line = host_->irq_line_for_queue(queue) % raised_.size();
   ++stats_.used_raised;
-  update_line(line);
+  if (mode_ == wired_status_mode::irqfd) {  // KVM asserts and deasserts the pin; InterruptStatus untouched
+    host_->drive_irq(line, true);
+    host_->drive_irq(line, level_[line]);
+    return;
+  }
+  status_ |= regmap::irq::used_buffer;
+  raised_[line] |= regmap::irq::used_buffer;
+  update_lines();
 }
 
 void wired_irq_scheme::config_change() {
-  status_[0] |= regmap::irq::config_change;
   ++stats_.config_raised;
-  update_line(0);
-}
-
-uint32_t wired_irq_scheme::read_interrupt_status() {
-  uint32_t s = 0;
-  for (uint32_t l : status_) s |= l;
-  return s;
+  status_ |= regmap::irq::config_change;
+  raised_[0] |= regmap::irq::config_change;
+  update_lines();
 }
 
 void wired_irq_scheme::write_interrupt_ack(uint32_t value) {
   const uint32_t known = regmap::irq::used_buffer | regmap::irq::config_change;
-  const uint32_t select = (value >> ack_line_shift) & ack_line_mask;
-  const uint32_t bits = value & known;
-  if (value & ~(known | (ack_line_mask << ack_line_shift)))
-    host_->guest_error(ids::bad_ack, fmt::format("InterruptACK {:#x} has undefined bits", value));
-  if (select > status_.size()) {
-    host_->guest_error(ids::bad_ack, fmt::format("InterruptACK selects line {} of {}", select - 1, status_.size()));
-    return;
-  }
+  if (value & ~known)
+    host_->guest_error(ids::bad_ack, fmt::format("InterruptACK {:#x} writes reserved bits {:#x}: ignored", value,
+                                                 value & ~known));
   ++stats_.acks;
-  for (unsigned l = 0; l < status_.size(); ++l) {
-    if (select != 0 && l != select - 1) continue;
-    status_[l] &= ~bits;
-    update_line(l);
-  }
+  status_ &= ~(value & known);
+  update_lines();
 }
 
 void wired_irq_scheme::reset() {
-  for (unsigned l = 0; l < status_.size(); ++l) {
-    status_[l] = 0;
-    update_line(l);
-  }
+  status_ = 0;
+  update_lines();
 }
 
-void wired_irq_scheme::update_line(unsigned line) { host_->drive_irq(line, status_[line] != 0); }
+void wired_irq_scheme::update_lines() {
+  for (unsigned l = 0; l < raised_.size(); ++l) {
+    raised_[l] &= status_;
+    const bool high = raised_[l] != 0;
+    if (high == level_[l]) continue;
+    level_[l] = high;
+    host_->drive_irq(l, high);
+  }
+}
 
 }  // namespace vmsim

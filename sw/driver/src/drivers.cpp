@@ -52,8 +52,10 @@ status virtio_driver::start(uint32_t expected, unsigned queues, arena& mem, cons
     if (status s = dev_.setup_queue(q, vqs_[q], mem, o.queue_size); s != status::ok) return fail(s);
   if (o.doorbells)
     if (status s = dev_.use_doorbells(queues, o.window); s != status::ok) return fail(s);
+  // Interrupts are set up before DRIVER_OK, as Linux does in find_vqs (virtio_dev_probe calls the driver's
+  // probe, whose find_vqs programs MSI, then virtio_device_ready sets DRIVER_OK). msi_refused: wired fallback.
+  if (irq_controller* ic = cpu_->controller()) irq_.setup(dev_, *ic, o.irq, queues);
   if (status s = dev_.driver_ok(); s != status::ok) return fail(s);
-  if (irq_controller* ic = cpu_->controller()) irq_.setup(dev_, *ic, o.irq, queues);  // msi_refused: wired fallback
   cpu_->attach(*this);
   return status::ok;
 }

@@ -1,5 +1,6 @@
 #include "vdrv/interrupts.h"
 
+#include "vmsim/regmap/interrupts.h"
 #include "vmsim/regmap/virtio_mmio.h"
 
 namespace vdrv {
@@ -12,6 +13,8 @@ const char* to_string(irq_scheme s) {
     case irq_scheme::legacy: return "legacy-wired";
     case irq_scheme::multi_irq: return "multi-irq";
     case irq_scheme::msi_v1: return "msi-v1";
+    case irq_scheme::msi_v1_kernel: return "msi-v1-kernel";
+    case irq_scheme::msi_v2_linux: return "msi-v2-linux";
     case irq_scheme::msi_v2: return "msi-v2";
     case irq_scheme::msi_v2_shared: return "msi-v2-shared";
     case irq_scheme::msi_v2_pair: return "msi-v2-pair";
@@ -20,14 +23,13 @@ const char* to_string(irq_scheme s) {
   return "?";
 }
 
-// ---- register access: vmsim's controller (docs/interrupt-controller.md) or an Arm GICv2 --------------------
+// ---- register access: vmsim's controller (vmsim/regmap/interrupts.h) or an Arm GICv2 ----------------------
 namespace {
 // GICv2 distributor and CPU interface registers (Arm IHI 0048B); the CPU interface is banked per CPU.
 constexpr uint64_t gicd_ctlr = 0x000, gicd_isenabler = 0x100, gicd_icenabler = 0x180, gicd_itargetsr = 0x800;
 constexpr uint64_t gicc_ctlr = 0x00, gicc_pmr = 0x04, gicc_iar = 0x0c, gicc_eoir = 0x10, gicc_hppir = 0x18;
-// vmsim's controller (interrupt_controller.h).
-constexpr uint64_t vm_cpu_window = 0x1000, vm_iar = 0x0, vm_eoir = 0x4, vm_hppir = 0x8, vm_route = 0x10000,
-                   vm_mask = 0x14000;
+namespace vm = rm::irqc;  // vmsim's controller
+namespace mm = rm::msi_msg;
 }  // namespace
 
 void irq_controller::enable() {
@@ -39,43 +41,41 @@ void irq_controller::enable() {
 
 uint32_t irq_controller::acknowledge(unsigned cpu) {
   if (l_.gicv2_distributor) return h_.read32(l_.regs + gicc_iar) & 0x3ff;
-  return h_.read32(l_.regs + vm_cpu_window * cpu + vm_iar);
+  return h_.read32(l_.regs + vm::cpu_reg(cpu, vm::iar));
 }
 
 void irq_controller::eoi(unsigned cpu, uint32_t id) {
   if (l_.gicv2_distributor) return h_.write32(l_.regs + gicc_eoir, id);
-  h_.write32(l_.regs + vm_cpu_window * cpu + vm_eoir, id);
+  h_.write32(l_.regs + vm::cpu_reg(cpu, vm::eoir), id);
 }
 
 uint32_t irq_controller::highest_pending(unsigned cpu) {
   if (l_.gicv2_distributor) return h_.read32(l_.regs + gicc_hppir) & 0x3ff;
-  return h_.read32(l_.regs + vm_cpu_window * cpu + vm_hppir);
+  return h_.read32(l_.regs + vm::cpu_reg(cpu, vm::hppir));
 }
 
 void irq_controller::route(uint32_t id, unsigned cpu) {
-  if (!l_.gicv2_distributor) return h_.write32(l_.regs + vm_route + 4u * id, cpu);
+  if (!l_.gicv2_distributor) return h_.write32(l_.regs + vm::route(id), cpu);
   h_.write8(l_.gicv2_distributor + gicd_itargetsr + id, static_cast<uint8_t>(1u << (cpu & 7)));
   mask(id, false);
 }
 
 void irq_controller::mask(uint32_t id, bool m) {
-  if (!l_.gicv2_distributor) return h_.write32(l_.regs + vm_mask + 4u * id, m ? 1 : 0);
+  if (!l_.gicv2_distributor) return h_.write32(l_.regs + vm::mask(id), m ? 1 : 0);
   h_.write32(l_.gicv2_distributor + (m ? gicd_icenabler : gicd_isenabler) + 4u * (id / 32), 1u << (id % 32));
 }
 
 irq_controller::message irq_controller::msi_for(unsigned cpu, uint32_t id) {
-  if (!l_.arm) return {l_.msi_frame | (uint64_t{cpu & 0xff} << 12), id & 0xff};
+  if (!l_.arm) return {mm::x86_address(l_.msi_frame, cpu), mm::x86_data(id)};
   route(id, cpu);  // GICv2m: the message names the SPI; the distributor's route names the vCPU
-  return {l_.msi_frame + 0x40, id};
+  return {mm::v2m_address(l_.msi_frame), id};
 }
 
 namespace {
-// Register offsets of the MSI blocks, relative to irq_config::msi_regs (see docs/interrupt-schemes.md).
-constexpr uint32_t v1_status = 0x0, v1_command = 0x2, v1_addr_lo = 0x4, v1_addr_hi = 0x8, v1_data = 0xc;
-constexpr uint32_t v2_vecnum = 0x00, v2_state = 0x04, v2_cmd = 0x08, v2_vecsel = 0x10, v2_addr_lo = 0x14,
-                   v2_addr_hi = 0x18, v2_data = 0x1c;
-enum : uint32_t { cmd_enable = 1, cmd_configure = 3, cmd_mask = 4, cmd_unmask = 5, cmd_map_config = 6, cmd_map_queue = 7 };
-constexpr uint32_t msix_control = 0x00, msix_config_vector = 0x04, msix_queue_vector = 0x08;
+// The MSI blocks (vmsim/regmap/interrupts.h), relative to irq_config::msi_regs.
+namespace v1 = rm::msi_v1;
+namespace v2 = rm::msi_v2;
+namespace mx = rm::msix;
 }  // namespace
 
 uint32_t device_irq::id_of_queue(unsigned q) const {
@@ -121,10 +121,10 @@ void device_irq::route_lines() {
 
 void device_irq::write_message(unsigned v, unsigned cpu) {
   const auto m = ic_->msi_for(cpu, id_of_vector(v));
-  const bool v1 = active_ == irq_scheme::msi_v1;
-  dev_->set(cfg_.msi_regs + (v1 ? v1_addr_lo : v2_addr_lo), static_cast<uint32_t>(m.address));
-  dev_->set(cfg_.msi_regs + (v1 ? v1_addr_hi : v2_addr_hi), static_cast<uint32_t>(m.address >> 32));
-  dev_->set(cfg_.msi_regs + (v1 ? v1_data : v2_data), m.data);
+  const bool v1 = active_ == irq_scheme::msi_v1 || active_ == irq_scheme::msi_v1_kernel;
+  dev_->set(cfg_.msi_regs + (v1 ? v1::address_low : v2::addr_low), static_cast<uint32_t>(m.address));
+  dev_->set(cfg_.msi_regs + (v1 ? v1::address_high : v2::addr_high), static_cast<uint32_t>(m.address >> 32));
+  dev_->set(cfg_.msi_regs + (v1 ? v1::data : v2::data), m.data);
 }
 
 status device_irq::program_msi() {
@@ -135,58 +135,72 @@ status device_irq::program_msi() {
     case irq_scheme::msi_v1:
       for (unsigned v = 0; v <= queues_; ++v) {
         write_message(v, cpu_of(v));
-        h.write16(regs + v1_command, static_cast<uint16_t>(1u << 12 | v));  // UPDATE v
+        h.write16(regs + v1::command, v1::cmd(v1::op_update, v));
       }
-      h.write16(regs + v1_command, static_cast<uint16_t>(2u << 12 | 1));   // ENABLE 1
-      return (h.read16(regs + v1_status) & 0x8000) ? status::ok : status::msi_refused;
+      h.write16(regs + v1::command, v1::cmd(v1::op_enable, 1));
+      return (h.read16(regs + v1::status) & v1::status_enabled) ? status::ok : status::msi_refused;
+    case irq_scheme::msi_v1_kernel: {
+      // The v1 kernel patch: vm_request_msi_vectors gives up unless MsiStatus bit 15 reads 1; the messages are
+      // written (address, data, UPDATE) as the vectors are activated; mmio_msi_set_enable then sets bit 15 by
+      // a 16-bit read-modify-write.
+      if (!(h.read16(regs + v1::status) & v1::status_enabled)) return status::msi_refused;
+      for (unsigned v = 0; v <= queues_; ++v) {
+        write_message(v, cpu_of(v));
+        h.write16(regs + v1::command, v1::cmd(v1::op_update, v));
+      }
+      h.write16(regs + v1::status, static_cast<uint16_t>(h.read16(regs + v1::status) | v1::status_enabled));
+      return status::ok;
+    }
     case irq_scheme::msi_v2:
+    case irq_scheme::msi_v2_linux:
     case irq_scheme::msi_v2_shared: {
       const bool shared = active_ == irq_scheme::msi_v2_shared;
       const unsigned used = shared ? 2 : queues_ + 1;
-      if (dev_->reg(cfg_.msi_regs + v2_vecnum) < used) return status::msi_refused;
+      if (dev_->reg(cfg_.msi_regs + v2::vec_num) < used) return status::msi_refused;
       for (unsigned v = 0; v < used; ++v) {
-        dev_->set(cfg_.msi_regs + v2_vecsel, v);
+        dev_->set(cfg_.msi_regs + v2::vec_sel, v);
         write_message(v, cpu_of(v));
-        dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);
+        dev_->set(cfg_.msi_regs + v2::cmd, v2::configure);
       }
       if (shared) {  // config on vector 0, every queue on vector 1
-        dev_->set(cfg_.msi_regs + v2_vecsel, 0);
-        dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_config);
-        dev_->set(cfg_.msi_regs + v2_vecsel, 1);
+        dev_->set(cfg_.msi_regs + v2::vec_sel, 0);
+        dev_->set(cfg_.msi_regs + v2::cmd, v2::map_config);
+        dev_->set(cfg_.msi_regs + v2::vec_sel, 1);
         for (unsigned q = 0; q < queues_; ++q) {
           dev_->set(rm::offset_of(reg::queue_sel), q);
-          dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_queue);
+          dev_->set(cfg_.msi_regs + v2::cmd, v2::map_queue);
         }
       }
-      dev_->set(cfg_.msi_regs + v2_cmd, cmd_enable);
-      return (dev_->reg(cfg_.msi_regs + v2_state) & 1) ? status::ok : status::msi_refused;
+      dev_->set(cfg_.msi_regs + v2::cmd, v2::enable);
+      const uint32_t enabled = active_ == irq_scheme::msi_v2_linux ? v2::state_enabled_linux : v2::state_enabled;
+      return (dev_->reg(cfg_.msi_regs + v2::state) & enabled) ? status::ok : status::msi_refused;
     }
     case irq_scheme::msi_v2_pair:
       for (unsigned q = 0; q < queues_; ++q) {
         dev_->set(rm::offset_of(reg::queue_sel), q);
         write_message(q + 1, cpu_of(q + 1));
-        dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);
+        dev_->set(cfg_.msi_regs + v2::cmd, v2::configure);
       }
       write_message(0, cpu_of(0));
-      dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_config);  // the pair layout's "configure the config pair"
-      dev_->set(cfg_.msi_regs + v2_cmd, cmd_enable);
-      return (dev_->reg(cfg_.msi_regs + v2_state) & 1) ? status::ok : status::msi_refused;
+      dev_->set(cfg_.msi_regs + v2::cmd, v2::map_config);  // the pair layout's "configure the config pair"
+      dev_->set(cfg_.msi_regs + v2::cmd, v2::enable);
+      return (dev_->reg(cfg_.msi_regs + v2::state) & v2::state_enabled) ? status::ok : status::msi_refused;
     case irq_scheme::msix:
       for (unsigned v = 0; v <= queues_; ++v) {
         const auto m = ic_->msi_for(cpu_of(v), id_of_vector(v));
-        const uint32_t e = cfg_.msix_table + 16 * v;
-        dev_->set(e + 0x0, static_cast<uint32_t>(m.address));
-        dev_->set(e + 0x4, static_cast<uint32_t>(m.address >> 32));
-        dev_->set(e + 0x8, m.data);
-        dev_->set(e + 0xc, 0);  // unmask
+        const uint32_t e = mx::entry(cfg_.msix_table, v);
+        dev_->set(e + mx::entry_addr_low, static_cast<uint32_t>(m.address));
+        dev_->set(e + mx::entry_addr_high, static_cast<uint32_t>(m.address >> 32));
+        dev_->set(e + mx::entry_data, m.data);
+        dev_->set(e + mx::entry_vector_ctrl, 0);  // unmask
       }
-      dev_->set(cfg_.msi_regs + msix_config_vector, 0);
+      dev_->set(cfg_.msi_regs + mx::config_vector, 0);
       for (unsigned q = 0; q < queues_; ++q) {
         dev_->set(rm::offset_of(reg::queue_sel), q);
-        dev_->set(cfg_.msi_regs + msix_queue_vector, q + 1);
+        dev_->set(cfg_.msi_regs + mx::queue_vector, q + 1);
       }
-      dev_->set(cfg_.msi_regs + msix_control, 1);
-      return (dev_->reg(cfg_.msi_regs + msix_control) & 1) ? status::ok : status::msi_refused;
+      dev_->set(cfg_.msi_regs + mx::control, mx::control_enable);
+      return (dev_->reg(cfg_.msi_regs + mx::control) & mx::control_enable) ? status::ok : status::msi_refused;
     default:
       return status::ok;
   }
@@ -219,17 +233,24 @@ device_irq::event device_irq::handle(uint32_t id) {
       e.config = (s & rm::irq::config_change) != 0;
       return e;
     }
-    case irq_scheme::multi_irq: {  // service only the queues of the line that fired
-      const unsigned line = id - ic_->wired_id(cfg_.first_line);
-      const uint32_t select = (line + 1) << 16;
-      for (unsigned q = 0; q < queues_; ++q)
-        if (line_of(q) == line) e.queues |= uint64_t{1} << q;
-      if (line == 0) {  // line 0 also carries config changes: it must look
-        const uint32_t s = dev_->reg(rm::offset_of(reg::interrupt_status));
-        dev_->set(rm::offset_of(reg::interrupt_ack), select | s);
-        e.config = (s & rm::irq::config_change) != 0;
-      } else {
-        dev_->set(rm::offset_of(reg::interrupt_ack), select | rm::irq::used_buffer);
+    case irq_scheme::multi_irq: {
+      // The 2023 RFC's vm_interrupt (patch 2/2) on every line: read the device-wide InterruptStatus, ack the
+      // config and vring bits with separate writes only when set; VRING services every queue, and with more
+      // than one line the queues mapped to this line are serviced whatever the status said (with the
+      // proof-of-concept VMM's irqfd the read returns 0 and nothing is acked).
+      const uint32_t s = dev_->reg(rm::offset_of(reg::interrupt_status));
+      if (s & rm::irq::config_change) {
+        dev_->set(rm::offset_of(reg::interrupt_ack), s & rm::irq::config_change);
+        e.config = true;
+      }
+      if (s & rm::irq::used_buffer) {
+        dev_->set(rm::offset_of(reg::interrupt_ack), s & rm::irq::used_buffer);
+        e.queues = all;
+      }
+      if (cfg_.lines > 1) {
+        const unsigned line = id - ic_->wired_id(cfg_.first_line);
+        for (unsigned q = 0; q < queues_; ++q)
+          if (line_of(q) == line) e.queues |= uint64_t{1} << q;
       }
       return e;
     }
@@ -252,33 +273,35 @@ status device_irq::retarget(unsigned v, unsigned cpu) {
   if (v > queues_) return status::io_error;
   switch (active_) {
     case irq_scheme::msi_v1:
+    case irq_scheme::msi_v1_kernel:
       write_message(v, cpu);
-      dev_->io().write16(dev_->base() + cfg_.msi_regs + v1_command, static_cast<uint16_t>(1u << 12 | v));
+      dev_->io().write16(dev_->base() + cfg_.msi_regs + v1::command, v1::cmd(v1::op_update, v));
       return status::ok;
     case irq_scheme::msi_v2:
+    case irq_scheme::msi_v2_linux:
     case irq_scheme::msi_v2_shared:
-      dev_->set(cfg_.msi_regs + v2_vecsel, v);
+      dev_->set(cfg_.msi_regs + v2::vec_sel, v);
       write_message(v, cpu);
-      dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);  // latched atomically, allowed while enabled
+      dev_->set(cfg_.msi_regs + v2::cmd, v2::configure);  // latched atomically, allowed while enabled
       return status::ok;
     case irq_scheme::msi_v2_pair:
       if (v == 0) {
         write_message(0, cpu);
-        dev_->set(cfg_.msi_regs + v2_cmd, cmd_map_config);
+        dev_->set(cfg_.msi_regs + v2::cmd, v2::map_config);
       } else {
         dev_->set(rm::offset_of(reg::queue_sel), v - 1);
         write_message(v, cpu);
-        dev_->set(cfg_.msi_regs + v2_cmd, cmd_configure);
+        dev_->set(cfg_.msi_regs + v2::cmd, v2::configure);
       }
       return status::ok;
     case irq_scheme::msix: {  // mask the entry while it is rewritten, as PCI drivers do
       const auto m = ic_->msi_for(cpu, id_of_vector(v));
-      const uint32_t e = cfg_.msix_table + 16 * v;
-      dev_->set(e + 0xc, 1);
-      dev_->set(e + 0x0, static_cast<uint32_t>(m.address));
-      dev_->set(e + 0x4, static_cast<uint32_t>(m.address >> 32));
-      dev_->set(e + 0x8, m.data);
-      dev_->set(e + 0xc, 0);
+      const uint32_t e = mx::entry(cfg_.msix_table, v);
+      dev_->set(e + mx::entry_vector_ctrl, mx::vector_ctrl_masked);
+      dev_->set(e + mx::entry_addr_low, static_cast<uint32_t>(m.address));
+      dev_->set(e + mx::entry_addr_high, static_cast<uint32_t>(m.address >> 32));
+      dev_->set(e + mx::entry_data, m.data);
+      dev_->set(e + mx::entry_vector_ctrl, 0);
       return status::ok;
     }
     default:  // wired: move the line

@@ -9,6 +9,8 @@
 
 #include "vdrv/mmio_device.h"
 #include "vdrv/stats.h"
+#include "vmsim/regmap/interrupts.h"
+#include "vmsim/regmap/irq_modes.h"
 
 namespace vdrv {
 
@@ -43,7 +45,8 @@ class irq_controller {
   irqc_layout l_;
 };
 
-enum class irq_scheme : uint8_t { legacy, multi_irq, msi_v1, msi_v2, msi_v2_shared, msi_v2_pair, msix };
+// The ways of setting up and servicing interrupts; the models' scheme table names the one for each device scheme.
+using irq_scheme = vmsim::regmap::irq_mode;
 const char* to_string(irq_scheme s);
 
 struct irq_config {
@@ -52,8 +55,8 @@ struct irq_config {
   unsigned lines = 1;            // multi-IRQ: lines of the device
   unsigned (*line_of_queue)(unsigned q, unsigned lines) = nullptr;  // multi-IRQ mapping (default: line 0)
   uint32_t first_msi_id = 48;    // interrupt id of the device's vector 0 (x86 vector, or arm SPI)
-  uint32_t msi_regs = 0x0d0;     // the MSI register block's offset (the proposal's 0x0c0 collides today)
-  uint32_t msix_table = 0x400;
+  uint32_t msi_regs = vmsim::regmap::msi_block_base_default;  // the MSI register block's offset
+  uint32_t msix_table = vmsim::regmap::msix::table_base_default;
   const uint8_t* vector_cpu = nullptr;  // vCPU of each vector (vector 0: config; q+1: queue q); null: vCPU 0
 };
 

@@ -1,4 +1,4 @@
-// A vCPU that runs guest software (the sw/ driver) in its own SC_THREAD. Its HAL turns every MMIO access
+// A vCPU that runs guest software (the sw/ driver) in its own SC_THREAD. Each of its MMIO accesses becomes
 // into a TLM-2.0 base-protocol transaction from this thread, loosely timed with a quantum keeper; the
 // driver's own memory (rings, buffers) is guest RAM reached through DMI, as a CPU's loads and stores are.
 // The interrupt input is an irq_wire.h receiver: its level is known in this thread without yielding, so
@@ -15,7 +15,6 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "vdrv/hal.h"
 #include "vmsim/common/irq_wire.h"
 
 namespace vmsim {
@@ -33,7 +32,7 @@ struct vcpu_config {
   std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
 };
 
-class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if {
+class vcpu : public sc_core::sc_module, private irq_target_if {
  public:
   tlm_utils::simple_initiator_socket<vcpu> bus;
   sc_core::sc_export<irq_target_if> irq;  // bind the interrupt controller's cpu_irq[index] here
@@ -45,25 +44,25 @@ class vcpu : public sc_core::sc_module, public vdrv::hal, private irq_target_if 
   bool halted() const { return sleeping_; }  // in a WFI now
   unsigned index() const { return cfg_.index; }
 
-  // ---- vdrv::hal ----
-  uint8_t read8(uint64_t a) override { return static_cast<uint8_t>(access(tlm::TLM_READ_COMMAND, a, 1, 0)); }
-  uint16_t read16(uint64_t a) override { return static_cast<uint16_t>(access(tlm::TLM_READ_COMMAND, a, 2, 0)); }
-  uint32_t read32(uint64_t a) override { return access(tlm::TLM_READ_COMMAND, a, 4, 0); }
-  void write8(uint64_t a, uint8_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 1, v); }
-  void write16(uint64_t a, uint16_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 2, v); }
-  void write32(uint64_t a, uint32_t v) override { access(tlm::TLM_WRITE_COMMAND, a, 4, v); }
-  void barrier() override {}
-  void wait_for_interrupt() override;
+  // ---- what the guest's HAL needs (tb/common/vcpu_hal.h adapts it to vdrv::hal) ----
+  uint8_t read8(uint64_t a) { return static_cast<uint8_t>(access(tlm::TLM_READ_COMMAND, a, 1, 0)); }
+  uint16_t read16(uint64_t a) { return static_cast<uint16_t>(access(tlm::TLM_READ_COMMAND, a, 2, 0)); }
+  uint32_t read32(uint64_t a) { return access(tlm::TLM_READ_COMMAND, a, 4, 0); }
+  void write8(uint64_t a, uint8_t v) { access(tlm::TLM_WRITE_COMMAND, a, 1, v); }
+  void write16(uint64_t a, uint16_t v) { access(tlm::TLM_WRITE_COMMAND, a, 2, v); }
+  void write32(uint64_t a, uint32_t v) { access(tlm::TLM_WRITE_COMMAND, a, 4, v); }
+  void barrier() {}
+  void wait_for_interrupt();
   // As above, but also ends at `deadline_ns` (the guest's own next timed work, e.g. a timer) or on a
   // wake-up from another vCPU: a halted CPU wakes only for those.
   void wait_for_interrupt(uint64_t deadline_ns);
   // Another vCPU's reschedule IPI, `after` its sender's kernel time (its local time offset): this vCPU
   // leaves its halt then (the sender pays the IPI; see the hypervisor), or does not halt before it looks.
   void wake_up(const sc_core::sc_time& after);
-  bool interrupt_pending() override;
-  uint64_t now_ns() override;
-  uint64_t to_bus(const void* p) override;
-  void* from_bus(uint64_t a) override;
+  bool interrupt_pending();
+  uint64_t now_ns();
+  uint64_t to_bus(const void* p);
+  void* from_bus(uint64_t a);
 
   // Guest RAM as the driver sees it: [ram(), ram() + ram_size()) maps to bus addresses from ram_base.
   uint8_t* ram();

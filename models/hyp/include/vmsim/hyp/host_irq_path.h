@@ -34,6 +34,9 @@ class host_irq_path : public sc_core::sc_module, private irq_target_if {
   // Before simulation: the path of `profile`; the relay's thread and the line's lock (the VMM's for
   // user-relay, the IOAPIC's for vmm-signal; null: none) are shared with whatever else runs on them.
   void configure(const cost_profile& profile, server_pool* vmm_thread, server_pool* vmm_lock, uint64_t seed);
+  // An edge-signalled line (an irqfd pulse): a fall does not withdraw a rise on its way; the relayed rise
+  // reaches the controller as a pulse too.
+  void set_edge(bool edge) { edge_ = edge; }
 
   struct counters {
     uint64_t rises = 0, relayed = 0, withdrawn = 0;  // withdrawn: lowered before the relay asserted it
@@ -51,7 +54,7 @@ class host_irq_path : public sc_core::sc_module, private irq_target_if {
   server_pool* thread_ = nullptr;
   server_pool* lock_ = nullptr;
   sampler sample_{1};
-  bool level_ = false, pending_ = false, asserted_ = false;
+  bool level_ = false, pending_ = false, asserted_ = false, edge_ = false;
   sc_core::sc_time rose_at_;
   sc_core::sc_event ready_;
   counters stats_;

@@ -24,6 +24,7 @@
 
 #include "vmsim/common/irq_wire.h"
 #include "vmsim/common/timeline.h"
+#include "vmsim/regmap/interrupts.h"
 
 namespace vmsim {
 
@@ -40,20 +41,24 @@ struct irqc_config {
   // (Level-triggered IOAPIC EOIs exit even with APICv; MSI with posted interrupts needs no EOI exit.)
   bool eoi_traps_wired = true;
   bool eoi_traps_msi = false;
+  // Bit i: wired line i is edge-latched: a rise is pending until acknowledged even if the line falls at once
+  // (KVM's irqfd without a resampler asserts and deasserts an IOAPIC pin, virt/kvm/eventfd.c irqfd_inject;
+  // the multi-IRQ RFC's proof-of-concept VMM signals queue interrupts this way).
+  uint64_t edge_lines = 0;
+  bool edge(unsigned line) const { return line < 64 && ((edge_lines >> line) & 1); }
 };
 
 class interrupt_controller : public sc_core::sc_module {
  public:
-  static constexpr unsigned max_ids = 1024;
-  static constexpr uint32_t spurious = 1023;
-  // Register map of the `regs` socket.
-  static constexpr uint64_t cpu_window = 0x1000;   // vCPU c's interface at c * cpu_window
-  static constexpr uint64_t iar = 0x00, eoir = 0x04, hppir = 0x08;
-  static constexpr uint64_t route_base = 0x10000;  // ROUTE[id] at route_base + 4*id (vCPU index)
-  static constexpr uint64_t mask_base = 0x14000;   // MASK[id]  at mask_base + 4*id (bit 0)
-  static constexpr uint64_t regs_size = 0x18000;
-  static constexpr uint64_t setspi_ns = 0x40;      // arm v2m frame
-  static constexpr uint64_t x86_msi_window = 0x100000;
+  // Register map of the `regs` socket and the MSI frame: vmsim/regmap/interrupts.h (regmap::irqc, msi_msg).
+  static constexpr unsigned max_ids = regmap::irqc::max_ids;
+  static constexpr uint32_t spurious = regmap::irqc::spurious;
+  static constexpr uint64_t cpu_window = regmap::irqc::cpu_window;
+  static constexpr uint64_t iar = regmap::irqc::iar, eoir = regmap::irqc::eoir, hppir = regmap::irqc::hppir;
+  static constexpr uint64_t route_base = regmap::irqc::route_base, mask_base = regmap::irqc::mask_base;
+  static constexpr uint64_t regs_size = regmap::irqc::regs_size;
+  static constexpr uint64_t setspi_ns = regmap::msi_msg::v2m_setspi_ns;
+  static constexpr uint64_t x86_msi_window = regmap::msi_msg::x86_window;
 
   tlm_utils::simple_target_socket<interrupt_controller> regs;  // vCPU interfaces + distributor
   tlm_utils::simple_target_socket<interrupt_controller> msi;   // MSI frame

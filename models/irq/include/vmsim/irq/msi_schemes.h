@@ -1,23 +1,25 @@
 // MSI for virtio-mmio: the layouts of the proposal (v1 "Version 3", v2 feature bits with its
 // per-queue-pair variant) and a PCI/MSI-X-like reference, all on one base: a vector table with
 // atomic latching, mask and pending, and the wired scheme as fallback while MSI is disabled.
-// Register offsets below are relative to msi_config::register_base. See docs/interrupt-schemes.md.
+// The register blocks are vmsim/regmap/interrupts.h (offsets relative to msi_config::register_base).
+// See docs/interrupt-schemes.md.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "vmsim/irq/msi_vector_table.h"
+#include "vmsim/regmap/interrupts.h"
 #include "vmsim/transport/interrupt_scheme.h"
 #include "vmsim/transport/wired_irq_scheme.h"
 
 namespace vmsim {
 
 struct msi_config {
-  uint32_t register_base = 0x0d0;  // 0x0c0 in the proposal; today's spec gives 0x0c0 to QueueReset
+  uint32_t register_base = regmap::msi_block_base_default;  // 0x0c0 in the proposals: QueueReset's today
   int feature_bit = 47;            // VIRTIO_F_MMIO_MSI (v2 layout); the proposal's 40 is RING_RESET now
   unsigned vectors = 0;            // 0: queues + 1
-  uint32_t msix_table_base = 0x400;  // MSI-X reference: the table's offset in the device window
+  uint32_t msix_table_base = regmap::msix::table_base_default;  // MSI-X reference: the table's offset in the window
 };
 
 class msi_scheme_base : public interrupt_scheme {
@@ -61,14 +63,23 @@ class msi_scheme_base : public interrupt_scheme {
 
 // v1 (Dec 2019, "Version 3"): Version reads 3; 16-bit MsiStatus {max_queue_num:11, enabled:bit 15} at +0x0,
 // 16-bit MsiCommand {arg:12, op:4} at +0x2, MsiAddressLow/High +0x4/+0x8, MsiData +0xc.
-// UPDATE (1, arg = vector) latches address/data; ENABLE (2, arg 1/0). Fixed mapping: config 0, queue q -> q+1.
+// UPDATE (1, arg = vector) latches address/data. Fixed mapping: config 0, queue q -> q+1. How MSI is switched
+// on is the variant (docs/interrupt-schemes.md):
+//   command     (msi-v1, the v1 spec text): ENABLE (2, arg 1/0), refused until every vector was UPDATEd;
+//               MsiStatus is read-only.
+//   status_rmw  (msi-v1-kernel, the v1 kernel patch): no ENABLE op; MsiStatus is read-write, bit 15 reads 1
+//               while MSI is available (the patch gives up on MSI when it reads 0), writing it 1 switches MSI
+//               on, 0 off (and it then reads 0 until reset); the other bits are read-only. Vectors the
+//               driver never UPDATEd (queues without a callback) keep their events pending.
+enum class msi_v1_enable { command, status_rmw };
+
 class msi_v1_scheme : public msi_scheme_base {
  public:
-  static constexpr uint32_t op_update = 1, op_enable = 2;
-  static constexpr uint16_t status_enabled = 0x8000, status_qmask = 0x07ff;
-  using msi_scheme_base::msi_scheme_base;
-  const char* name() const override { return "msi-v1"; }
-  uint32_t version_register(uint32_t) const override { return 3; }
+  static constexpr uint32_t op_update = regmap::msi_v1::op_update, op_enable = regmap::msi_v1::op_enable;
+  static constexpr uint16_t status_enabled = regmap::msi_v1::status_enabled, status_qmask = regmap::msi_v1::status_qmask;
+  msi_v1_scheme(const msi_config& cfg, msi_v1_enable how) : msi_scheme_base(cfg), how_(how) {}
+  const char* name() const override { return how_ == msi_v1_enable::command ? "msi-v1" : "msi-v1-kernel"; }
+  uint32_t version_register(uint32_t) const override { return regmap::msi_v1::version_register; }
   void declare_registers(register_bank& bank) override;
 
  protected:
@@ -77,6 +88,10 @@ class msi_v1_scheme : public msi_scheme_base {
 
  private:
   void command(uint32_t cmd);
+  void write_status(uint32_t v);
+  void on_reset() override { available_ = true; }
+  msi_v1_enable how_;
+  bool available_ = true;  // status_rmw: bit 15 as read while MSI is off
 };
 
 // v2 (Feb 2020, feature bit): MsiVecNum +0x00 R, MsiState +0x04 R {enabled:0, sharing:1}, MsiCmd +0x08 W,
@@ -87,14 +102,27 @@ class msi_v1_scheme : public msi_scheme_base {
 // per_queue_pair variant (the reviewers' simpler form): no MsiVecSel, no MAP: CONFIGURE/MASK/UNMASK act on the
 //   pair of queue QueueSel; op 6 configures the config pair.
 enum class msi_v2_variant { vector_map, per_queue_pair };
+// Where MsiState keeps its bits: the spec proposal (0/1, msi-v2) or the Linux patch's uapi (31/30, msi-v2-linux).
+enum class msi_state_bits { spec, linux_uapi };
 
 class msi_v2_scheme : public msi_scheme_base {
  public:
-  enum op : uint32_t { enable = 1, disable = 2, configure = 3, mask_op = 4, unmask_op = 5, map_config = 6, map_queue = 7 };
-  static constexpr uint32_t state_enabled = 1, state_sharing = 2;
+  enum op : uint32_t {
+    enable = regmap::msi_v2::enable, disable = regmap::msi_v2::disable, configure = regmap::msi_v2::configure,
+    mask_op = regmap::msi_v2::mask, unmask_op = regmap::msi_v2::unmask, map_config = regmap::msi_v2::map_config,
+    map_queue = regmap::msi_v2::map_queue
+  };
+  static constexpr uint32_t state_enabled = regmap::msi_v2::state_enabled, state_sharing = regmap::msi_v2::state_sharing;
 
-  msi_v2_scheme(const msi_config& cfg, msi_v2_variant variant) : msi_scheme_base(cfg), variant_(variant) {}
-  const char* name() const override { return variant_ == msi_v2_variant::vector_map ? "msi-v2" : "msi-v2-pair"; }
+  msi_v2_scheme(const msi_config& cfg, msi_v2_variant variant, msi_state_bits bits = msi_state_bits::spec)
+      : msi_scheme_base(cfg), variant_(variant), bits_(bits) {}
+  // A configuration of this class under its own name (msi-v2-as-posted).
+  void set_name(const char* n) { name_ = n; }
+  const char* name() const override {
+    if (name_) return name_;
+    if (variant_ == msi_v2_variant::per_queue_pair) return "msi-v2-pair";
+    return bits_ == msi_state_bits::spec ? "msi-v2" : "msi-v2-linux";
+  }
   uint64_t offered_features() const override { return uint64_t{1} << cfg_.feature_bit; }
   void declare_registers(register_bank& bank) override;
   bool sharing() const { return sharing_; }
@@ -109,6 +137,8 @@ class msi_v2_scheme : public msi_scheme_base {
   bool target_vector(uint32_t& v, const char* op_name);
   void try_enable();
   msi_v2_variant variant_;
+  msi_state_bits bits_;
+  const char* name_ = nullptr;
   uint32_t vec_sel_ = 0;
   bool sharing_ = false;
   uint32_t config_map_ = 0;
@@ -121,7 +151,7 @@ class msi_v2_scheme : public msi_scheme_base {
 // queue_msix_vector; 0xffff = no vector. No InterruptStatus read, no ack.
 class msix_reference_scheme : public msi_scheme_base {
  public:
-  static constexpr uint32_t no_vector16 = 0xffff;
+  static constexpr uint32_t no_vector16 = regmap::msix::no_vector;
   using msi_scheme_base::msi_scheme_base;
   const char* name() const override { return "pci-msix-reference"; }
   void declare_registers(register_bank& bank) override;

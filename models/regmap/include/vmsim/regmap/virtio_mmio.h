@@ -42,8 +42,11 @@ inline constexpr unsigned in_order = 35;
 inline constexpr unsigned notification_data = 38;
 inline constexpr unsigned notif_config_data = 39;  // today's spec; the MSI v2 proposal wanted 39 too
 inline constexpr unsigned ring_reset = 40;          // today's spec; the MSI v2 proposal wanted 40 too
+inline constexpr unsigned admin_vq = 41;
 inline constexpr unsigned transport_start = 28;
-inline constexpr unsigned transport_end = 41;
+// One past the last transport bit, as Linux's uapi has it since VIRTIO_F_ADMIN_VQ ("[PATCH V4 vfio 1/9] virtio:
+// Define feature bit for administration virtqueue", 2023-11-29): 42. Debian's linux-libc-dev may predate it (41).
+inline constexpr unsigned transport_end = admin_vq + 1;
 constexpr uint64_t bit(unsigned n) { return uint64_t{1} << n; }
 
 // Bits today's spec assigns outside the device-type ranges: an extension (the MSI proposal's

@@ -97,7 +97,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
     uint32_t align = 4096;       // legacy QueueAlign
     uint32_t pfn = 0;            // legacy QueuePFN
     bool ready = false;          // QueueReady / PFN != 0
-    bool reset_done = false;     // QueueReset reads 1 until re-enabled
+    bool reset_done = false;     // reset by QueueReset: configurable after DRIVER_OK until re-enabled
     split_virtqueue vq;
   };
 
