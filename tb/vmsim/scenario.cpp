@@ -184,6 +184,10 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
                                      queues_l.hi, queues_l.hi));
   if ((s.workload == "micro" || s.workload == "rr") && s.queues != 1)
     throw scenario_error(fmt::format("scenario.queues: the {} workload uses one queue, not {}", s.workload, s.queues));
+  // irqfd never sets InterruptStatus: with one line the RFC's ISR (the legacy one) would find nothing to do.
+  if (scheme_named(s.scheme).edge_lines && !(s.workload == "mq-rx" && s.queues >= 2))
+    throw scenario_error(fmt::format("scenario.scheme: '{}' needs at least 2 wired lines (workload mq-rx with 2 or more queues): "
+                                     "irqfd leaves InterruptStatus 0, so a single line's ISR finds no work", s.scheme));
   if (s.workload == "mq-rx" && s.queues > s.vcpus)
     throw scenario_error(fmt::format("scenario.queues: {} queues need as many vCPUs (vcpus is {})", s.queues, s.vcpus));
   check(queue_depth_l, s.queue_depth);
