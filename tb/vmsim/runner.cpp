@@ -240,6 +240,16 @@ void progress_line(bool on, const char* what, double done, double total) {
 template <class M>
 void require_clean_run(const char* workload, M& m, const std::string& failure) {
   if (!failure.empty()) throw std::runtime_error(fmt::format("{}: the driver failed: {}", workload, failure));
+  // No vCPU is polled while it sleeps: one waiting for an interrupt that never comes sleeps for good and the
+  // kernel runs out of events before the program stops it. A lost interrupt fails the run here.
+  if (sc_core::sc_get_status() != sc_core::SC_STOPPED) {
+    std::string who;
+    for (unsigned k = 0; k < m.cpu.size(); ++k)
+      if (m.cpu[k].stranded()) who += fmt::format("{}vCPU {}", who.empty() ? "" : ", ", k);
+    throw std::runtime_error(fmt::format("{}: the simulation ran out of events at {:.0f} ns with {} asleep, waiting for an "
+                                         "interrupt that never came: no figures", workload,
+                                         sc_core::sc_time_stamp().to_seconds() * 1e9, who.empty() ? "no vCPU" : who));
+  }
   const auto& t = m.transport.stats();
   if (t.needs_reset || (m.transport.status() & regmap::status::device_needs_reset))
     throw std::runtime_error(fmt::format("{}: the device set DEVICE_NEEDS_RESET during the run: no figures", workload));
