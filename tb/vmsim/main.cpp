@@ -299,6 +299,12 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--notify-path", s.notify_path, "where a kick goes: kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)")->capture_default_str();
   app.add_option("--decoder", s.decoder, "doorbell decoder: reference | rtl")->capture_default_str();
   app.add_option("--timeline", s.timeline, "write a Perfetto/Chrome JSON timeline of exits and ISRs");
+  // ---- traces (perf): a window of the timeline, and a VCD of the interrupt wires and doorbells ----
+  std::string timeline_window;
+  app.add_option("--timeline-window", timeline_window, "only [START_US, END_US) of the run in the --timeline")
+      ->type_name("START_US:END_US");
+  app.add_option("--vcd", s.vcd, "write a VCD of every interrupt wire and doorbell (kick counter per queue)");
+  // ---- end of traces ----
   std::vector<std::string> profile_params;
   app.add_option("--profile-param", profile_params,
                  "KEY=VALUE: change one cost-profile entry for this run (repeatable), e.g. storage_channels=3 or "
@@ -351,6 +357,14 @@ int sc_main(int argc, char* argv[]) {
         json v = json::parse(text, nullptr, false);
         if (!v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", key, text));
         j[key] = v;
+      }
+      if (!timeline_window.empty()) {  // traces (perf): START_US:END_US, checked as scenario.timeline_window_us
+        const auto colon = timeline_window.find(':');
+        const json a = json::parse(timeline_window.substr(0, colon), nullptr, false);
+        const json b = colon == std::string::npos ? json() : json::parse(timeline_window.substr(colon + 1), nullptr, false);
+        if (!a.is_number() || !b.is_number())
+          throw scenario_error(fmt::format("--timeline-window: '{}' is not START_US:END_US", timeline_window));
+        j["timeline_window_us"] = {a, b};
       }
       s = parse_scenario(j, names);
     }

@@ -10,7 +10,6 @@
 
 #include "vdrv/drivers.h"
 #include "vmsim/common/histogram.h"
-#include "vmsim/common/timeline.h"
 #include "vmsim/cpu/vcpu.h"
 #include "vmsim/devices/virtio_blk.h"
 #include "vmsim/devices/virtio_net.h"
@@ -25,6 +24,7 @@
 #include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 #include "driver_platform.h"
+#include "traces.h"
 #include "workloads/guest.h"
 #include "vmsim/common/report_ids.h"
 
@@ -304,12 +304,12 @@ net_params net_params_for(const scenario& s, const cost_profile& p) {
 }
 
 // ---- workloads ------------------------------------------------------------------------------------------
-json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json micro(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   rng_params rp;
   rp.seed = s.seed;
   rp.per_request = ns(p.backend_per_packet_ns.mean());
   machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
@@ -348,7 +348,7 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
   return r;
 }
 
-json request_response(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json request_response(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   // netperf TCP_RR -r 32,1024 on vCPU 0: the application's work, the request down the stack, the response up
   // through the rx interrupt and its NAPI poll, transmit completions reclaimed by the tx interrupt's poll
   // (virtio-net's napi_tx, the default since Linux 5.3). Each piece runs on the vCPU the interrupt names.
@@ -356,7 +356,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   np.pairs = 1;
   np.response_bytes = 1024;
   machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
@@ -444,7 +444,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   return r;
 }
 
-json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   // One UDP flow per queue pair. A pair's rx interrupt schedules its NAPI poll on the vCPU the interrupt is
   // routed to, and that vCPU does the receive work: driver and stack per packet, and the receiving
   // application (woken where its packets are processed). With one wired line every pair's work lands on one vCPU.
@@ -454,7 +454,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
   machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   std::vector<uint64_t> received(s.queues, 0);
   uint64_t measured_from_ns = 0;
   smp_driver<vdrv::net_driver> smp;
@@ -540,7 +540,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   return r;
 }
 
-json block_random_read(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json block_random_read(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   // Random 4 KiB reads, fio-like: one job per vCPU, job k on request queue k mod queues (blk-mq's CPU to queue
   // map), queue_depth requests in flight. A queue's completion interrupt is taken on the vCPU it is routed to,
   // whose handler reaps the queue (the block layer's completion work there) and hands each request to its
@@ -557,7 +557,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   bp.storage_channels = p.storage_channels;
   bp.storage_service = p.storage_service_ns.value;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   struct job {
     histogram latency;
     uint64_t submitted = 0, completed = 0, handed_over = 0;  // handed_over: reaped by another vCPU
@@ -713,21 +713,14 @@ uint64_t driver_area_bytes(const scenario& s) {
 }
 
 json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
-  std::unique_ptr<timeline> tl;
-  if (!s.timeline.empty()) tl = std::make_unique<timeline>();
+  std::unique_ptr<trace_session> tr;
+  if (!s.timeline.empty() || !s.vcd.empty()) tr = std::make_unique<trace_session>(s);
   json results;
-  if (s.workload == "micro") results = micro(s, p, progress, tl.get());
-  else if (s.workload == "rr") results = request_response(s, p, progress, tl.get());
-  else if (s.workload == "mq-rx") results = multiqueue_receive(s, p, progress, tl.get());
-  else results = block_random_read(s, p, progress, tl.get());
-  if (tl) {
-    for (unsigned c = 0; c < s.vcpus; ++c) {
-      tl->name_track(c, fmt::format("vCPU {} exits", c));
-      tl->name_track(50 + c, fmt::format("vCPU {} ISRs", c));
-    }
-    tl->name_track(100, "MSI frame");
-    tl->write(s.timeline);
-  }
+  if (s.workload == "micro") results = micro(s, p, progress, tr.get());
+  else if (s.workload == "rr") results = request_response(s, p, progress, tr.get());
+  else if (s.workload == "mq-rx") results = multiqueue_receive(s, p, progress, tr.get());
+  else results = block_random_read(s, p, progress, tr.get());
+  if (tr) tr->finish(s.vcpus);
   return {{"scenario", s.to_json()}, {"profile", to_json(p)}, {"results", results}};
 }
 
