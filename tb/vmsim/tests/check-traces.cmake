@@ -1,4 +1,5 @@
 # cmake -DVMSIM=<exe> -DDIR=<work dir> -P check-traces.cmake
+cmake_minimum_required(VERSION 3.19)  # string(JSON), IN_LIST
 # A run with --timeline and --vcd: the timeline is valid JSON (parsed here) with the exits by register name,
 # ISRs, MSIs and the device side (virtqueue, back-end); a windowed run keeps only events in its window; the
 # VCD declares the interrupt wires and the doorbell counters and records their changes.
@@ -80,7 +81,7 @@ endif()
 
 file(READ ${DIR}/wires.vcd vcd)
 foreach(var device_irq0 vcpu0_irq doorbell_q0 msi_writes)
-  if(NOT vcd MATCHES "\\$var [a-z]+ [0-9]+ [^ ]+ ${var} ")
+  if(NOT vcd MATCHES "\\$var [a-z]+ +[0-9]+ +[^ ]+ +${var} ")
     message(FATAL_ERROR "the VCD declares no '${var}'")
   endif()
 endforeach()
