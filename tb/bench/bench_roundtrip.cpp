@@ -8,8 +8,8 @@
 //
 // Beside them, the kernel skeleton of one round trip: what SystemC and TLM-2.0 cost at the least for the
 // same shape (4 transactions through one bus hop, a timed notify, a method, one thread wake), with no model
-// behind it. The model's distance from it is the ratio to track (callgrind: the inclusive instructions of
-// skeleton_side::program and bench_side::program in one run; see tb/bench/README.md).
+// behind it. The model's distance from it is the ratio to track: under callgrind each side's rounds are
+// dumped apart (tb/bench/README.md: `callgrind-bench.sh` prints instructions per round trip of each side).
 //
 // The sides run in alternating rounds in the same simulation; each keeps its fastest round (on a
 // shared, noisy machine the fastest is the least disturbed estimate).
@@ -21,6 +21,11 @@
 #include <memory>
 
 #include <tlm>
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>  // under callgrind, each side's rounds are dumped apart (no-ops otherwise)
+#else
+#define CALLGRIND_DUMP_STATS_AT(name)
+#endif
 
 #include "driver_platform.h"
 #include "vmsim/devices/virtio_rng.h"
@@ -189,12 +194,15 @@ int sc_main(int argc, char* argv[]) {
   ref.trips = rtl.trips = skel.trips = trips;
   sc_core::sc_spawn([&] {
     wait(sc_core::sc_time(1, sc_core::SC_US));  // both drivers have started
+    CALLGRIND_DUMP_STATS_AT("set-up");
     for (unsigned r = 0; r < rounds; ++r) {
       skel.go.notify(sc_core::SC_ZERO_TIME);
       wait(skel.done);
+      CALLGRIND_DUMP_STATS_AT("skeleton");
       for (bench_side* side : {&ref, &rtl}) {
         side->go.notify(sc_core::SC_ZERO_TIME);
         wait(side->done);
+        CALLGRIND_DUMP_STATS_AT(side == &ref ? "reference" : "rtl");
       }
     }
     sc_core::sc_stop();

@@ -31,5 +31,5 @@ echo "timeline on: $(per "$c" "$d" "$m") vs $(per "$a" "$b" "$m") instructions p
 rss() { /usr/bin/time -f %M "$vmsim" --quiet --out "$tmp/r.json" "$@" 2>&1 >/dev/null | tail -1; }
 big=$((10 * n))
 off=$(rss "${msi[@]}" --requests "$big"); on=$(rss "${msi[@]}" --requests "$big" --timeline "$tmp/t.json")
-events=$(grep -c '"ph":"[Xi]"' "$tmp/t.json" || true)
+events=$(grep -o '"ph":"[Xi]"' "$tmp/t.json" | wc -l)
 echo "timeline memory: peak RSS ${off} KiB off, ${on} KiB on, ${events} events: $(awk "BEGIN{printf \"%.1f\", ($on - $off) * 1024 / $events}") bytes per event; file $(( $(stat -c %s "$tmp/t.json") / events )) bytes per event"

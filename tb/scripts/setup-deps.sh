@@ -7,7 +7,8 @@ pkgs=(cmake g++ make ninja-build pkgconf
       nlohmann-json3-dev libcli11-dev linux-libc-dev
       python3 python3-matplotlib
       clang lld qemu-system-arm    # the bare-metal firmware and its QEMU runs
-      libclang-rt-14-dev)          # libFuzzer + sanitizer runtimes (tb/fuzz)
+      libclang-rt-14-dev           # libFuzzer + sanitizer runtimes (tb/fuzz)
+      valgrind)                    # tb/bench: callgrind instruction counts
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
