@@ -8,17 +8,15 @@ namespace vmsim::app {
 
 namespace {
 double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
-uint32_t key(unsigned q, uint16_t head) { return (q << 16) | head; }
 }  // namespace
 
 pop_status traced_device_host::pop(unsigned q, desc_chain& out) {
   const pop_status st = in_.pop(q, out);
   if (st == pop_status::chain) {
-    const double t = now_ns();
-    taken_ns_[key(q, out.head)] = t;
-    if (tl_.wants(t, t))
-      tl_.instant(fmt::format("avail q{} head {}: {} B out, {} B in", q, out.head, out.readable_bytes, out.writable_bytes),
-                  "virtqueue", virtqueue_track + q, t);
+    if (taken_.size() <= q) taken_.resize(q + 1);
+    auto& t = taken_[q];
+    if (t.size() <= out.head) t.resize(out.head + 1u);
+    t[out.head] = {now_ns(), out.readable_bytes, out.writable_bytes};
   } else if (st == pop_status::error) {
     tl_.instant(fmt::format("q{}: malformed ring", q), "virtqueue", virtqueue_track + q, now_ns());
   }
@@ -28,14 +26,14 @@ pop_status traced_device_host::pop(unsigned q, desc_chain& out) {
 void traced_device_host::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
   in_.push_used(q, chain, written);
   const double t = now_ns();
-  const auto it = taken_ns_.find(key(q, chain.head));
-  if (it != taken_ns_.end()) {
-    if (tl_.wants(it->second, t))
-      tl_.span(fmt::format("request q{} head {}", q, chain.head), "backend", backend_track + q, it->second, t - it->second);
-    taken_ns_.erase(it);
+  if (q < taken_.size() && chain.head < taken_[q].size()) {
+    const taken& k = taken_[q][chain.head];
+    if (k.at_ns >= 0 && tl_.wants(k.at_ns, t))
+      tl_.span(fmt::format("q{} head {}: {} B out, {} B in", q, chain.head, k.out, k.in), "backend", backend_track + q,
+               k.at_ns, t - k.at_ns);
+    taken_[q][chain.head].at_ns = -1;
   }
-  if (tl_.wants(t, t))
-    tl_.instant(fmt::format("used q{} head {}: {} B", q, chain.head, written), "virtqueue", virtqueue_track + q, t);
+  if (tl_.wants(t, t)) tl_.instant(fmt::format("used q{} head {}: {} B", q, chain.head, written), "virtqueue", virtqueue_track + q, t);
 }
 
 void traced_device_host::notify_used(unsigned q) {

@@ -1,7 +1,8 @@
 // The traces a run may write beside its figures (docs/latency-model.md, "Reading the report"):
 // - the timeline (scenario.timeline, optionally cut to scenario.timeline_window_us): a Perfetto/Chrome JSON
 //   stream of every exit by register name, every ISR, every MSI, and the device side: each chain the
-//   back-end takes from a virtqueue, its request until the used element, and each used notification;
+//   back-end takes from a virtqueue as a request span until its used element (with the chain's sizes), each
+//   used element and each used notification;
 // - a VCD (scenario.vcd): every interrupt wire (the device's lines, the controller's output to each vCPU)
 //   and every doorbell (a counter of the kicks of each queue, and the MSI writes the controller took).
 // Both are off, and cost nothing, unless asked for.
@@ -10,7 +11,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -43,7 +43,11 @@ class traced_device_host : public device_host {
  private:
   device_host& in_;
   timeline& tl_;
-  std::unordered_map<uint32_t, double> taken_ns_;  // (queue << 16 | head) -> when the back-end popped it
+  struct taken {
+    double at_ns = -1;  // when the back-end popped the chain (-1: not in flight)
+    uint64_t out = 0, in = 0;  // its readable and writable bytes
+  };
+  std::vector<std::vector<taken>> taken_;  // [queue][head]: bounded by the queues' sizes
 };
 
 class trace_session {

@@ -72,11 +72,22 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
   if (sleeping_) irq_rise_.notify(after);
 }
 
+namespace {
+// Kernel time units per ns, 0 if the resolution is coarser than 1 ns.
+uint64_t units_per_ns() {
+  static const auto u = static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
+  return u;
+}
+}  // namespace
+
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
   const uint64_t now = now_ns();
   if (deadline_ns <= now) return;
   const sc_core::sc_time kernel = sc_core::sc_time_stamp();
-  const sc_core::sc_time at = kernel + local_ + sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS);
+  // In integer units (the driver arms its timeout at every wait: no floating point on this path).
+  const uint64_t upn = units_per_ns();
+  const sc_core::sc_time at = kernel + local_ + (upn ? sc_core::sc_time::from_value((deadline_ns - now) * upn)
+                                                     : sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS));
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
   if (timer_at_ <= kernel || at < timer_at_) {
     timer_at_ = at;
@@ -131,11 +142,10 @@ void vcpu::reset_utilisation() {
 
 uint64_t vcpu::now_ns() {
   // In integer time-resolution units (no floating point): this is called several times per round trip.
-  static const auto units_per_ns =
-      static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
+  const uint64_t upn = units_per_ns();
   const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
-  if (units_per_ns == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
-  return (now.value() + units_per_ns / 2) / units_per_ns;
+  if (upn == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
+  return (now.value() + upn / 2) / upn;
 }
 
 void vcpu::map_ram() {

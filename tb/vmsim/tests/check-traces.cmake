@@ -60,10 +60,11 @@ foreach(name "kick virtio QueueNotify" "virtio read InterruptStatus" "virtio wri
     message(FATAL_ERROR "no event named '${name}' in the timeline")
   endif()
 endforeach()
-string(REGEX MATCH "request q0 head [0-9]+" backend_event "${all_names}")
-string(REGEX MATCH "avail q0 head [0-9]+: 0 B out, 64 B in" avail_event "${all_names}")
-if(NOT backend_event OR NOT avail_event)
-  message(FATAL_ERROR "no back-end request or avail event for queue 0")
+string(REGEX MATCH "q0 head [0-9]+: 0 B out, 64 B in" backend_event "${all_names}")
+string(REGEX MATCH "used q0 head [0-9]+: 64 B" used_event "${all_names}")
+string(REGEX MATCH "notify q0" notify_event "${all_names}")
+if(NOT backend_event OR NOT used_event OR NOT notify_event)
+  message(FATAL_ERROR "no back-end request, used element or used notification of queue 0")
 endif()
 
 # The window [20 us, 40 us): fewer events, none starting at or after its end, none ending before its start.

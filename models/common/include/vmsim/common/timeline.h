@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 namespace vmsim {
 
 class timeline {
@@ -38,6 +40,7 @@ class timeline {
 
  private:
   void begin_event();
+  void put(std::string_view s);
   void flush();
   void append_escaped(std::string_view s);
 
@@ -45,7 +48,7 @@ class timeline {
   bool opened_, failed_ = false;
   double from_ns_, to_ns_;
   uint64_t events_ = 0, records_ = 0;
-  std::string buf_;  // formatted records not yet written (bounded: flushed at a fixed size)
+  fmt::memory_buffer buf_;  // formatted records not yet written (bounded: flushed at a fixed size)
 };
 
 }  // namespace vmsim
