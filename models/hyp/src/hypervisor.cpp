@@ -181,9 +181,12 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     const bool doorbell = d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
     const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || doorbell);
     if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
-      charge(cpu, exit_cause::notify_kernel, delay, "kick {} {}", d.name, register_label(d, off));  // QueueNotify is a register: it traps
+      // QueueNotify is a register: it traps. The label is built only for a timeline (it formats).
+      if (timeline_) charge(cpu, exit_cause::notify_kernel, delay, "kick {} {}", d.name, register_label(d, off));
+      else count(cpu, exit_cause::notify_kernel, delay, nullptr);
     } else if (notify && d.notify == notify_class::mapped) {
-      charge(cpu, exit_cause::notify_mapped, delay, "kick {} {}", d.name, register_label(d, off));
+      if (timeline_) charge(cpu, exit_cause::notify_mapped, delay, "kick {} {}", d.name, register_label(d, off));
+      else count(cpu, exit_cause::notify_mapped, delay, nullptr);
     } else {
       // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
       // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
