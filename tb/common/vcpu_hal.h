@@ -22,6 +22,7 @@ class vcpu_hal final : public vdrv::hal {
   void write32(uint64_t a, uint32_t v) override { c_.write32(a, v); }
   void barrier() override { c_.barrier(); }
   void wait_for_interrupt() override { c_.wait_for_interrupt(); }
+  void wait_for_interrupt_until(uint64_t deadline_ns) override { c_.wait_for_interrupt(deadline_ns); }
   bool interrupt_pending() override { return c_.interrupt_pending(); }
   uint64_t now_ns() override { return c_.now_ns(); }
   uint64_t to_bus(const void* p) override { return c_.to_bus(p); }

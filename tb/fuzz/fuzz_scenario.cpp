@@ -43,6 +43,8 @@ scenario capped(scenario s) {
   s.rate_pps = std::min(s.rate_pps, 2e6);
   s.quantum_ns = std::max(s.quantum_ns, 100.0);
   s.timeline.clear();
+  s.timeline_window_us.clear();
+  s.vcd.clear();
   const scenario defaults;
   s.ram_base = defaults.ram_base;
   s.ram_size = defaults.ram_size;

@@ -10,7 +10,8 @@ pkgs=(cmake g++ make ninja-build pkgconf
       clang lld qemu-system-arm    # the bare-metal firmware and its QEMU runs
       libclang-rt-14-dev           # libFuzzer + sanitizer runtimes (tb/fuzz)
       strace                       # the installed-vmsim test: what it opens
-      lcov)                        # genhtml: the RTL coverage report (rtl.coverage_report)
+      lcov                         # genhtml: the RTL coverage report (rtl.coverage_report)
+      valgrind)                    # tb/bench: callgrind instruction counts
 missing=()
 pkgs+=(slurm-wlm munge parallel)  # sweeps on a cluster: tb/cluster and its one-node Slurm tests (labels slurm, parallel)
 for p in "${pkgs[@]}"; do

@@ -115,8 +115,10 @@ BOOST_AUTO_TEST_CASE(driver_retargets_an_msi_vector_while_traffic_flows) {
     cpu1_ctx = &g.ctx;
     while (!shared) wait(sc_core::sc_time(1, sc_core::SC_US));
     g.ctx.attach(*shared);
-    while (!helper_stop)
+    while (!helper_stop) {
       if (!g.ctx.service()) c.wait_for_interrupt();
+      else top.cpu[0].wake_up(c.local_time());  // the waiter's reschedule IPI: a halted vCPU 0 polls nothing
+    }
   });
   top.cpu[0].run([&](vcpu& c) {
     guest g(c, top.irqc_layout(), 0x100000, 8 << 20);

@@ -2,6 +2,7 @@
 // once, in the driving process; the probe's signal follows a delta later; a vCPU looks at its input
 // without yielding and synchronises once per wait for interrupt.
 #include <cstring>
+#include <vector>
 
 #include "sim_test.h"
 #include "vmsim/common/irq_wire.h"
@@ -34,7 +35,6 @@ struct cpu_bench : sc_core::sc_module {
           vcpu_config c;
           c.ram_base = ram_base;
           c.quantum = sc_time(100, SC_US);
-          c.wfi_timeout = sc_time(10, SC_US);  // the watchdog test below counts in 10 us steps
           return c;
         }()) {
     cpu.bus.bind(bus.target);
@@ -177,23 +177,53 @@ BOOST_AUTO_TEST_CASE(a_wait_for_interrupt_with_the_input_high_returns_without_a_
   BOOST_TEST(resumes == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(a_sleeping_vcpu_looks_again_within_its_wfi_timeout_even_after_a_missed_watchdog) {
+BOOST_AUTO_TEST_CASE(an_idle_vcpu_is_not_woken_while_nothing_happens) {
+  // Idle costs nothing: no watchdog. Over 10 ms of simulated time with no interrupt and no deadline the
+  // sleeping vCPU's thread never runs again, and the kernel runs out of events at once.
   cpu_bench top("top");
-  uint64_t first = 0, second = 0;
-  top.msi_at(sc_time(2, SC_US));
+  top.cpu.run([&](vcpu& c) { c.wait_for_interrupt(); });
+  sc_core::sc_start(sc_time(10, sc_core::SC_MS));
+  BOOST_TEST(top.cpu.stats().activations == 0u);
+  BOOST_TEST(top.cpu.halted());
+  BOOST_TEST(top.cpu.stranded());  // what a run reports as a lost interrupt
+  BOOST_TEST(sc_core::sc_get_status() != sc_core::SC_STOPPED);
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_vcpu_wakes_only_for_its_own_deadlines) {
+  // A guest idling in 1 ms timer ticks for 10 ms: one activation per tick, nothing in between.
+  cpu_bench top("top");
+  uint64_t last = 0;
   top.cpu.run([&](vcpu& c) {
-    c.wait_for_interrupt();  // arms the watchdog (10 us), the MSI at 2 us wakes it
-    first = c.now_ns();
-    BOOST_TEST(top.irqc.acknowledge(0) == 0x50u);
-    top.irqc.eoi(0, 0x50);
-    c.spend(sc_time(18, SC_US));
-    c.sync();                // 20 us: the watchdog fired at 10 us while nobody slept
-    c.wait_for_interrupt();  // no interrupt will come: the vCPU must still look again by 30 us
-    second = c.now_ns();
+    for (uint64_t t = 1000000; t <= 10000000; t += 1000000) c.wait_for_interrupt(t);
+    last = c.now_ns();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(20, sc_core::SC_MS));
+  BOOST_TEST(last == 10000000u);
+  BOOST_TEST(top.cpu.stats().activations == 10u);
+  BOOST_TEST(!top.cpu.stranded());
+}
+
+BOOST_AUTO_TEST_CASE(the_quantum_counts_from_where_the_vcpu_resumed) {
+  // quantum 100 us: work of 60 us, a WFI woken at 130 us, then 80 + 80 us of work with an access after
+  // each. On a fixed 100 us grid the first access (at 210 us) would cross the 200 us line and sync there;
+  // counted from 130 us the vCPU syncs only once its local time reaches 100 us (the second, at 290 us).
+  cpu_bench top("top");
+  std::vector<uint64_t> kernel_ns;
+  top.msi_at(sc_time(130, SC_US));
+  top.cpu.run([&](vcpu& c) {
+    c.spend(sc_time(60, SC_US));
+    c.wait_for_interrupt();
+    top.irqc.acknowledge(0);
+    for (int i = 0; i < 2; ++i) {
+      c.spend(sc_time(80, SC_US));
+      c.read32(cpu_bench::ram_base);
+      kernel_ns.push_back(static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5));
+    }
     sc_core::sc_stop();
   });
   sc_core::sc_start(sc_time(1, sc_core::SC_MS));
-  BOOST_TEST(first == 2000u);
-  BOOST_TEST(second > 20000u);
-  BOOST_TEST(second <= 30000u);
+  BOOST_REQUIRE(kernel_ns.size() == 2u);
+  BOOST_TEST(kernel_ns[0] == 130000u);  // 80 us ahead: no sync
+  BOOST_TEST(kernel_ns[1] == 290000u);  // 160 us ahead: synchronised
 }

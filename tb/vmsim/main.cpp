@@ -176,11 +176,15 @@ int sc_main(int argc, char* argv[]) {
            {"profile", "cost profile"}, {"notify", "queue-notify | doorbell"},
            {"notify_path", "where a kick goes: kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)"},
            {"decoder", "doorbell decoder: reference | rtl"},
-           {"timeline", "write a Perfetto/Chrome JSON timeline of exits and ISRs"}}) {
+           {"timeline", "write a Perfetto/Chrome JSON timeline of exits, ISRs, the device, virtqueues and back-ends"},
+           {"vcd", "write a VCD of every interrupt wire and doorbell (kick counter per queue)"}}) {
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
     scenario_options.push_back({key, app.add_option(flag, texts[key], help)->default_str(default_json[key].get<std::string>()), false});
   }
+  std::string timeline_window;  // scenario.timeline_window_us as START_US:END_US
+  app.add_option("--timeline-window", timeline_window, "only [START_US, END_US) of the run in the --timeline")
+      ->type_name("START_US:END_US");
   std::vector<std::string> profile_params;
   app.add_option("--profile-param", profile_params,
                  "KEY=VALUE: change one cost-profile entry for this run (repeatable), e.g. storage_channels=3 or "
@@ -241,6 +245,13 @@ int sc_main(int argc, char* argv[]) {
       json v = o.number ? json::parse(text, nullptr, false) : json(text);
       if (o.number && !v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", o.key, text));
       j[o.key] = v;
+    }
+    if (!timeline_window.empty()) {  // START_US:END_US, checked as scenario.timeline_window_us
+      const auto colon = timeline_window.find(':');
+      const json a = json::parse(timeline_window.substr(0, colon), nullptr, false);
+      const json b = colon == std::string::npos ? json() : json::parse(timeline_window.substr(colon + 1), nullptr, false);
+      if (!a.is_number() || !b.is_number()) throw scenario_error(fmt::format("--timeline-window: '{}' is not START_US:END_US", timeline_window));
+      j["timeline_window_us"] = {a, b};
     }
     s = parse_scenario(j, names);
     if (do_validate) check_output_dir("--out-dir", out_dir);

@@ -10,7 +10,6 @@
 
 #include "vdrv/drivers.h"
 #include "vmsim/common/histogram.h"
-#include "vmsim/common/timeline.h"
 #include "vmsim/cpu/vcpu.h"
 #include "vmsim/devices/virtio_blk.h"
 #include "vmsim/devices/virtio_net.h"
@@ -26,6 +25,7 @@
 #include "vmsim/transport/virtio_mmio_transport.h"
 #include "driver_platform.h"
 #include "progress_meter.h"
+#include "traces.h"
 #include "workloads/guest.h"
 #include "vmsim/common/report_ids.h"
 
@@ -243,6 +243,16 @@ void progress_line(bool on, const char* what, double done, double total) {
 template <class M>
 void require_clean_run(const char* workload, M& m, const std::string& failure) {
   if (!failure.empty()) throw std::runtime_error(fmt::format("{}: the driver failed: {}", workload, failure));
+  // No vCPU is polled while it sleeps: one waiting for an interrupt that never comes sleeps for good and the
+  // kernel runs out of events before the program stops it. A lost interrupt fails the run here.
+  if (sc_core::sc_get_status() != sc_core::SC_STOPPED) {
+    std::string who;
+    for (unsigned k = 0; k < m.cpu.size(); ++k)
+      if (m.cpu[k].stranded()) who += fmt::format("{}vCPU {}", who.empty() ? "" : ", ", k);
+    throw std::runtime_error(fmt::format("{}: the simulation ran out of events at {:.0f} ns with {} asleep, waiting for an "
+                                         "interrupt that never came: no figures", workload,
+                                         sc_core::sc_time_stamp().to_seconds() * 1e9, who.empty() ? "no vCPU" : who));
+  }
   const auto& t = m.transport.stats();
   if (t.needs_reset || (m.transport.status() & regmap::status::device_needs_reset))
     throw std::runtime_error(fmt::format("{}: the device set DEVICE_NEEDS_RESET during the run: no figures", workload));
@@ -297,12 +307,12 @@ net_params net_params_for(const scenario& s, const cost_profile& p) {
 }
 
 // ---- workloads ------------------------------------------------------------------------------------------
-json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json micro(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   rng_params rp;
   rp.seed = s.seed;
   rp.per_request = ns(p.backend_per_packet_ns.mean());
   machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
@@ -341,7 +351,7 @@ json micro(const scenario& s, const cost_profile& p, bool progress, timeline* tl
   return r;
 }
 
-json request_response(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json request_response(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   // netperf TCP_RR -r 32,1024 on vCPU 0: the application's work, the request down the stack, the response up
   // through the rx interrupt and its NAPI poll, transmit completions reclaimed by the tx interrupt's poll
   // (virtio-net's napi_tx, the default since Linux 5.3). Each piece runs on the vCPU the interrupt names.
@@ -349,7 +359,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   np.pairs = 1;
   np.response_bytes = 1024;
   machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
   vdrv::driver_stats ds;
   std::string failure;
@@ -437,7 +447,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   return r;
 }
 
-json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   // One UDP flow per queue pair. A pair's rx interrupt schedules its NAPI poll on the vCPU the interrupt is
   // routed to, and that vCPU does the receive work: driver and stack per packet, and the receiving
   // application (woken where its packets are processed). With one wired line every pair's work lands on one vCPU.
@@ -447,7 +457,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
   machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   std::vector<uint64_t> received(s.queues, 0);
   uint64_t measured_from_ns = 0;
   smp_driver<vdrv::net_driver> smp;
@@ -533,7 +543,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   return r;
 }
 
-json block_random_read(const scenario& s, const cost_profile& p, bool progress, timeline* tl) {
+json block_random_read(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   // Random 4 KiB reads, fio-like: one job per vCPU, job k on request queue k mod queues (blk-mq's CPU to queue
   // map), queue_depth requests in flight. A queue's completion interrupt is taken on the vCPU it is routed to,
   // whose handler reaps the queue (the block layer's completion work there) and hands each request to its
@@ -550,7 +560,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   bp.storage_channels = p.storage_channels;
   bp.storage_service = p.storage_service_ns.value;
   machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
-  if (tl) m.hyp.attach_timeline(tl), m.irqc.attach_timeline(tl);
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   struct job {
     histogram latency;
     uint64_t submitted = 0, completed = 0, handed_over = 0;  // handed_over: reaped by another vCPU
@@ -714,21 +724,14 @@ uint64_t driver_area_bytes(const scenario& s) {
 }
 
 json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
-  std::unique_ptr<timeline> tl;
-  if (!s.timeline.empty()) tl = std::make_unique<timeline>();
+  std::unique_ptr<trace_session> tr;
+  if (!s.timeline.empty() || !s.vcd.empty()) tr = std::make_unique<trace_session>(s);
   json results;
-  if (s.workload == "micro") results = micro(s, p, progress, tl.get());
-  else if (s.workload == "rr") results = request_response(s, p, progress, tl.get());
-  else if (s.workload == "mq-rx") results = multiqueue_receive(s, p, progress, tl.get());
-  else results = block_random_read(s, p, progress, tl.get());
-  if (tl) {
-    for (unsigned c = 0; c < s.vcpus; ++c) {
-      tl->name_track(c, fmt::format("vCPU {} exits", c));
-      tl->name_track(50 + c, fmt::format("vCPU {} ISRs", c));
-    }
-    tl->name_track(100, "MSI frame");
-    if (!tl->write(s.timeline)) throw std::runtime_error(fmt::format("--timeline: cannot write '{}'", s.timeline));
-  }
+  if (s.workload == "micro") results = micro(s, p, progress, tr.get());
+  else if (s.workload == "rr") results = request_response(s, p, progress, tr.get());
+  else if (s.workload == "mq-rx") results = multiqueue_receive(s, p, progress, tr.get());
+  else results = block_random_read(s, p, progress, tr.get());
+  if (tr) tr->finish(s.vcpus);
   return {{"scenario", s.to_json()}, {"profile", to_json(p)}, {"results", results}};
 }
 

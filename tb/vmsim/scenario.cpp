@@ -22,7 +22,8 @@ nlohmann::json scenario::to_json() const {
           {"decoder", decoder}, {"transport_version", transport_version}, {"vcpus", vcpus}, {"queues", queues},
           {"queue_depth", queue_depth}, {"requests", requests}, {"duration_us", duration_us}, {"rate_pps", rate_pps},
           {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"profile_params", profile_params}, {"ram_base", ram_base},
-          {"ram_size", ram_size}, {"device_base", device_base}, {"irqc_base", irqc_base}};
+          {"ram_size", ram_size}, {"device_base", device_base}, {"irqc_base", irqc_base}, {"vcd", vcd},
+          {"timeline_window_us", timeline_window_us}};
 }
 
 namespace {
@@ -105,7 +106,8 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   static const std::vector<std::string> keys = {"name", "workload", "scheme", "profile", "notify", "notify_path", "decoder",
                                                 "transport_version", "vcpus", "queues", "queue_depth", "requests",
                                                 "duration_us", "rate_pps", "seed", "quantum_ns", "irq_affinity", "timeline",
-                                                "profile_params", "ram_base", "ram_size", "device_base", "irqc_base"};
+                                                "profile_params", "ram_base", "ram_size", "device_base", "irqc_base",
+                                                "timeline_window_us", "vcd"};
   for (const auto& [k, v] : j.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       throw scenario_error(fmt::format("scenario: unknown key '{}' (allowed: {})", k, fmt::join(keys, ", ")));
@@ -141,6 +143,13 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
     }
   }
   take(j, "timeline", s.timeline, "a string (a file path)");
+  take(j, "vcd", s.vcd, "a string (a file path)");
+  if (j.contains("timeline_window_us")) {
+    const auto& w = j.at("timeline_window_us");
+    const bool pair = w.is_array() && (w.empty() || (w.size() == 2 && w[0].is_number() && w[1].is_number()));
+    expect(pair, "timeline_window_us", "[start_us, end_us] (two numbers) or []", w);
+    s.timeline_window_us = w.get<std::vector<double>>();
+  }
   if (j.contains("profile_params")) {
     expect(j.at("profile_params").is_object(), "profile_params", "an object of cost-profile entries", j.at("profile_params"));
     s.profile_params = j.at("profile_params");
@@ -205,6 +214,19 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
   for (size_t i = 0; i < s.irq_affinity.size(); ++i)
     if (s.irq_affinity[i] >= s.vcpus)
       throw scenario_error(fmt::format("scenario.irq_affinity[{}]: vCPU {} out of range (vcpus is {})", i, s.irq_affinity[i], s.vcpus));
+  if (!s.timeline_window_us.empty()) {
+    const auto& w = s.timeline_window_us;
+    if (w.size() != 2) throw scenario_error("scenario.timeline_window_us: expected [start_us, end_us]");
+    if (s.timeline.empty()) throw scenario_error("scenario.timeline_window_us: a window needs a timeline (scenario.timeline)");
+    if (!(w[0] >= 0 && w[1] < 1e12))  // also NaN
+      throw scenario_error(fmt::format("scenario.timeline_window_us: [{}, {}] outside 0..1e12 us", w[0], w[1]));
+    if (!(w[1] > w[0]))
+      throw scenario_error(fmt::format("scenario.timeline_window_us: [{}, {}] is {}: the end must come after the start",
+                                       w[0], w[1], w[1] == w[0] ? "empty" : "reversed"));
+    if (s.workload != "micro" && w[0] >= s.duration_us)
+      throw scenario_error(fmt::format("scenario.timeline_window_us: starts at {} us, after the run's end (duration_us {})",
+                                       w[0], s.duration_us));
+  }
   if (s.ram_size < ram_size_l.lo || s.ram_size > ram_size_l.hi)
     outside("ram_size", std::to_string(s.ram_size), "2 MiB..4 GiB (2097152..4294967296)");
   struct range {

@@ -33,6 +33,8 @@ struct scenario {
   double quantum_ns = 10000;            // vCPU quantum (temporal decoupling): larger runs faster
   std::vector<unsigned> irq_affinity;   // vCPU of each vector (vector 0 config, q+1 queue q); default spread
   std::string timeline;                 // write a Perfetto/Chrome timeline here
+  std::vector<double> timeline_window_us;  // [start, end): only this part of the run in the timeline; empty: all
+  std::string vcd;                      // write a VCD of the interrupt wires and doorbells here
   nlohmann::json profile_params = nlohmann::json::object();  // cost-profile entries this point changes
   uint64_t ram_base = 0x40000000, ram_size = 64 << 20, device_base = 0x0a000000, irqc_base = 0x08000000;
 

@@ -9,16 +9,15 @@ namespace vmsim {
 vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg) {
   irq.bind(*this);
   tx_.set_data_ptr(data_);
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
-  qk_.reset();
   SC_HAS_PROCESS(vcpu);
   SC_THREAD(thread);
-  sensitive << irq_rise_ << watchdog_ << timer_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
+  sensitive << irq_rise_ << timer_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
 }
 
 void vcpu::thread() {
   if (program_) program_(*this);
-  qk_.sync();
+  sc_core::wait(local_);
+  local_ = sc_core::SC_ZERO_TIME;
   finished_ = true;
   sleep_from_ = sc_core::sc_time_stamp();  // a finished program leaves its vCPU idle
 }
@@ -35,7 +34,7 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
   tx.set_byte_enable_ptr(nullptr);
   tx.set_dmi_allowed(false);
   tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = qk_.get_local_time() + cfg_.access_cost;
+  sc_core::sc_time delay = local_ + cfg_.access_cost;
   bus->b_transport(tx, delay);
   ++(cmd == tlm::TLM_READ_COMMAND ? stats_.reads : stats_.writes);
   uint32_t v = ~0u;  // a bus error: the target already warned; a CPU would take a data abort, the driver sees all-ones
@@ -46,9 +45,16 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
     ++stats_.bus_errors;
   }
   // The payload is done with before the thread may yield: nothing of it is read after a sync.
-  qk_.set(delay);
-  if (qk_.need_sync()) sync();
+  local_ = delay;
+  if (local_ >= cfg_.quantum) sync();  // no kernel time read: the quantum counts from where it resumed
   return v;
+}
+
+void vcpu::sync() {
+  sc_core::wait(local_);
+  local_ = sc_core::SC_ZERO_TIME;
+  ++stats_.activations;
+  resumed();
 }
 
 void vcpu::set_irq(bool level) {
@@ -66,14 +72,26 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
   if (sleeping_) irq_rise_.notify(after);
 }
 
+namespace {
+// Kernel time units per ns, 0 if the resolution is coarser than 1 ns.
+uint64_t units_per_ns() {
+  static const auto u = static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
+  return u;
+}
+}  // namespace
+
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
   const uint64_t now = now_ns();
   if (deadline_ns <= now) return;
-  const sc_core::sc_time at = sc_core::sc_time_stamp() + qk_.get_local_time() + sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS);
+  const sc_core::sc_time kernel = sc_core::sc_time_stamp();
+  // In integer units (the driver arms its timeout at every wait: no floating point on this path).
+  const uint64_t upn = units_per_ns();
+  const sc_core::sc_time at = kernel + local_ + (upn ? sc_core::sc_time::from_value((deadline_ns - now) * upn)
+                                                     : sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS));
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
-  if (timer_at_ <= sc_core::sc_time_stamp() || at < timer_at_) {
+  if (timer_at_ <= kernel || at < timer_at_) {
     timer_at_ = at;
-    timer_.notify(at - sc_core::sc_time_stamp());
+    timer_.notify(at - kernel);
   }
   wait_for_interrupt();
 }
@@ -82,34 +100,30 @@ void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
   if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
-  const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = qk_.get_local_time();
-  // The wfi_timeout bound is one watchdog notification kept armed across waits rather than a timeout per
-  // wait: a cancelled timeout stays in the kernel's event queue until its time, and dozens of them made the
-  // queue's upkeep a tenth of a short round trip.
-  if (from >= watchdog_at_) {  // the last one has fired (whether or not it woke anybody): arm a new one
-    watchdog_at_ = from + busy + cfg_.wfi_timeout;
-    watchdog_.notify(busy + cfg_.wfi_timeout);
-  }
+  const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = local_;
+  // No watchdog: only the input, a wake-up or the vCPU's own timer ends the sleep. A guest that waits for
+  // what never comes leaves the kernel without events, and the run reports the stranded vCPU.
   sleeping_ = true;
   sleep_from_ = from + busy;
   if (!halted_) halted_ = true, halted_since_ = sleep_from_;
   wait();
   sleeping_ = false;
+  ++stats_.activations;
   resumed();
-  qk_.reset();
+  local_ = sc_core::SC_ZERO_TIME;
   const sc_core::sc_time now = sc_core::sc_time_stamp(), slept = now - from;
   if (slept < busy) {
-    qk_.set(busy - slept);  // it rose while the vCPU was still busy: taken when the work ends
+    local_ = busy - slept;  // it rose while the vCPU was still busy: taken when the work ends
     halted_ = false;
     return;
   }
   idle_ += now - sleep_from_;
   const bool woken = irq_level_ || wake_pending_;
   wake_pending_ = false;
-  if (!woken && now < timer_at_) return;  // the watchdog: still halted as far as the host knows
+  if (!woken && now < timer_at_) return;  // an early look (a timer armed for a later deadline): still halted
   halted_ = false;
   ++stats_.halts;
-  if (cfg_.wake_cost) qk_.set(cfg_.wake_cost(now - halted_since_));
+  if (cfg_.wake_cost) local_ = cfg_.wake_cost(now - halted_since_);
 }
 
 double vcpu::utilisation() const {
@@ -123,16 +137,15 @@ double vcpu::utilisation() const {
 
 void vcpu::reset_utilisation() {
   idle_ = sc_core::SC_ZERO_TIME;
-  measure_from_ = sc_core::sc_time_stamp() + qk_.get_local_time();
+  measure_from_ = sc_core::sc_time_stamp() + local_;
 }
 
 uint64_t vcpu::now_ns() {
   // In integer time-resolution units (no floating point): this is called several times per round trip.
-  static const auto units_per_ns =
-      static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
-  const sc_core::sc_time now = sc_core::sc_time_stamp() + qk_.get_local_time();
-  if (units_per_ns == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
-  return (now.value() + units_per_ns / 2) / units_per_ns;
+  const uint64_t upn = units_per_ns();
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
+  if (upn == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
+  return (now.value() + upn / 2) / upn;
 }
 
 void vcpu::map_ram() {

@@ -127,6 +127,17 @@ sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& sle
   return delay;
 }
 
+// A trapped access's register by name, for the timeline: the virtio-mmio register, the doorbell, or the
+// device's configuration space.
+std::string hypervisor::register_label(const hyp_device_window& d, uint64_t off) {
+  if (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size)
+    return fmt::format("doorbell+{:#x}", off - d.doorbell_base);
+  if (off >= regmap::register_block_size) return fmt::format("config+{:#x}", off - regmap::register_block_size);
+  for (const auto& r : regmap::standard_registers)
+    if (r.offset == off) return r.name;
+  return fmt::format("{:#x}", off);
+}
+
 void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const uint64_t a = tx.get_address();
   // The interrupt controller: IAR and EOIR of this vCPU's interface.
@@ -170,9 +181,12 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     const bool doorbell = d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
     const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || doorbell);
     if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
-      charge(cpu, exit_cause::notify_kernel, delay, "kick {}", d.name);  // QueueNotify is a register: it traps
+      // QueueNotify is a register: it traps. The label is built only for a timeline (it formats).
+      if (timeline_) charge(cpu, exit_cause::notify_kernel, delay, "kick {} {}", d.name, register_label(d, off));
+      else count(cpu, exit_cause::notify_kernel, delay, nullptr);
     } else if (notify && d.notify == notify_class::mapped) {
-      charge(cpu, exit_cause::notify_mapped, delay, "kick {}", d.name);
+      if (timeline_) charge(cpu, exit_cause::notify_mapped, delay, "kick {} {}", d.name, register_label(d, off));
+      else count(cpu, exit_cause::notify_mapped, delay, nullptr);
     } else {
       // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
       // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
@@ -184,7 +198,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       const sc_core::sc_time extra = lock_wait(delay, hold) + ioctl;
       const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
       if (timeline_) {
-        const std::string what = fmt::format("{} {:#x}", d.name, off);
+        const std::string what = fmt::format("{} {} {}", d.name, tx.is_write() ? "write" : "read", register_label(d, off));
         count(cpu, c, delay, &what, &extra);
       } else {
         count(cpu, c, delay, nullptr, &extra);

@@ -27,8 +27,12 @@ void router::add_target(tlm::tlm_target_socket<>& socket, const address_range& r
 }
 
 int router::decode(uint64_t addr, unsigned len) const {
+  const uint64_t n = len == 0 ? 1 : len;
+  // The last hit first: an initiator's accesses come in runs to one target (ranges never overlap, so a hit
+  // there is the only hit).
+  if (last_ >= 0 && range_inside(addr, n, map_[last_].base, map_[last_].size)) return last_;
   for (size_t i = 0; i < map_.size(); ++i)
-    if (range_inside(addr, len == 0 ? 1 : len, map_[i].base, map_[i].size)) return static_cast<int>(i);
+    if (range_inside(addr, n, map_[i].base, map_[i].size)) return last_ = static_cast<int>(i);
   return -1;
 }
 

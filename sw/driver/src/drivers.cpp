@@ -106,7 +106,7 @@ status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t ti
       if (status h = dev_.health(); h != status::ok) return fail(h);
     }
     if (h_->now_ns() - start > timeout_ns) return status::timeout;
-    if (irqs) h_->wait_for_interrupt();
+    if (irqs) h_->wait_for_interrupt_until(start + timeout_ns + 1);
   }
 }
 
@@ -125,7 +125,7 @@ void virtio_driver::take_trailing(unsigned q) {
       ++stats_.missed;  // if it comes later, it counts as trailing, not spurious
       return;
     }
-    h_->wait_for_interrupt();
+    h_->wait_for_interrupt_until(start + trailing_irq_ns + 1);
   }
 }
 

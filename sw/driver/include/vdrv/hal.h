@@ -18,6 +18,13 @@ class hal {
   virtual void write32(uint64_t addr, uint32_t v) = 0;
   virtual void barrier() = 0;             // orders ring writes before index updates and notifies
   virtual void wait_for_interrupt() = 0;  // sleeps until an interrupt may be pending (may return spuriously)
+  // As wait_for_interrupt(), and also ends once now_ns() reaches deadline_ns: the driver's own timeout as a
+  // timer, so a CPU that wakes only for interrupts and timers still gives up. Default: the plain WFI (a
+  // HAL whose WFI ends by itself now and then).
+  virtual void wait_for_interrupt_until(uint64_t deadline_ns) {
+    (void)deadline_ns;
+    wait_for_interrupt();
+  }
   virtual bool interrupt_pending() = 0;   // is this CPU's interrupt input asserted (up to date)?
   virtual uint64_t now_ns() = 0;
   virtual uint64_t to_bus(const void* p) = 0;  // driver memory -> device-visible address
@@ -40,6 +47,7 @@ class counting_hal final : public hal {
   void write32(uint64_t a, uint32_t v) override { ++writes, in_.write32(a, v); }
   void barrier() override { in_.barrier(); }
   void wait_for_interrupt() override { in_.wait_for_interrupt(); }
+  void wait_for_interrupt_until(uint64_t deadline_ns) override { in_.wait_for_interrupt_until(deadline_ns); }
   bool interrupt_pending() override { return in_.interrupt_pending(); }
   uint64_t now_ns() override { return in_.now_ns(); }
   uint64_t to_bus(const void* p) override { return in_.to_bus(p); }

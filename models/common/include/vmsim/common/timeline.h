@@ -1,33 +1,54 @@
 // A Chrome/Perfetto trace (the JSON "traceEvents" format, opens in ui.perfetto.dev or chrome://tracing):
-// exits, kicks, MSI writes and ISRs per vCPU. Recording is off unless a timeline is attached.
+// exits, ISRs, MSI writes, and the device side (virtqueue pops and used elements, back-end requests).
+// Recording is off unless a timeline is attached.
+//
+// Events stream to the file as they are recorded, one compact line each through a fixed buffer: memory
+// does not grow with the run and nothing is capped. A window [start, end) (ns of simulated time) keeps
+// only the events that overlap it; callers ask wants() first so an event outside costs no formatting.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <limits>
 #include <string>
-#include <vector>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace vmsim {
 
 class timeline {
  public:
+  static constexpr double forever = std::numeric_limits<double>::infinity();
+  // Opens `path` for writing (ok() says whether it could) and writes the trace's header.
+  explicit timeline(const std::string& path, double window_start_ns = 0, double window_end_ns = forever);
+  ~timeline();  // close()s
+  timeline(const timeline&) = delete;
+  timeline& operator=(const timeline&) = delete;
+
+  bool ok() const { return file_ != nullptr && !failed_; }
+  // Does an event over [start_ns, end_ns] fall in the window? (An instant: start == end.)
+  bool wants(double start_ns, double end_ns) const { return end_ns >= from_ns_ && start_ns < to_ns_; }
+
   // A span [start_ns, start_ns + dur_ns) on track `track` (a vCPU index, or a device track >= 100).
-  void span(const std::string& name, const char* category, unsigned track, double start_ns, double dur_ns);
-  void instant(const std::string& name, const char* category, unsigned track, double at_ns);
-  void name_track(unsigned track, const std::string& name);
-  size_t size() const { return events_.size(); }
-  bool write(const std::string& path) const;
-  static constexpr size_t max_events = 2000000;  // a long run keeps its first two million events
+  void span(std::string_view name, const char* category, unsigned track, double start_ns, double dur_ns);
+  void instant(std::string_view name, const char* category, unsigned track, double at_ns);
+  void name_track(unsigned track, std::string_view name);
+  uint64_t size() const { return events_; }  // events written (in the window)
+  // Ends the JSON and closes the file; false when anything could not be written. Idempotent.
+  bool close();
 
  private:
-  struct event {
-    std::string name;
-    const char* category;
-    char phase;
-    unsigned track;
-    double ts_ns, dur_ns;
-  };
-  std::vector<event> events_;
-  std::vector<std::pair<unsigned, std::string>> tracks_;
+  void begin_event();
+  void put(std::string_view s);
+  void flush();
+  void append_escaped(std::string_view s);
+
+  std::FILE* file_;
+  bool opened_, failed_ = false;
+  double from_ns_, to_ns_;
+  uint64_t events_ = 0, records_ = 0;
+  fmt::memory_buffer buf_;  // formatted records not yet written (bounded: flushed at a fixed size)
 };
 
 }  // namespace vmsim

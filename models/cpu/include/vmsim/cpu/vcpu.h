@@ -4,6 +4,9 @@
 // The interrupt input is an irq_wire.h receiver: its level is known in this thread without yielding, so
 // interrupt_pending() costs no kernel round trip; wait_for_interrupt() is the one synchronisation point
 // (the vCPU is busy until its local time, then sleeps until the input rises).
+// Idle costs nothing: a sleeping vCPU is woken only by its interrupt input, another vCPU's wake_up() or its
+// own deadline; nothing polls it. An interrupt that never comes leaves it asleep and the kernel without
+// events: the simulation ends early, and the run reports it (stranded()).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +16,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "vmsim/common/irq_wire.h"
 
@@ -22,11 +24,10 @@ namespace vmsim {
 struct vcpu_config {
   unsigned index = 0;
   uint64_t ram_base = 0x40000000;  // guest RAM the driver's memory lives in (DMI)
+  // How far the vCPU runs ahead of the kernel before it synchronises, counted from where it last resumed
+  // (not on a global grid: a round trip that resumes at its WFI never meets a grid line it did not cause).
   sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
-  // A sleeping vCPU looks again at least this often: a guard against a guest waiting for what never comes,
-  // long enough not to act as a poll of its rings (a halted CPU sees only interrupts).
-  sc_core::sc_time wfi_timeout = sc_core::sc_time(1, sc_core::SC_MS);
   // What an interrupt that ends a halt of `slept` costs this vCPU before it runs again (the host's HLT exit
   // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.
   std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
@@ -42,6 +43,9 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   void run(std::function<void(vcpu&)> program) { program_ = std::move(program); }
   bool finished() const { return finished_; }
   bool halted() const { return sleeping_; }  // in a WFI now
+  // Asleep with nothing that will wake it: no interrupt raised, no deadline armed (after the kernel ran out
+  // of events, the sign of an interrupt that never came).
+  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= sc_core::sc_time_stamp(); }
   unsigned index() const { return cfg_.index; }
 
   // ---- what the guest's HAL needs (tb/common/vcpu_hal.h adapts it to vdrv::hal) ----
@@ -67,9 +71,9 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   // Guest RAM as the driver sees it: [ram(), ram() + ram_size()) maps to bus addresses from ram_base.
   uint8_t* ram();
   uint64_t ram_size();
-  void spend(const sc_core::sc_time& t) { qk_.inc(t); }  // guest work between accesses
-  sc_core::sc_time local_time() const { return qk_.get_local_time(); }  // how far ahead of the kernel it runs
-  void sync() { qk_.sync(), resumed(); }
+  void spend(const sc_core::sc_time& t) { local_ += t; }  // guest work between accesses
+  sc_core::sc_time local_time() const { return local_; }  // how far ahead of the kernel it runs
+  void sync();
   // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
   // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
@@ -78,6 +82,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
 
   struct counters {
     uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0, halts = 0;
+    uint64_t activations = 0;  // times the thread was scheduled again after yielding (a sync or a WFI)
   };
   const counters& stats() const { return stats_; }
   // Utilisation: the share of simulated time since reset_utilisation() this vCPU was not halted (guest work,
@@ -95,7 +100,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   }
 
   vcpu_config cfg_;
-  tlm_utils::tlm_quantumkeeper qk_;
+  sc_core::sc_time local_;  // the local time offset: how far this vCPU is ahead of the kernel
   std::function<void(vcpu&)> program_;
   std::vector<std::function<void()>> on_resume_;
   bool finished_ = false;
@@ -105,13 +110,12 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   bool irq_level_ = false;
   bool sleeping_ = false;  // in wait_for_interrupt: a rise must wake it
   sc_core::sc_time sleep_from_;       // while sleeping: when the halt began (the end of its busy time)
-  sc_core::sc_time halted_since_;     // the halt an interrupt will end began here (watchdog wakes continue it)
+  sc_core::sc_time halted_since_;     // the halt an interrupt will end began here
   bool halted_ = false;
   sc_core::sc_time idle_, measure_from_;
-  sc_core::sc_event irq_rise_, watchdog_, timer_;
+  sc_core::sc_event irq_rise_, timer_;
   sc_core::sc_time timer_at_;  // when the armed timer fires (a later deadline needs no new notification)
   bool wake_pending_ = false;
-  sc_core::sc_time watchdog_at_;    // when the armed watchdog fires (armed again once that time has passed)
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
   uint8_t data_[4] = {};
 };

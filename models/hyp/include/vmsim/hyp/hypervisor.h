@@ -98,6 +98,7 @@ class hypervisor : public sc_core::sc_module {
   }
   void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what, const sc_core::sc_time* extra = nullptr);
   sc_core::sc_time cost_of(exit_cause c);  // a sample of the cause's cost
+  static std::string register_label(const hyp_device_window& d, uint64_t off);
   // Takes the VMM lock for a user-space handler of `hold` from the current annotated time: the wait.
   sc_core::sc_time lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold);
 

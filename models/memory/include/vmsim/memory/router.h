@@ -41,6 +41,7 @@ class router : public sc_core::sc_module {
 
   std::vector<address_range> map_;  // index = initiator port
   uint64_t decode_errors_ = 0;
+  mutable int last_ = -1;  // the port of the last decode hit
 };
 
 }  // namespace vmsim
