@@ -2,6 +2,7 @@
 
 #include <csv.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -75,6 +76,12 @@ std::vector<std::pair<std::string, double>> figures(const json& result) {
   }
   f.emplace_back("interrupts", res.at("interrupts").get<double>());
   if (res.contains("loss")) f.emplace_back("loss", res["loss"].get<double>());
+  // The busiest vCPU's share: a workload limited by the one vCPU that does its work shows it here.
+  if (res.contains("vcpus") && !res["vcpus"].empty()) {
+    double busiest = 0;
+    for (const auto& v : res["vcpus"]) busiest = std::max(busiest, v.at("utilisation").get<double>());
+    f.emplace_back("busiest_vcpu_utilisation", busiest);
+  }
   return f;
 }
 
@@ -196,7 +203,7 @@ void write_results(const ordered_json& sweep, const std::string& dir) {
   for (const auto& h : headline) header.insert(header.end(), {h, h + "_ci95_low", h + "_ci95_high"});
   header.insert(header.end(), {"exits_per_op", "exit_ns_per_op"});
   for (const auto& c : causes) header.insert(header.end(), {c + "_per_op", c + "_ns_per_op"});
-  header.insert(header.end(), {"interrupts", "loss"});
+  header.insert(header.end(), {"interrupts", "loss", "busiest_vcpu_utilisation"});
   std::ofstream f(dir + "/results.csv");
   auto row = [&](const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) f << (i ? "," : "") << csv_field(fields[i]);
@@ -220,7 +227,7 @@ void write_results(const ordered_json& sweep, const std::string& dir) {
     for (const auto& h : headline) r.insert(r.end(), {fig(h, "mean"), fig(h, "ci95_low"), fig(h, "ci95_high")});
     r.insert(r.end(), {fig("exits_per_op", "mean"), fig("exit_ns_per_op", "mean")});
     for (const auto& c : causes) r.insert(r.end(), {fig(c + "_per_op", "mean"), fig(c + "_ns_per_op", "mean")});
-    r.insert(r.end(), {fig("interrupts", "mean"), fig("loss", "mean")});
+    r.insert(r.end(), {fig("interrupts", "mean"), fig("loss", "mean"), fig("busiest_vcpu_utilisation", "mean")});
     row(r);
   }
   if (!f.flush()) throw scenario_error(fmt::format("report: cannot write '{}/results.csv'", dir));
@@ -279,7 +286,9 @@ void write_markdown(const ordered_json& sweep, const std::string& dir, bool with
     };
     bool latency = false;
     std::vector<std::string> shown_causes;  // the causes that occur somewhere in this table
+    bool busiest = false;  // a workload with guest work on its vCPUs: the busiest one's share
     for (const auto* p : rows) latency = latency || fig(*p, "p50_ns");
+    for (const auto* p : rows) busiest = busiest || fig(*p, "busiest_vcpu_utilisation");
     for (const auto& c : causes)
       for (const auto* p : rows)
         if (fig(*p, c + "_per_op") && (*fig(*p, c + "_per_op"))["mean"].get<double>() != 0) {
@@ -293,6 +302,7 @@ void write_markdown(const ordered_json& sweep, const std::string& dir, bool with
     f << ' ' << w.label << " |", rule += "---:|";
     if (!sweep["baseline"].is_null()) f << " saving vs " << baseline_text(sweep["baseline"]) << " |", rule += "---:|";
     if (latency) f << " p50 (ns) | p99 (ns) |", rule += "---:|---:|";
+    if (busiest) f << " busiest vCPU |", rule += "---:|";
     f << " exits/op | exit time/op (ns) |", rule += "---:|---:|";
     for (const auto& c : shown_causes) f << ' ' << c << "/op |", rule += "---:|";
     f << '\n' << rule << '\n';
@@ -309,6 +319,10 @@ void write_markdown(const ordered_json& sweep, const std::string& dir, bool with
         f << ' ' << s << " |";
       }
       if (latency) f << ' ' << cell(p, "p50_ns") << " | " << cell(p, "p99_ns") << " |";
+      if (busiest) {
+        const ordered_json* u = fig(p, "busiest_vcpu_utilisation");
+        f << ' ' << (u ? fmt::format("{:.0f}%", 100 * (*u)["mean"].get<double>()) : std::string("-")) << " |";
+      }
       f << ' ' << fmt::format("{:.2f}", (*fig(p, "exits_per_op"))["mean"].get<double>()) << " | " << cell(p, "exit_ns_per_op") << " |";
       for (const auto& c : shown_causes) f << ' ' << fmt::format("{:.2f}", (*fig(p, c + "_per_op"))["mean"].get<double>()) << " |";
       f << '\n';

@@ -223,6 +223,12 @@ elif CASE == "user_sweep_has_a_column_per_key_unique_names_and_the_right_baselin
     md = read(os.path.join(out, "report.md")).decode()
     if "| queues | scheme | notify | rate_pps |" not in md or "| 2 | msi-v2 | doorbell | 400000 |" not in md:
         fail("report.md lacks the varied keys' columns")
+    # One wired line puts every queue's work on one vCPU: the report says which share that vCPU carried.
+    if "busiest vCPU |" not in md:
+        fail("report.md lacks the busiest vCPU's utilisation")
+    for r in rs:
+        if not 0 < float(r["busiest_vcpu_utilisation"]) <= 1:
+            fail(f"{r['name']}: busiest vCPU utilisation {r['busiest_vcpu_utilisation']}")
 
 elif CASE == "csv_with_a_comma_and_a_quote_in_a_name_parses_back":
     name = 'my "fast", sweep'
