@@ -12,11 +12,9 @@
 # Shard logs: OUT_DIR/parallel/. Exit 2: bad arguments.
 set -euo pipefail
 
-die() { echo "parallel-sweep: $*" >&2; exit "${rc:-1}"; }
-usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
-  if [ "${1:-2}" = 0 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
-  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2
-}
+tool=parallel-sweep
+here=${BASH_SOURCE[0]%/*}; [ "$here" != "${BASH_SOURCE[0]}" ] || here=.  # no dirname: PATH may be bare
+source "$here/sweep-args.sh"
 
 shards="" jobs="" vmsim=vmsim extra=() pos=()
 while [ $# -gt 0 ]; do
@@ -31,16 +29,11 @@ while [ $# -gt 0 ]; do
     *) pos+=("$1"); shift ;;
   esac
 done
-[ ${#pos[@]} -eq 2 ] || rc=2 die "expected GRID and OUT_DIR, got ${#pos[@]} argument(s) (see --help)"
-grid=${pos[0]} out=${pos[1]}
-[[ $shards =~ ^[0-9]+$ ]] && [ "$shards" -ge 1 ] || rc=2 die "--shards needs a whole number >= 1 (got '${shards}')"
-[ "$shards" -le 10000 ] || rc=2 die "--shards $shards: at most 10000"
+check_grid_out_shards
 jobs=${jobs:-$(nproc)}
-[[ $jobs =~ ^[0-9]+$ ]] && [ "$jobs" -ge 1 ] || rc=2 die "--jobs needs a whole number >= 1 (got '$jobs')"
-[ -f "$grid" ] && [ -r "$grid" ] || rc=2 die "grid file '$grid' not found or not readable"
-mkdir -p "$out" 2>/dev/null && [ -d "$out" ] && [ -w "$out" ] || rc=2 die "out dir '$out' cannot be created or written"
+check_count --jobs "$jobs"
 command -v parallel >/dev/null || rc=2 die "GNU parallel not found on PATH (Debian: apt-get install parallel)"
-vmsim_path=$(command -v "$vmsim") || rc=2 die "vmsim '$vmsim' not found (pass --vmsim PATH)"
+check_paths
 vmsim_path=$(realpath "$vmsim_path") grid=$(realpath "$grid") out=$(realpath "$out")
 mkdir -p "$out/parallel"
 

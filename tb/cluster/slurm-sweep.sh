@@ -16,11 +16,9 @@
 # Prints the array and merge job ids. Shard and merge logs: OUT_DIR/slurm/. Exit 2: bad arguments.
 set -euo pipefail
 
-die() { echo "slurm-sweep: $*" >&2; exit "${rc:-1}"; }
-usage() {  # --help: stdout, exit 0; a usage error: stderr, exit 2
-  if [ "${1:-2}" = 0 ]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
-  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2
-}
+tool=slurm-sweep
+here=${BASH_SOURCE[0]%/*}; [ "$here" != "${BASH_SOURCE[0]}" ] || here=.  # no dirname: PATH may be bare
+source "$here/sweep-args.sh"
 
 grid="" out="" shards="" vmsim=vmsim partition="" cpus=1 time_limit="" wait=0 extra=() pos=()
 while [ $# -gt 0 ]; do
@@ -39,15 +37,10 @@ while [ $# -gt 0 ]; do
     *) pos+=("$1"); shift ;;
   esac
 done
-[ ${#pos[@]} -eq 2 ] || rc=2 die "expected GRID and OUT_DIR, got ${#pos[@]} argument(s) (see --help)"
-grid=${pos[0]} out=${pos[1]}
-[[ $shards =~ ^[0-9]+$ ]] && [ "$shards" -ge 1 ] || rc=2 die "--shards needs a whole number >= 1 (got '${shards}')"
-[ "$shards" -le 10000 ] || rc=2 die "--shards $shards: at most 10000"
-[[ $cpus =~ ^[0-9]+$ ]] && [ "$cpus" -ge 1 ] || rc=2 die "--cpus-per-task needs a whole number >= 1 (got '$cpus')"
+check_grid_out_shards
+check_count --cpus-per-task "$cpus"
 for p in sbatch scontrol; do command -v "$p" >/dev/null || rc=2 die "$p not found on PATH (is this a Slurm submit host?)"; done
-[ -f "$grid" ] && [ -r "$grid" ] || rc=2 die "grid file '$grid' not found or not readable"
-mkdir -p "$out" 2>/dev/null && [ -d "$out" ] && [ -w "$out" ] || rc=2 die "out dir '$out' cannot be created or written"
-vmsim_path=$(command -v "$vmsim") || rc=2 die "vmsim '$vmsim' not found (pass --vmsim PATH)"
+check_paths
 # Absolute paths: the jobs run elsewhere, in another directory.
 vmsim_path=$(realpath "$vmsim_path") grid=$(realpath "$grid") out=$(realpath "$out")
 mkdir -p "$out/slurm"
