@@ -12,8 +12,10 @@
 # Shard logs: OUT_DIR/parallel/. Exit 2: bad arguments.
 set -euo pipefail
 
+# shellcheck disable=SC2034  # read by sweep-args.sh
 tool=parallel-sweep
 here=${BASH_SOURCE[0]%/*}; [ "$here" != "${BASH_SOURCE[0]}" ] || here=.  # no dirname: PATH may be bare
+# shellcheck source=sweep-args.sh
 source "$here/sweep-args.sh"
 
 shards="" jobs="" vmsim=vmsim extra=() pos=()

@@ -16,8 +16,10 @@
 # Prints the array and merge job ids. Shard and merge logs: OUT_DIR/slurm/. Exit 2: bad arguments.
 set -euo pipefail
 
+# shellcheck disable=SC2034  # read by sweep-args.sh
 tool=slurm-sweep
 here=${BASH_SOURCE[0]%/*}; [ "$here" != "${BASH_SOURCE[0]}" ] || here=.  # no dirname: PATH may be bare
+# shellcheck source=sweep-args.sh
 source "$here/sweep-args.sh"
 
 grid="" out="" shards="" vmsim=vmsim partition="" cpus=1 time_limit="" wait=0 extra=() pos=()
