@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2154  # `tool`, `pos`, `shards`, `vmsim`: the sourcing script's
+# shellcheck shell=bash disable=SC2154,SC2034  # `tool`, `pos`, `shards`, `vmsim`: the sourcing script's; vmsim_path is its result
 # Sourced by slurm-sweep.sh and parallel-sweep.sh (which set `tool` first): their messages, --help, and the
 # checks of the arguments both take. Every refusal exits 2 with a message naming the argument.
 die() { echo "$tool: $*" >&2; exit "${rc:-1}"; }
