@@ -1,10 +1,11 @@
-# An installable CMake package: find_package(vmsim) gives vmsim::models, vmsim::regmap, vmsim::vdrv and
-# vmsim::rtl_doorbell (the Verilated decoder; its objects include Verilator's runtime).
+# An installable CMake package: find_package(vmsim) gives vmsim::models, vmsim::platform (the platform builder),
+# vmsim::regmap, vmsim::vdrv and vmsim::rtl_doorbell (the Verilated decoder; its objects include Verilator's
+# runtime).
 include(CMakePackageConfigHelpers)
-install(TARGETS vmsim_regmap vdrv vmsim_models vmsim_rtl_doorbell EXPORT vmsimTargets
+install(TARGETS vmsim_regmap vdrv vmsim_models vmsim_platform vmsim_rtl_doorbell EXPORT vmsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(folder regmap common resources memory virtqueue transport devices irq cpu hyp rtl_doorbell)
+foreach(folder regmap common resources memory virtqueue transport devices irq cpu hyp platform rtl_doorbell)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/${folder}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sw/driver/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

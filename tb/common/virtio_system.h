@@ -22,6 +22,7 @@
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/memory/guest_ram.h"
 #include "vmsim/memory/router.h"
+#include "vmsim/platform/platform.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 
 namespace vmsim::tb {
@@ -44,12 +45,7 @@ struct system_config {
     const scheme_desc& s = scheme_named(scheme);
     if (s.edge_lines)
       for (unsigned l = 0; l < transport.irq_lines && l < 64; ++l) r.irqc.edge_lines |= uint64_t{1} << l;
-    if (s.as_posted_2020) {
-      r.msi.register_base = regmap::msi_v2::base_as_posted;
-      r.msi.feature_bit = static_cast<int>(regmap::msi_v2::feature_msi_as_posted);
-      r.transport.notify.feature_bit = static_cast<int>(regmap::msi_v2::feature_notification_as_posted);
-      r.transport.offer_ring_reset = false;
-    }
+    apply_scheme(s, r.transport, r.msi);
     return r;
   }
 };

@@ -24,6 +24,8 @@
 #include "vmsim/rtl_doorbell/rtl_doorbell_decoder.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 #include "driver_platform.h"
+#include "platform_guest.h"
+#include "vmsim/platform/platform.h"
 #include "progress_meter.h"
 #include "traces.h"
 #include "workloads/guest.h"
@@ -35,7 +37,18 @@ namespace {
 using nlohmann::json;
 sc_core::sc_time ns(double v) { return sc_core::sc_time(v, sc_core::SC_NS); }
 
-bool is_arm(const cost_profile& p) { return p.name.rfind("arm", 0) == 0; }
+// What every platform of a scenario shares: vCPUs, RAM, the controller's window, the quantum, the seed.
+platform_config platform_of(const scenario& s) {
+  platform_config c;
+  c.vcpus = s.vcpus;
+  c.ram_base = s.ram_base;
+  c.ram_size = s.ram_size;
+  c.irqc_base = s.irqc_base;
+  c.mmio_base = s.device_base;
+  c.quantum = ns(s.quantum_ns);
+  c.seed = s.seed;
+  return c;
+}
 
 json histogram_json(const histogram& h) {
   return {{"count", h.count()}, {"mean_ns", h.mean()}, {"p50_ns", h.quantile(0.5)}, {"p90_ns", h.quantile(0.9)},
@@ -46,18 +59,23 @@ json latency_json(const vdrv::latency_stats& l) {
   return {{"count", l.n}, {"mean_ns", l.n ? double(l.sum) / double(l.n) : 0.0}, {"min_ns", l.min}, {"max_ns", l.max}};
 }
 
-// The platform a scenario describes (tb/common/virtio_system.h).
-tb::system_config system_for(const scenario& s, const cost_profile& p, const transport_config& tc) {
-  tb::system_config c;
-  c.transport = tc;
-  c.scheme = s.scheme;
-  c.irqc.cpus = s.vcpus;
-  c.irqc.flavour = is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
-  c.irqc.eoi_traps_wired = p.wired_trigger == line_trigger::level;  // edge lines need no EOI exit
-  c.ram_base = s.ram_base;
-  c.ram_size = s.ram_size;
-  c.mmio_base = s.device_base;
-  c.irqc_base = s.irqc_base;
+// The one-device platform of the single-device workloads: the scenario's device, as the platform builder
+// makes it (models/platform), named "device" (its resources: vm.device.*) and "virtio" in the timeline.
+platform_config single_device(const scenario& s, device_type type, unsigned lines) {
+  platform_config c = platform_of(s);
+  platform_device d;
+  d.type = type;
+  d.name = "device";
+  d.trace_label = "virtio";
+  d.transport_version = s.transport_version;
+  d.scheme = s.scheme;
+  d.notify = s.notify;
+  d.notify_path = s.notify_path;
+  d.queues = s.queues;
+  d.lines = scheme_named(s.scheme).multi_line ? lines : 1;
+  d.base = s.device_base;
+  d.line = 0;
+  c.devices = {d};
   return c;
 }
 
@@ -70,44 +88,31 @@ struct guest_env {
   vdrv::arena mem;
 };
 
-// The virtual machine: the shared platform with vCPUs behind the hypervisor as its CPU front end.
+// The virtual machine of a one-device workload: the built platform, seen through its one device.
 template <class Device>
-struct machine : tb::virtio_system<Device> {
-  template <class... A>
-  machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
-      : tb::virtio_system<Device>(n, system_for(s, p, tc), std::forward<A>(args)...),
-        host(p),
-        hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}, host.vmm_lock.get(), s.seed),
-        cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
-          vcpu_config vc;
-          vc.index = static_cast<unsigned>(i);
-          vc.ram_base = s.ram_base;
-          vc.quantum = ns(s.quantum_ns);
-          vc.wake_cost = [this, i](const sc_core::sc_time& slept) { return hyp.wake_from_halt(static_cast<int>(i), slept); };
-          return new vcpu(name, vc);
-        }) {
-    for (auto& path : this->line_path) path.configure(p, &host.vmm_thread, host.line_lock(), s.seed);
-    if constexpr (std::is_same_v<Device, virtio_net>)
-      if (p.net_backend == net_backend_kind::vmm_thread) this->device.share_worker(&host.vmm_thread);
-    hyp.to_bus.bind(this->bus.target);
-    for (unsigned i = 0; i < s.vcpus; ++i) {
-      cpu[i].bus.bind(hyp.from_cpu);
-      this->irqc.cpu_irq[i].bind(cpu[i].irq);
-    }
+struct machine {
+  machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, const platform_config& c)
+      : vm(n, c, p),
+        bus(vm.bus),
+        device(static_cast<Device&>(*vm.device(0).model)),
+        transport(*vm.device(0).transport),
+        irqc(vm.irqc),
+        host(vm.host),
+        hyp(vm.hyp),
+        cpu(vm.cpu),
+        cfg(tb::system_view(vm, 0)) {
     if (s.decoder == "rtl")
-      this->transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(this->transport.doorbell_layout(), ns(1)));
+      transport.use_doorbell_decoder(std::make_unique<rtl_doorbell_decoder>(transport.doorbell_layout(), ns(1)));
   }
-  // What the hypervisor traps of the device: its registers, and the doorbells it handles in the kernel.
-  hyp_device_window trapped_window(const scenario& s, const transport_config& tc) const {
-    const bool db = tc.notify.doorbells;
-    const notify_class nc = s.notify_path == "user" ? notify_class::user : s.notify_path == "mapped" ? notify_class::mapped
-                                                                                                     : notify_class::kernel;
-    return {"virtio", s.device_base, tc.window_size, db ? tc.notify.doorbell.base : 0,
-            db ? this->transport.doorbell_layout().window_size() : 0, nc};
-  }
-  host_resources host;
-  hypervisor hyp;
-  sc_core::sc_vector<vcpu> cpu;
+  platform vm;
+  router& bus;
+  Device& device;
+  virtio_mmio_transport& transport;
+  interrupt_controller& irqc;
+  host_resources& host;
+  hypervisor& hyp;
+  sc_core::sc_vector<vcpu>& cpu;
+  tb::system_config cfg;
 };
 
 // What each workload's guest program allocates (one home: the programs below use these, and
@@ -184,15 +189,6 @@ struct smp_driver {
     return &g;
   }
 };
-
-transport_config transport_for(const scenario& s, const cost_profile& p, unsigned lines) {
-  transport_config tc;
-  tc.version = s.transport_version;
-  tc.irq_lines = scheme_named(s.scheme).multi_line ? lines : 1;
-  tc.notify.doorbells = s.notify == "doorbell";
-  tc.msi_write_latency = ns(p.msi_write_ns.mean());
-  return tc;
-}
 
 std::vector<uint8_t> affinity(const scenario& s, unsigned vectors, unsigned (*default_cpu)(unsigned q, unsigned vcpus)) {
   std::vector<uint8_t> a(vectors, 0);
@@ -311,7 +307,9 @@ json micro(const scenario& s, const cost_profile& p, bool progress, trace_sessio
   rng_params rp;
   rp.seed = s.seed;
   rp.per_request = ns(p.backend_per_packet_ns.mean());
-  machine<virtio_rng> m("vm", s, p, transport_for(s, p, 1), rp);
+  platform_config pc = single_device(s, device_type::rng, 1);
+  pc.devices[0].rng = rp;
+  machine<virtio_rng> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
   vdrv::driver_stats ds;
@@ -358,7 +356,9 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   net_params np = net_params_for(s, p);
   np.pairs = 1;
   np.response_bytes = 1024;
-  machine<virtio_net> m("vm", s, p, transport_for(s, p, 1), np);
+  platform_config pc = single_device(s, device_type::net, 1);
+  pc.devices[0].net = np;
+  machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
   vdrv::driver_stats ds;
@@ -456,7 +456,9 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.traffic = net_traffic::generator;
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
-  machine<virtio_net> m("vm", s, p, transport_for(s, p, s.queues), np);
+  platform_config pc = single_device(s, device_type::net, s.queues);
+  pc.devices[0].net = np;
+  machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   std::vector<uint64_t> received(s.queues, 0);
   uint64_t measured_from_ns = 0;
@@ -559,7 +561,9 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   bp.wakeup = p.host_wakeup_ns.value;
   bp.storage_channels = p.storage_channels;
   bp.storage_service = p.storage_service_ns.value;
-  machine<virtio_blk> m("vm", s, p, transport_for(s, p, 1), bp);
+  platform_config pc = single_device(s, device_type::blk, 1);
+  pc.devices[0].blk = bp;
+  machine<virtio_blk> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   struct job {
     histogram latency;

@@ -18,17 +18,44 @@ bool cpu_context::service() {
   const uint64_t r0 = ch.reads, w0 = ch.writes, entry = h_.now_ns();
   const uint32_t id = ic_->acknowledge(cpu_);
   if (id == irq_controller::spurious) return false;
-  virtio_driver* owner = nullptr;
-  for (unsigned i = 0; i < count_ && !owner; ++i)
-    if (devices_[i]->owns(id)) owner = devices_[i];
-  if (owner) {
-    owner->on_interrupt(id, entry);
+  virtio_driver* owners[max_devices];
+  unsigned n = 0;
+  for (unsigned i = 0; i < count_; ++i)
+    if (devices_[i]->owns(id)) owners[n++] = devices_[i];
+  if (n == 1) {
+    owners[0]->on_interrupt(id, entry);
+  } else if (n > 1) {  // every sharer's ISR, as Linux's handle_irq_event walks the action list
+    ++shared_.interrupts;
+    uint64_t reads[max_devices], writes[max_devices];
+    bool claimed = false;
+    for (unsigned k = 0; k < n; ++k) {
+      const uint64_t rk = ch.reads, wk = ch.writes;
+      const bool mine = owners[k]->on_interrupt(id, entry, true);
+      reads[k] = ch.reads - rk;
+      writes[k] = ch.writes - wk;
+      claimed = claimed || mine;
+      if (!mine) {
+        ++shared_.idle_calls;
+        shared_.idle_reads += reads[k];
+      }
+    }
+    if (!claimed) ++shared_.unclaimed;
+    ic_->eoi(cpu_, id);
+    // The controller's accesses (acknowledge, EOI) are the first sharer's; each other sharer its own.
+    uint64_t others_r = 0, others_w = 0;
+    for (unsigned k = 1; k < n; ++k) {
+      owners[k]->isr_done(entry, reads[k], writes[k]);
+      others_r += reads[k];
+      others_w += writes[k];
+    }
+    owners[0]->isr_done(entry, ch.reads - r0 - others_r, ch.writes - w0 - others_w);
+    return true;
   } else {  // nobody here can acknowledge it at its device: a level line would come straight back
     ++unowned_;
     ic_->mask(id, true);
   }
   ic_->eoi(cpu_, id);
-  if (owner) owner->isr_done(entry, ch.reads - r0, ch.writes - w0);
+  if (n == 1) owners[0]->isr_done(entry, ch.reads - r0, ch.writes - w0);
   return true;
 }
 
@@ -152,7 +179,7 @@ bool virtio_driver::enable_callbacks(unsigned q) {
   return false;
 }
 
-void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
+bool virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns, bool shared) {
   const device_irq::event e = irq_.handle(id);
   ++stats_.interrupts;
   bool work = false, trailing = false;
@@ -181,6 +208,10 @@ void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
     config_generation_ = g;
     generation_known_ = true;
   }
+  if (shared && !work && !trailing && !e.config) {
+    ++stats_.shared_none;  // another sharer's interrupt
+    return false;
+  }
   if (trailing && !work) ++stats_.trailing;
   if (!work && !trailing && !e.config) ++stats_.spurious;
   if (work || trailing || config_news) {
@@ -189,6 +220,7 @@ void virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns) {
     irq_.silence();  // the device will not stop: mask its lines, then give it up
     fail(status::interrupt_storm);
   }
+  return work || trailing || e.config;
 }
 
 void virtio_driver::isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes) {

@@ -16,16 +16,24 @@ namespace vdrv {
 
 class virtio_driver;
 
-// One per vCPU: takes interrupts from the controller and hands them to the device that owns them.
+// One per vCPU: takes interrupts from the controller and hands them to the devices that own them. Several
+// devices may own one id (a shared wired line, Linux's IRQF_SHARED): each sharer's ISR runs in attach order
+// and reads its own InterruptStatus; the reads of sharers that found nothing are counted (shared_reads).
 class cpu_context {
  public:
-  static constexpr unsigned max_devices = 8;
+  static constexpr unsigned max_devices = 64;
   cpu_context(hal& h, irq_controller* ic, unsigned cpu) : h_(h), ic_(ic), cpu_(cpu) {}
   void attach(virtio_driver& d);
   // Acknowledge, dispatch and EOI one interrupt; false if none was pending (spurious). An interrupt no
   // attached driver owns is masked at the controller (nobody could silence its device) and counted.
   bool service();
   uint64_t unowned() const { return unowned_; }
+  // Shared ids: interrupts taken on them, ISR calls of a sharer that found nothing, and those calls' MMIO
+  // reads (the extra InterruptStatus reads sharing costs), and interrupts no sharer claimed.
+  struct shared_counters {
+    uint64_t interrupts = 0, idle_calls = 0, idle_reads = 0, unclaimed = 0;
+  };
+  const shared_counters& shared() const { return shared_; }
   hal& io() { return h_; }
   unsigned cpu() const { return cpu_; }
   bool interrupts() const { return ic_ != nullptr; }
@@ -38,6 +46,7 @@ class cpu_context {
   virtio_driver* devices_[max_devices] = {};
   unsigned count_ = 0;
   uint64_t unowned_ = 0;
+  shared_counters shared_;
 };
 
 struct start_options {
@@ -83,9 +92,11 @@ class virtio_driver {
   void disable_callbacks(unsigned q);
   bool enable_callbacks(unsigned q);
 
-  // Called by cpu_context::service for an interrupt this device owns.
+  // Called by cpu_context::service for an interrupt this device owns. `shared`: other devices own the id
+  // too, and an interrupt that brings this device nothing is theirs (IRQ_NONE: not spurious, no storm).
+  // Answers whether it brought this device anything.
   bool owns(uint32_t id) const { return irq_.owns(id); }
-  void on_interrupt(uint32_t id, uint64_t entry_ns);
+  bool on_interrupt(uint32_t id, uint64_t entry_ns, bool shared = false);
   void isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes);
 
  protected:

@@ -24,10 +24,12 @@ struct latency_stats {
 // interrupt (MMIO reads/writes inside the ISR, device and controller together).
 // spurious: interrupts that brought nothing (no used element, none reaped since the last interrupt, no
 // config change); trailing: interrupts for elements the driver had already reaped by polling (virtio
-// publishes the element before it signals); missed: owed interrupts that did not come within the bound.
+// publishes the element before it signals); missed: owed interrupts that did not come within the bound;
+// shared_none: interrupts on a shared line that were another sharer's (its ISR found nothing).
 struct driver_stats {
   latency_stats kick_to_irq, isr;
   uint64_t interrupts = 0, isr_reads = 0, isr_writes = 0, kicks = 0, spurious = 0, trailing = 0, missed = 0;
+  uint64_t shared_none = 0;
 };
 
 }  // namespace vdrv
