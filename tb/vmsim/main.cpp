@@ -95,6 +95,19 @@ void print_summary(const json& result) {
       std::printf("    %-22s %5.1f%% busy, %llu jobs, wait mean %.0f ns, p99 %.0f ns\n", x["name"].get<std::string>().c_str(),
                   100 * x["utilisation"].get<double>(), x["jobs"].get<unsigned long long>(), x["wait_mean_ns"].get<double>(),
                   x["wait_p99_ns"].get<double>());
+  // Several devices (scenario.devices, workload mixed): each one's interrupts, and what a shared line costs.
+  if (r.contains("devices")) {
+    std::printf("  devices:\n");
+    for (const auto& d : r["devices"])
+      std::printf("    %-10s %s line %u%s, %llu operations, %llu interrupts (+%llu another sharer's)\n",
+                  d["name"].get<std::string>().c_str(), d["type"].get<std::string>().c_str(), d["line"].get<unsigned>(),
+                  d["shared_line"].get<bool>() ? " (shared)" : "", d["operations"].get<unsigned long long>(),
+                  d["interrupts"].get<unsigned long long>(), d.value("others_interrupts", 0ull));
+    const auto& sh = r["shared_isr"];
+    std::printf("  shared line: %llu interrupts, %llu ISR calls that found nothing, %llu extra status reads (%.2f per interrupt)\n",
+                sh["interrupts"].get<unsigned long long>(), sh["idle_isr_calls"].get<unsigned long long>(),
+                sh["extra_status_reads"].get<unsigned long long>(), sh["extra_reads_per_interrupt"].get<double>());
+  }
   std::printf("  simulated time %.0f us\n", r["simulated_ns"].get<double>() / 1000);
 }
 
@@ -171,7 +184,7 @@ int sc_main(int argc, char* argv[]) {
   std::map<std::string, std::string> texts;  // each option's text, by scenario key
   const json default_json = defaults.to_json();
   for (const auto& [key, help] : std::vector<std::pair<std::string, std::string>>{
-           {"workload", "micro | rr | mq-rx | blk"},
+           {"workload", "micro | rr | mq-rx | blk | mixed"},
            {"scheme", "interrupt scheme: " + fmt::format("{}", fmt::join(interrupt_scheme_names(), " | "))},
            {"profile", "cost profile"}, {"notify", "queue-notify | doorbell"},
            {"notify_path", "where a kick goes: kernel (ioeventfd) | user (exits to the VMM) | mapped (doorbells: no exit)"},

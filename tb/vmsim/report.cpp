@@ -31,7 +31,7 @@ struct workload_figures {
 };
 workload_figures figures_of(const std::string& workload) {
   if (workload == "micro") return {"round_trip.mean_ns", "round trip, mean (ns)", false, "round_trips_per_s", "round_trip"};
-  if (workload == "rr") return {"transactions_per_s", "transactions per second", true, "transactions_per_s", "transaction"};
+  if (workload == "rr" || workload == "mixed") return {"transactions_per_s", "transactions per second", true, "transactions_per_s", "transaction"};
   if (workload == "mq-rx") return {"received_pps", "received packets per second", true, "received_pps", ""};
   return {"iops", "I/O operations per second (IOPS)", true, "iops", "request"};
 }

@@ -37,19 +37,6 @@ namespace {
 using nlohmann::json;
 sc_core::sc_time ns(double v) { return sc_core::sc_time(v, sc_core::SC_NS); }
 
-// What every platform of a scenario shares: vCPUs, RAM, the controller's window, the quantum, the seed.
-platform_config platform_of(const scenario& s) {
-  platform_config c;
-  c.vcpus = s.vcpus;
-  c.ram_base = s.ram_base;
-  c.ram_size = s.ram_size;
-  c.irqc_base = s.irqc_base;
-  c.mmio_base = s.device_base;
-  c.quantum = ns(s.quantum_ns);
-  c.seed = s.seed;
-  return c;
-}
-
 json histogram_json(const histogram& h) {
   return {{"count", h.count()}, {"mean_ns", h.mean()}, {"p50_ns", h.quantile(0.5)}, {"p90_ns", h.quantile(0.9)},
           {"p99_ns", h.quantile(0.99)}, {"p999_ns", h.quantile(0.999)}, {"min_ns", h.min()}, {"max_ns", h.max()}};
@@ -57,26 +44,6 @@ json histogram_json(const histogram& h) {
 
 json latency_json(const vdrv::latency_stats& l) {
   return {{"count", l.n}, {"mean_ns", l.n ? double(l.sum) / double(l.n) : 0.0}, {"min_ns", l.min}, {"max_ns", l.max}};
-}
-
-// The one-device platform of the single-device workloads: the scenario's device, as the platform builder
-// makes it (models/platform), named "device" (its resources: vm.device.*) and "virtio" in the timeline.
-platform_config single_device(const scenario& s, device_type type, unsigned lines) {
-  platform_config c = platform_of(s);
-  platform_device d;
-  d.type = type;
-  d.name = "device";
-  d.trace_label = "virtio";
-  d.transport_version = s.transport_version;
-  d.scheme = s.scheme;
-  d.notify = s.notify;
-  d.notify_path = s.notify_path;
-  d.queues = s.queues;
-  d.lines = scheme_named(s.scheme).multi_line ? lines : 1;
-  d.base = s.device_base;
-  d.line = 0;
-  c.devices = {d};
-  return c;
 }
 
 struct guest_env {
@@ -163,7 +130,7 @@ struct smp_driver {
     envs[k] = std::make_unique<guest_env>(c, sys, s, k);
     guest_env& g = *envs[k];
     if (k == 0) {
-      owner = std::make_unique<Driver>(g.io, s.device_base, g.ctx);
+      owner = std::make_unique<Driver>(g.io, sys.mmio_base, g.ctx);
       failure = start(*owner, g);
       if (!failure.empty()) {
         stop = true;
@@ -302,12 +269,43 @@ net_params net_params_for(const scenario& s, const cost_profile& p) {
   return np;
 }
 
-// ---- workloads ------------------------------------------------------------------------------------------
-json micro(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
+blk_params blk_params_for(const scenario& s, const cost_profile& p) {
+  blk_params bp;
+  bp.seed = s.seed;
+  bp.capacity_sectors = 1 << 16;  // 32 MiB
+  bp.iothreads = p.blk_iothreads;
+  bp.per_request = p.blk_backend_per_request_ns.value;
+  bp.wakeup = p.host_wakeup_ns.value;
+  bp.storage_channels = p.storage_channels;
+  bp.storage_service = p.storage_service_ns.value;
+  return bp;
+}
+
+rng_params rng_params_for(const scenario& s, const cost_profile& p) {
   rng_params rp;
   rp.seed = s.seed;
   rp.per_request = ns(p.backend_per_packet_ns.mean());
-  platform_config pc = single_device(s, device_type::rng, 1);
+  return rp;
+}
+
+// The scenario's platform (scenario.h platform_of) with each device's back-end from the profile: the
+// workloads then set their own device's traffic. Every device after the first draws from its own stream.
+platform_config platform_for(const scenario& s, const cost_profile& p) {
+  platform_config c = platform_of(s);
+  for (size_t i = 0; i < c.devices.size(); ++i) {
+    platform_device& d = c.devices[i];
+    d.net = net_params_for(s, p);
+    d.blk = blk_params_for(s, p);
+    d.rng = rng_params_for(s, p);
+    d.net.seed = d.blk.seed = d.rng.seed = s.seed + i;
+  }
+  return c;
+}
+
+// ---- workloads ------------------------------------------------------------------------------------------
+json micro(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
+  const rng_params rp = rng_params_for(s, p);
+  platform_config pc = platform_for(s, p);
   pc.devices[0].rng = rp;
   machine<virtio_rng> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
@@ -318,12 +316,12 @@ json micro(const scenario& s, const cost_profile& p, bool progress, trace_sessio
   const auto aff = affinity(s, 2, [](unsigned, unsigned) { return 0u; });
   m.cpu[0].run([&](vcpu& c) {
     guest_env g(c, m.cfg, s, 0);
-    vdrv::rng_driver rng(g.io, s.device_base, g.ctx);
+    vdrv::rng_driver rng(g.io, m.cfg.mmio_base, g.ctx);
     auto stop = [&](std::string why) {
       failure = std::move(why);
       sc_core::sc_stop();
     };
-    if (auto st = rng.start(g.mem, tb::guest_options(m.cfg, aff.data())); st != vdrv::status::ok) return stop(failed("start", st));
+    if (auto st = rng.start(g.mem, tb::guest_options(m.vm, 0, aff.data())); st != vdrv::status::ok) return stop(failed("start", st));
     auto* buf = g.mem.alloc(micro_buffer, 64);
     if (!buf) return stop(out_of_arena);
     m.hyp.reset_counters();  // measure the round trips, not the set-up
@@ -356,7 +354,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   net_params np = net_params_for(s, p);
   np.pairs = 1;
   np.response_bytes = 1024;
-  platform_config pc = single_device(s, device_type::net, 1);
+  platform_config pc = platform_for(s, p);
   pc.devices[0].net = np;
   machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
@@ -372,7 +370,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& net, guest_env& g) -> std::string {
-        if (auto st = net.start(g.mem, tb::guest_options(m.cfg, aff.data()), 1); st != vdrv::status::ok) return failed("start", st);
+        if (auto st = net.start(g.mem, tb::guest_options(m.vm, 0, aff.data()), 1); st != vdrv::status::ok) return failed("start", st);
         for (unsigned i = 0; i < rr_rx_buffers; ++i) {
           void* f = g.mem.alloc(net_frame, 64);
           if (!f) return out_of_arena;
@@ -456,7 +454,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.traffic = net_traffic::generator;
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
-  platform_config pc = single_device(s, device_type::net, s.queues);
+  platform_config pc = platform_for(s, p);
   pc.devices[0].net = np;
   machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
@@ -472,7 +470,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::net_driver& d, guest_env& g0) -> std::string {
-        if (auto st = d.start(g0.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
+        if (auto st = d.start(g0.mem, tb::guest_options(m.vm, 0, aff.data()), s.queues); st != vdrv::status::ok)
           return failed("start", st);
         if (s.queues > 1 && d.set_pairs(s.queues) != vdrv::status::ok) return "VQ_PAIRS_SET refused";
         measured_from_ns = smp.envs[0]->io.now_ns();  // the rates are over the time after set-up
@@ -552,16 +550,9 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   // owner's completion list, waking the owner with a reschedule IPI if it is halted. Several jobs may share a
   // queue (fio jobs on more CPUs than blk-mq queues); the owner accounts and resubmits (its block layer's
   // submission work, the kick under the queue).
-  blk_params bp;
-  bp.seed = s.seed;
-  bp.capacity_sectors = 1 << 16;  // 32 MiB
+  blk_params bp = blk_params_for(s, p);
   bp.queues = s.queues;
-  bp.iothreads = p.blk_iothreads;
-  bp.per_request = p.blk_backend_per_request_ns.value;
-  bp.wakeup = p.host_wakeup_ns.value;
-  bp.storage_channels = p.storage_channels;
-  bp.storage_service = p.storage_service_ns.value;
-  platform_config pc = single_device(s, device_type::blk, 1);
+  platform_config pc = platform_for(s, p);
   pc.devices[0].blk = bp;
   machine<virtio_blk> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
@@ -591,7 +582,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       guest_env* env = smp.join(c, k, s, m.cfg, [&](vdrv::blk_driver& d, guest_env& g0) -> std::string {
-        if (auto st = d.start(g0.mem, tb::guest_options(m.cfg, aff.data()), s.queues); st != vdrv::status::ok)
+        if (auto st = d.start(g0.mem, tb::guest_options(m.vm, 0, aff.data()), s.queues); st != vdrv::status::ok)
           return failed("start", st);
         for (unsigned q = 0; q < s.queues; ++q)
           done_q[q].attach(d, q, [&, q](guest_cpu& cpu, void* cookie, uint32_t len) {
@@ -707,6 +698,230 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   r["resources"] = resources_json(m, pools);
   return r;
 }
+
+// Several devices at once, all driven from vCPU 0 (every device's interrupts are routed there; the other
+// vCPUs idle): the first device, a net one, runs rr's transaction loop (TCP_RR -r 32,1024); each blk device
+// keeps queue_depth random 4 KiB reads in flight, each resubmitted from its completion's poll; each rng
+// device reads 64 bytes every rng_period_ns, as the kernel's hwrng thread refills the entropy pool. Other
+// net devices idle. On a shared line every sharer's ISR runs for every interrupt (cpu_context::service).
+constexpr uint64_t rng_period_ns = 100000;
+constexpr uint32_t rng_read = 64;
+
+json mixed(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
+  platform_config pc = platform_for(s, p);
+  pc.devices[0].net.response_bytes = 1024;
+  machine<virtio_net> m("vm", s, p, pc);
+  platform& vm = m.vm;
+  const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
+  const size_t n = vm.device_count();
+  struct driven {
+    std::unique_ptr<vdrv::virtio_driver> drv;
+    queue_napi done[2];  // net: rx, tx; blk, rng: queue 0
+    uint64_t ops = 0;
+    blk_req* reqs = nullptr;
+    uint8_t* data = nullptr;
+    uint64_t lcg = 0, next_read_ns = 0;
+    bool reading = false;
+  };
+  std::vector<driven> dev(n);
+  histogram rt;
+  std::string failure;
+  double ops = 0, elapsed_ns = 0;
+  std::vector<std::unique_ptr<guest_cpu>> gcs(s.vcpus);
+  std::unique_ptr<guest_env> env0;
+  bool response = false, done = false;
+  for (unsigned k = 0; k < s.vcpus; ++k) {
+    m.cpu[k].run([&, k](vcpu& c) {
+      auto stop = [&](std::string why) {
+        failure = std::move(why);
+        done = true;
+        sc_core::sc_stop();
+      };
+      if (k != 0) {  // nothing is routed here: these vCPUs sleep until the run ends
+        while (!done) c.wait_for_interrupt();
+        return;
+      }
+      env0 = std::make_unique<guest_env>(c, m.cfg, s, 0);
+      guest_env& g = *env0;
+      gcs[0] = std::make_unique<guest_cpu>(c, g.ctx, m.hyp, p, s.seed);
+      guest_cpu& gc = *gcs[0];
+      std::vector<uint8_t> aff(vdrv::device_irq::max_vectors, 0);
+      for (size_t i = 0; i < n; ++i) {
+        platform::device_slot& slot = vm.device(i);
+        const uint64_t base = *slot.plan.spec.base;
+        const auto o = tb::guest_options(vm, i, aff.data());
+        driven& d = dev[i];
+        vdrv::status st = vdrv::status::ok;
+        if (i == 0) {
+          auto net = std::make_unique<vdrv::net_driver>(g.io, base, g.ctx);
+          st = net->start(g.mem, o, 1);
+          for (unsigned b = 0; b < rr_rx_buffers && st == vdrv::status::ok; ++b) {
+            void* f = g.mem.alloc(net_frame, 64);
+            if (!f) return stop(out_of_arena);
+            st = net->post_rx(0, f, net_frame, f);
+          }
+          d.drv = std::move(net);
+          if (st != vdrv::status::ok) return stop(failed("net start", st));
+          d.done[0].attach(*d.drv, vdrv::net_driver::rx(0), [&](guest_cpu& cpu, void* cookie, uint32_t) {
+            cpu.work(p.guest_rx_packet_cycles);
+            response = true;
+            auto* net0 = static_cast<vdrv::net_driver*>(dev[0].drv.get());
+            if (auto rst = net0->post_rx(0, cookie, net_frame, cookie); rst != vdrv::status::ok) failure = failed("post_rx", rst);
+          });
+          d.done[1].attach(*d.drv, vdrv::net_driver::tx(0), [](guest_cpu&, void*, uint32_t) {});
+        } else if (slot.plan.spec.type == device_type::blk) {
+          auto blk = std::make_unique<vdrv::blk_driver>(g.io, base, g.ctx);
+          st = blk->start(g.mem, o, 1);
+          d.drv = std::move(blk);
+          if (st != vdrv::status::ok) return stop(failed(("start " + slot.plan.spec.name).c_str(), st));
+          d.reqs = static_cast<blk_req*>(g.mem.alloc(sizeof(blk_req) * s.queue_depth, 16));
+          d.data = static_cast<uint8_t*>(g.mem.alloc(size_t{blk_block} * s.queue_depth, blk_block));
+          if (!d.reqs || !d.data) return stop(out_of_arena);
+          d.lcg = (s.seed + i) * 6364136223846793005ull + 1;
+        } else if (slot.plan.spec.type == device_type::rng) {
+          auto rng = std::make_unique<vdrv::rng_driver>(g.io, base, g.ctx);
+          st = rng->start(g.mem, o);
+          d.drv = std::move(rng);
+          if (st != vdrv::status::ok) return stop(failed(("start " + slot.plan.spec.name).c_str(), st));
+          d.data = static_cast<uint8_t*>(g.mem.alloc(rng_read, 64));
+          if (!d.data) return stop(out_of_arena);
+        }
+      }
+      // blk: one random 4 KiB read of request slot r; rng: one 64-byte read.
+      auto submit_blk = [&](driven& d, unsigned r) {
+        d.lcg = d.lcg * 6364136223846793005ull + 1442695040888963407ull;
+        const uint64_t sector = (d.lcg >> 20) % ((1 << 16) / 8) * 8;
+        blk_req& q = d.reqs[r];
+        std::memset(q.hdr, 0, 16);
+        std::memcpy(q.hdr + 8, &sector, 8);
+        q.status = 0xff;
+        q.t0 = c.now_ns();
+        gc.work(p.guest_blk_request_cycles, 0.5);
+        vdrv::buffer b[3] = {{q.hdr, 16, false}, {d.data + size_t{blk_block} * r, blk_block, true}, {&q.status, 1, true}};
+        return d.drv->submit(0, b, 3, &q);
+      };
+      auto submit_rng = [&](driven& d) {
+        vdrv::buffer b = {d.data, rng_read, true};
+        d.reading = true;
+        return d.drv->submit(0, &b, 1, d.data);
+      };
+      for (size_t i = 1; i < n; ++i) {
+        driven& d = dev[i];
+        if (!d.drv) continue;
+        if (vm.device(i).plan.spec.type == device_type::blk) {
+          d.done[0].attach(*d.drv, 0, [&, i](guest_cpu& cpu, void* cookie, uint32_t len) {
+            driven& me = dev[i];
+            auto* r = static_cast<blk_req*>(cookie);
+            if (r < me.reqs || r >= me.reqs + s.queue_depth || r->status != 0 || len != blk_block + 1) {
+              failure = fmt::format("{}: a bad completion", vm.device(i).plan.spec.name);
+              return;
+            }
+            ++me.ops;
+            cpu.work(p.guest_blk_request_cycles, 0.5);
+            if (auto bst = submit_blk(me, static_cast<unsigned>(r - me.reqs)); bst != vdrv::status::ok) failure = failed("blk submit", bst);
+          });
+          for (unsigned r = 0; r < s.queue_depth; ++r)
+            if (auto bst = submit_blk(d, r); bst != vdrv::status::ok) return stop(failed("blk submit", bst));
+        } else {  // rng
+          d.done[0].attach(*d.drv, 0, [&, i](guest_cpu&, void*, uint32_t len) {
+            driven& me = dev[i];
+            if (len != rng_read) failure = fmt::format("{}: {} bytes of {}", vm.device(i).plan.spec.name, len, rng_read);
+            ++me.ops;
+            me.reading = false;
+          });
+        }
+      }
+      auto* frame = g.mem.alloc(rr_tx_frame, 64);
+      if (!frame) return stop(out_of_arena);
+      auto& net = static_cast<vdrv::net_driver&>(*dev[0].drv);
+      m.hyp.reset_counters();
+      for (auto& cpu : m.cpu) cpu.reset_utilisation();
+      const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
+      for (auto& d : dev) d.next_read_ns = start;
+      // The rng reads that are due; the earliest next one.
+      auto rng_due = [&]() -> uint64_t {
+        uint64_t next = end;
+        for (size_t i = 1; i < n; ++i) {
+          driven& d = dev[i];
+          if (!d.drv || vm.device(i).plan.spec.type != device_type::rng) continue;
+          if (!d.reading && c.now_ns() >= d.next_read_ns) {
+            if (auto rst = submit_rng(d); rst != vdrv::status::ok) failure = failed("rng submit", rst);
+            d.next_read_ns += rng_period_ns;
+          }
+          next = std::min(next, d.next_read_ns);
+        }
+        return next;
+      };
+      unsigned count = 0;
+      while (c.now_ns() < end) {
+        const uint64_t t0 = c.now_ns();
+        gc.work(p.app_rr_cycles, 0.5);
+        gc.work(p.guest_tx_packet_cycles);
+        response = false;
+        if (auto sst = net.send(0, frame, 32, frame); sst != vdrv::status::ok) return stop(failed("send", sst));
+        const uint64_t give_up = c.now_ns() + 100000000;
+        while (!response) {
+          if (!failure.empty()) return stop(failure);
+          for (auto& d : dev)
+            for (auto& q : d.done)
+              if (!q.error().empty()) return stop("poll: " + q.error());
+          const uint64_t next = rng_due();
+          if (gc.softirq()) continue;
+          if (c.now_ns() > give_up) return stop("no response within 100 ms");
+          gc.idle(std::min(give_up, std::max(next, c.now_ns() + 1)));
+        }
+        gc.work(p.app_rr_cycles, 0.5);
+        rt.add(double(c.now_ns() - t0));
+        if (++count % 256 == 0) progress_line(progress, "mixed", double(c.now_ns() - start), double(end - start));
+      }
+      progress_line(progress, "mixed", 1, 1);
+      ops = count;
+      dev[0].ops = count;
+      elapsed_ns = double(c.now_ns() - start);
+      done = true;
+      sc_core::sc_stop();
+    });
+  }
+  sc_core::sc_start();
+  require_clean_run("mixed", m, failure);
+  for (size_t i = 1; i < n; ++i) {
+    const auto& t = vm.device(i).transport->stats();
+    if (t.needs_reset || !t.guest_errors.empty())
+      throw std::runtime_error(fmt::format("mixed: {} set DEVICE_NEEDS_RESET or saw guest errors: no figures", vm.device(i).plan.spec.name));
+  }
+  json r = common_results(m, s, ops);
+  r["transaction"] = histogram_json(rt);
+  r["transactions_per_s"] = elapsed_ns > 0 ? ops * 1e9 / elapsed_ns : 0;
+  r["driver"] = driver_json(dev[0].drv->stats());
+  // Each device: where it is, what it did, its interrupts (its ISR's calls; those that were another
+  // sharer's), and the shared line's cost.
+  json devices = json::array();
+  for (size_t i = 0; i < n; ++i) {
+    const device_plan& d = vm.device(i).plan;
+    json j = {{"name", d.spec.name}, {"type", to_string(d.spec.type)}, {"scheme", d.spec.scheme},
+              {"base", *d.spec.base}, {"line", *d.spec.line}, {"shared_line", d.shared}, {"operations", dev[i].ops},
+              {"per_s", elapsed_ns > 0 ? double(dev[i].ops) * 1e9 / elapsed_ns : 0.0}};
+    if (dev[i].drv) {
+      const auto& st = dev[i].drv->stats();
+      j["isr_calls"] = st.interrupts;
+      j["interrupts"] = st.interrupts - st.shared_none;  // its own
+      j["others_interrupts"] = st.shared_none;            // another sharer's: its ISR read a zero status
+      j["spurious"] = st.spurious;
+      j["isr_reads"] = st.isr_reads;
+      j["isr_writes"] = st.isr_writes;
+    } else {
+      j["interrupts"] = 0;
+    }
+    devices.push_back(j);
+  }
+  r["devices"] = devices;
+  const auto& sh = env0 ? env0->ctx.shared() : vdrv::cpu_context::shared_counters{};
+  r["shared_isr"] = {{"interrupts", sh.interrupts}, {"idle_isr_calls", sh.idle_calls}, {"extra_status_reads", sh.idle_reads},
+                     {"unclaimed", sh.unclaimed},
+                     {"extra_reads_per_interrupt", sh.interrupts ? double(sh.idle_reads) / double(sh.interrupts) : 0.0}};
+  r["vcpus"] = vcpus_json(m, gcs);
+  return r;
+}
 }  // namespace
 
 uint64_t driver_area_bytes(const scenario& s) {
@@ -716,6 +931,18 @@ uint64_t driver_area_bytes(const scenario& s) {
   } else if (s.workload == "rr") {
     queues = 3;
     buffers = uint64_t{rr_rx_buffers} * net_frame + rr_tx_frame;
+  } else if (s.workload == "mixed") {  // rr's net device, then every blk and rng device's rings and buffers
+    queues = 3;
+    buffers = uint64_t{rr_rx_buffers} * net_frame + rr_tx_frame;
+    for (const platform_device& d : devices_of(s)) {
+      if (d.type == device_type::blk) {
+        queues += 1;
+        buffers += driver_state + uint64_t{s.queue_depth} * (sizeof(blk_req) + blk_block) + blk_block;
+      } else if (d.type == device_type::rng) {
+        queues += 1;
+        buffers += driver_state + 64 + rng_read;
+      }
+    }
   } else if (s.workload == "mq-rx") {
     queues = 2 * s.queues + 1;
     buffers = uint64_t{mq_rx_buffers} * net_frame;
@@ -734,6 +961,7 @@ json run_scenario(const scenario& s, const cost_profile& p, bool progress) {
   if (s.workload == "micro") results = micro(s, p, progress, tr.get());
   else if (s.workload == "rr") results = request_response(s, p, progress, tr.get());
   else if (s.workload == "mq-rx") results = multiqueue_receive(s, p, progress, tr.get());
+  else if (s.workload == "mixed") results = mixed(s, p, progress, tr.get());
   else results = block_random_read(s, p, progress, tr.get());
   if (tr) tr->finish(s.vcpus);
   return {{"scenario", s.to_json()}, {"profile", to_json(p)}, {"results", results}};

@@ -13,17 +13,36 @@
 namespace vmsim::app {
 
 const std::vector<std::string>& workloads() {
-  static const std::vector<std::string> w = {"micro", "rr", "mq-rx", "blk"};
+  static const std::vector<std::string> w = {"micro", "rr", "mq-rx", "blk", "mixed"};
   return w;
 }
 
+nlohmann::json device_entry::to_json() const {
+  nlohmann::json j = {{"type", type}, {"count", count}, {"share_line", share_line}};
+  if (!name.empty()) j["name"] = name;
+  if (transport_version) j["transport_version"] = *transport_version;
+  if (queues) j["queues"] = *queues;
+  if (line) j["line"] = *line;
+  if (lines) j["lines"] = *lines;
+  if (scheme) j["scheme"] = *scheme;
+  if (notify) j["notify"] = *notify;
+  if (notify_path) j["notify_path"] = *notify_path;
+  if (base) j["base"] = *base;
+  return j;
+}
+
 nlohmann::json scenario::to_json() const {
-  return {{"name", name}, {"workload", workload}, {"scheme", scheme}, {"profile", profile}, {"notify", notify}, {"notify_path", notify_path},
+  nlohmann::json j = {{"name", name}, {"workload", workload}, {"scheme", scheme}, {"profile", profile}, {"notify", notify}, {"notify_path", notify_path},
           {"decoder", decoder}, {"transport_version", transport_version}, {"vcpus", vcpus}, {"queues", queues},
           {"queue_depth", queue_depth}, {"requests", requests}, {"duration_us", duration_us}, {"rate_pps", rate_pps},
           {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"profile_params", profile_params}, {"ram_base", ram_base},
           {"ram_size", ram_size}, {"device_base", device_base}, {"irqc_base", irqc_base}, {"vcd", vcd},
           {"timeline_window_us", timeline_window_us}};
+  if (!devices.empty()) {  // only when given: a one-device point keeps its content hash
+    j["devices"] = nlohmann::json::array();
+    for (const auto& d : devices) j["devices"].push_back(d.to_json());
+  }
+  return j;
 }
 
 namespace {
@@ -40,7 +59,8 @@ struct real_limit {
 };
 constexpr uint64_t mib = 1 << 20, gib = uint64_t{1} << 30;
 constexpr uint64_t max_address = ~uint64_t{0};
-constexpr uint_limit transport_version_l{"transport_version", 1, 2}, vcpus_l{"vcpus", 1, 16},
+constexpr uint_limit transport_version_l{"transport_version", 1, 2},
+    vcpus_l{"vcpus", 1, platform_config::max_vcpus},
     queues_l{"queues", 1, 8} /* the device offers at most 8 queues (pairs) */, queue_depth_l{"queue_depth", 1, 64},
     requests_l{"requests", 1, 100000000}, seed_l{"seed", 0, ~uint64_t{0}},
     ram_size_l{"ram_size", 2 * mib, 4 * gib}, address_l{"", 0, max_address};
@@ -99,6 +119,166 @@ void check_host_can_allocate(uint64_t bytes) {
   if (!p) throw scenario_error(fmt::format("scenario.ram_size: the host cannot allocate {} bytes", bytes));
   std::free(p);
 }
+
+// One entry of `devices`; its fields are checked here for type, the platform checks their combination.
+device_entry parse_device(const nlohmann::json& j, const std::string& at) {
+  if (!j.is_object()) throw scenario_error(fmt::format("scenario.{}: expected an object, got {}", at, j.dump()));
+  static const std::vector<std::string> keys = {"type", "name", "count", "transport_version", "queues", "line", "lines",
+                                                "scheme", "notify", "notify_path", "base", "share_line"};
+  for (const auto& [k, v] : j.items())
+    if (std::find(keys.begin(), keys.end(), k) == keys.end())
+      throw scenario_error(fmt::format("scenario.{}: unknown key '{}' (allowed: {})", at, k, fmt::join(keys, ", ")));
+  device_entry d;
+  auto key = [&](const char* k) { return at + "." + k; };
+  auto str = [&](const char* k, std::string& out) {
+    if (!j.contains(k)) return false;
+    expect(j.at(k).is_string(), key(k).c_str(), "a string", j.at(k));
+    out = j.at(k).get<std::string>();
+    return true;
+  };
+  auto num = [&](const char* k, uint64_t lo, uint64_t hi) -> std::optional<uint64_t> {
+    if (!j.contains(k)) return std::nullopt;
+    expect(j.at(k).is_number_unsigned(), key(k).c_str(), "an unsigned integer", j.at(k));
+    const uint64_t v = j.at(k).get<uint64_t>();
+    check({key(k).c_str(), lo, hi}, v);
+    return v;
+  };
+  str("type", d.type);
+  if (!device_type_named(d.type)) throw scenario_error(fmt::format("scenario.{}: '{}' is not one of: net, blk, rng", key("type"), d.type));
+  str("name", d.name);
+  if (auto v = num("count", 1, platform_config::max_devices)) d.count = static_cast<unsigned>(*v);
+  if (auto v = num("transport_version", 0, 1000)) d.transport_version = static_cast<unsigned>(*v);
+  if (auto v = num("queues", 0, 1000)) d.queues = static_cast<unsigned>(*v);
+  if (auto v = num("line", 0, 1000000)) d.line = static_cast<unsigned>(*v);
+  if (auto v = num("lines", 0, 1000)) d.lines = static_cast<unsigned>(*v);
+  if (auto v = num("base", 0, max_address)) d.base = *v;
+  std::string text;
+  if (str("scheme", text)) d.scheme = text;
+  if (str("notify", text)) d.notify = text;
+  if (str("notify_path", text)) d.notify_path = text;
+  if (j.contains("share_line")) {
+    expect(j.at("share_line").is_boolean(), key("share_line").c_str(), "true or false", j.at("share_line"));
+    d.share_line = j.at("share_line").get<bool>();
+  }
+  if (d.base && d.count > 1)
+    throw scenario_error(fmt::format("scenario.{}: a fixed base is for one device, not count {}", key("base"), d.count));
+  return d;
+}
+
+// The device type a workload drives (mixed: several).
+std::optional<device_type> workload_device(const std::string& workload) {
+  if (workload == "micro") return device_type::rng;
+  if (workload == "rr" || workload == "mq-rx") return device_type::net;
+  if (workload == "blk") return device_type::blk;
+  return std::nullopt;
+}
+}  // namespace
+
+std::vector<platform_device> devices_of(const scenario& s, std::vector<size_t>* entry_of) {
+  std::vector<platform_device> r;
+  auto multi_line = [](const std::string& scheme) {
+    for (const auto& row : interrupt_schemes)
+      if (scheme == row.name) return row.multi_line;
+    return false;
+  };
+  const auto driven = workload_device(s.workload);
+  if (s.devices.empty()) {  // the workload's one device, where the one-device fields put it
+    platform_device d;
+    d.type = driven.value_or(device_type::net);
+    d.name = "device";
+    d.trace_label = "virtio";
+    d.transport_version = s.transport_version;
+    d.scheme = s.scheme;
+    d.notify = s.notify;
+    d.notify_path = s.notify_path;
+    d.queues = s.queues;
+    d.lines = multi_line(s.scheme) && d.type == device_type::net ? s.queues : 1;
+    d.base = s.device_base;
+    d.line = 0;
+    r.push_back(d);
+    if (entry_of) entry_of->push_back(0);
+    return r;
+  }
+  for (size_t i = 0; i < s.devices.size(); ++i) {
+    const device_entry& e = s.devices[i];
+    for (unsigned k = 0; k < e.count; ++k) {
+      platform_device d;
+      d.type = *device_type_named(e.type);
+      d.name = e.name.empty() ? "" : e.count > 1 ? fmt::format("{}{}", e.name, k) : e.name;
+      d.transport_version = e.transport_version.value_or(s.transport_version);
+      d.scheme = e.scheme.value_or(s.scheme);
+      d.notify = e.notify.value_or(s.notify);
+      d.notify_path = e.notify_path.value_or(s.notify_path);
+      // The workload's device (the first) has the scenario's queues; the others one, unless they say.
+      d.queues = e.queues.value_or(r.empty() && driven ? s.queues : 1);
+      d.lines = e.lines.value_or(multi_line(d.scheme) && d.type == device_type::net ? d.queues : 1);
+      d.base = e.base;
+      d.line = e.line;
+      d.share_line = e.share_line;
+      r.push_back(d);
+      if (entry_of) entry_of->push_back(i);
+    }
+  }
+  return r;
+}
+
+platform_config platform_of(const scenario& s) {
+  platform_config c;
+  c.vcpus = s.vcpus;
+  c.ram_base = s.ram_base;
+  c.ram_size = s.ram_size;
+  c.irqc_base = s.irqc_base;
+  c.mmio_base = s.device_base;
+  c.quantum = sc_core::sc_time(s.quantum_ns, sc_core::SC_NS);
+  c.seed = s.seed;
+  c.devices = devices_of(s);
+  return c;
+}
+
+namespace {
+// The platform's own checks (models/platform): its field names become the scenario's, with the entry a
+// counted device came from.
+void validate_platform(const scenario& s) {
+  std::vector<size_t> entry_of;
+  platform_config c = platform_of(s);
+  devices_of(s, &entry_of);
+  cost_profile p;
+  p.name = s.profile;  // the controller's flavour follows the profile's architecture
+  try {
+    plan_platform(c, p);
+  } catch (const platform_error& e) {
+    std::string what = e.what();
+    if (!s.devices.empty() && what.rfind("devices[", 0) == 0) {
+      const size_t k = std::stoul(what.substr(8)), close = what.find(']');
+      const size_t i = entry_of.at(k);
+      const std::string copy = s.devices[i].count > 1 ? fmt::format(" (device {} of its count {})", k, s.devices[i].count) : "";
+      what = fmt::format("devices[{}]{}", i, what.substr(close + 1));
+      const size_t colon = what.find(':');
+      what.insert(colon, copy);
+    } else if (s.devices.empty() && what.rfind("devices[0].", 0) == 0) {
+      what = what.substr(11);  // the one device's fields are the scenario's own
+    }
+    throw scenario_error("scenario." + what);
+  }
+  const auto driven = workload_device(s.workload);
+  if (s.devices.empty()) {
+    if (!driven) throw scenario_error(fmt::format("scenario.devices: the {} workload needs a devices list (net, blk, rng...)", s.workload));
+    return;
+  }
+  if (driven && c.devices[0].type != *driven)
+    throw scenario_error(fmt::format("scenario.devices[0].type: the {} workload drives the first device, a {} one, not {}",
+                                     s.workload, to_string(*driven), to_string(c.devices[0].type)));
+  if (driven && c.devices[0].queues != s.queues)
+    throw scenario_error(fmt::format("scenario.devices[0].queues: the {} workload's device has scenario.queues ({}), not {}",
+                                     s.workload, s.queues, c.devices[0].queues));
+  if (!driven && std::none_of(c.devices.begin(), c.devices.end(), [](const platform_device& d) { return d.type == device_type::net; }))
+    throw scenario_error("scenario.devices: the mixed workload needs a net device (its request/response runs on the first)");
+  if (!driven)
+    for (size_t k = 0; k < c.devices.size(); ++k)
+      if (c.devices[k].type == device_type::net && c.devices[k].queues != 1)
+        throw scenario_error(fmt::format("scenario.devices[{}].queues: the mixed workload's net devices use one pair, not {}",
+                                         entry_of[k], c.devices[k].queues));
+}
 }  // namespace
 
 scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>& profiles) {
@@ -107,7 +287,7 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
                                                 "transport_version", "vcpus", "queues", "queue_depth", "requests",
                                                 "duration_us", "rate_pps", "seed", "quantum_ns", "irq_affinity", "timeline",
                                                 "profile_params", "ram_base", "ram_size", "device_base", "irqc_base",
-                                                "timeline_window_us", "vcd"};
+                                                "timeline_window_us", "vcd", "devices"};
   for (const auto& [k, v] : j.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       throw scenario_error(fmt::format("scenario: unknown key '{}' (allowed: {})", k, fmt::join(keys, ", ")));
@@ -158,6 +338,12 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   take(j, ram_size_l, s.ram_size);
   take(j, address_l, s.device_base, "device_base");
   take(j, address_l, s.irqc_base, "irqc_base");
+  if (j.contains("devices")) {
+    const auto& a = j.at("devices");
+    expect(a.is_array() && a.size() <= platform_config::max_devices, "devices",
+           "an array of at most 64 device entries ({\"type\": \"net\", ...})", a);
+    for (size_t i = 0; i < a.size(); ++i) s.devices.push_back(parse_device(a[i], fmt::format("devices[{}]", i)));
+  }
   validate(s, profiles);
   return s;
 }
@@ -191,7 +377,7 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
   if (s.queues < queues_l.lo || s.queues > queues_l.hi)
     throw scenario_error(fmt::format("scenario.queues: {} outside {}..{} (the device offers {})", s.queues, queues_l.lo,
                                      queues_l.hi, queues_l.hi));
-  if ((s.workload == "micro" || s.workload == "rr") && s.queues != 1)
+  if ((s.workload == "micro" || s.workload == "rr" || s.workload == "mixed") && s.queues != 1)
     throw scenario_error(fmt::format("scenario.queues: the {} workload uses one queue, not {}", s.workload, s.queues));
   // irqfd never sets InterruptStatus: with one line the RFC's ISR (the legacy one) would find nothing to do.
   if (scheme_named(s.scheme).edge_lines && !(s.workload == "mq-rx" && s.queues >= 2))
@@ -251,6 +437,7 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
     throw scenario_error(fmt::format("scenario.ram_size: {} bytes is too small: the {} workload's drivers on {} vCPUs need "
                                      "{} bytes ({} MiB + {} x {} KiB)", s.ram_size, s.workload, s.vcpus, need,
                                      driver_area_offset >> 20, s.vcpus, area >> 10));
+  validate_platform(s);
   check_host_can_allocate(s.ram_size);
 }
 

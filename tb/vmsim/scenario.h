@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,8 +12,23 @@
 #include <nlohmann/json.hpp>
 
 #include "vmsim/hyp/cost_profile.h"
+#include "vmsim/platform/platform.h"
 
 namespace vmsim::app {
+
+// One entry of a scenario's `devices` list: `count` devices of one type. Fields left out take the scenario's
+// own (scheme, transport_version, notify, notify_path; queues for the workload's device); base and line left
+// out are allocated as a VMM does (models/platform/platform.h).
+struct device_entry {
+  std::string type = "rng";             // net | blk | rng
+  std::string name;                     // empty: type + index (net0); with count > 1: name + index
+  unsigned count = 1;
+  std::optional<unsigned> transport_version, queues, line, lines;
+  std::optional<std::string> scheme, notify, notify_path;
+  std::optional<uint64_t> base;
+  bool share_line = false;
+  nlohmann::json to_json() const;
+};
 
 struct scenario {
   std::string name = "default";
@@ -37,6 +53,10 @@ struct scenario {
   std::string vcd;                      // write a VCD of the interrupt wires and doorbells here
   nlohmann::json profile_params = nlohmann::json::object();  // cost-profile entries this point changes
   uint64_t ram_base = 0x40000000, ram_size = 64 << 20, device_base = 0x0a000000, irqc_base = 0x08000000;
+  // The platform's devices; empty: the workload's one device at device_base on line 0 (the fields above).
+  // micro, rr, mq-rx and blk drive the first device (of the workload's type), the others idle; mixed drives
+  // them all (docs in runner.cpp).
+  std::vector<device_entry> devices;
 
   nlohmann::json to_json() const;
 };
@@ -52,6 +72,12 @@ const std::vector<std::string>& workloads();
 // The scenario's cost profile: its named profile with its profile_params applied (a bad entry is a
 // scenario_error naming it).
 cost_profile profile_for(const std::map<std::string, cost_profile>& profiles, const scenario& s);
+
+// The platform the scenario describes: its devices expanded (count), each field the entry leaves out taken
+// from the scenario; platform_error naming the expanded device ("devices[3]") when an entry is bad.
+platform_config platform_of(const scenario& s);
+// The scenario's devices as platform devices (one per device, counts expanded) and, for each, its entry.
+std::vector<platform_device> devices_of(const scenario& s, std::vector<size_t>* entry_of = nullptr);
 
 // Guest memory of the drivers: vCPU k's area (its DMA arena: rings on vCPU 0, its own buffers) starts at
 // RAM offset driver_area_offset + k * driver_area_bytes(s). Sized by what the workload allocates; the whole
