@@ -269,6 +269,8 @@ net_params net_params_for(const scenario& s, const cost_profile& p) {
   return np;
 }
 
+constexpr uint64_t other_blk_sectors = 2048;  // 1 MiB: every blk device but the blk workload's
+
 blk_params blk_params_for(const scenario& s, const cost_profile& p) {
   blk_params bp;
   bp.seed = s.seed;
@@ -298,6 +300,8 @@ platform_config platform_for(const scenario& s, const cost_profile& p) {
     d.blk = blk_params_for(s, p);
     d.rng = rng_params_for(s, p);
     d.net.seed = d.blk.seed = d.rng.seed = s.seed + i;
+    // The image is host memory: only the blk workload's own device gets the 32 MiB its random reads span.
+    if (!(i == 0 && s.workload == "blk")) d.blk.capacity_sectors = other_blk_sectors;
   }
   return c;
 }
@@ -790,7 +794,7 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
       // blk: one random 4 KiB read of request slot r; rng: one 64-byte read.
       auto submit_blk = [&](driven& d, unsigned r) {
         d.lcg = d.lcg * 6364136223846793005ull + 1442695040888963407ull;
-        const uint64_t sector = (d.lcg >> 20) % ((1 << 16) / 8) * 8;
+        const uint64_t sector = (d.lcg >> 20) % (other_blk_sectors / 8) * 8;
         blk_req& q = d.reqs[r];
         std::memset(q.hdr, 0, 16);
         std::memcpy(q.hdr + 8, &sector, 8);
