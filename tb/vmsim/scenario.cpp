@@ -251,7 +251,8 @@ void validate_platform(const scenario& s) {
     if (!s.devices.empty() && what.rfind("devices[", 0) == 0) {
       const size_t k = std::stoul(what.substr(8)), close = what.find(']');
       const size_t i = entry_of.at(k);
-      const std::string copy = s.devices[i].count > 1 ? fmt::format(" (device {} of its count {})", k, s.devices[i].count) : "";
+      const size_t first = static_cast<size_t>(std::find(entry_of.begin(), entry_of.end(), i) - entry_of.begin());
+      const std::string copy = s.devices[i].count > 1 ? fmt::format(" (copy {} of its count {})", k - first, s.devices[i].count) : "";
       what = fmt::format("devices[{}]{}", i, what.substr(close + 1));
       const size_t colon = what.find(':');
       what.insert(colon, copy);
@@ -266,8 +267,8 @@ void validate_platform(const scenario& s) {
     return;
   }
   if (driven && c.devices[0].type != *driven)
-    throw scenario_error(fmt::format("scenario.devices[0].type: the {} workload drives the first device, a {} one, not {}",
-                                     s.workload, to_string(*driven), to_string(c.devices[0].type)));
+    throw scenario_error(fmt::format("scenario.devices[0].type: must be {} (the {} workload drives the first device), not {}",
+                                     to_string(*driven), s.workload, to_string(c.devices[0].type)));
   if (driven && c.devices[0].queues != s.queues)
     throw scenario_error(fmt::format("scenario.devices[0].queues: the {} workload's device has scenario.queues ({}), not {}",
                                      s.workload, s.queues, c.devices[0].queues));
