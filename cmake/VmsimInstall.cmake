@@ -10,8 +10,10 @@ foreach(folder regmap common resources memory virtqueue transport devices irq cp
 endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sw/driver/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT vmsimTargets NAMESPACE vmsim:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
+set(VMSIM_PACKAGE_DATADIR ${CMAKE_INSTALL_DATADIR}/vmsim)  # the cost profiles (VMSIM_DATA_DIR for consumers)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/vmsimConfig.cmake.in
-  ${PROJECT_BINARY_DIR}/vmsimConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
+  ${PROJECT_BINARY_DIR}/vmsimConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim
+  PATH_VARS VMSIM_PACKAGE_DATADIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/vmsimConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/vmsimConfig.cmake ${PROJECT_BINARY_DIR}/vmsimConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vmsim)
