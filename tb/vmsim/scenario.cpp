@@ -203,7 +203,9 @@ std::vector<platform_device> devices_of(const scenario& s, std::vector<size_t>* 
     const device_entry& e = s.devices[i];
     for (unsigned k = 0; k < e.count; ++k) {
       platform_device d;
-      d.type = *device_type_named(e.type);
+      const auto type = device_type_named(e.type);  // a scenario built in code is not parsed: check here too
+      if (!type) throw scenario_error(fmt::format("scenario.devices[{}].type: '{}' is not one of: net, blk, rng", i, e.type));
+      d.type = *type;
       d.name = e.name.empty() ? "" : e.count > 1 ? fmt::format("{}{}", e.name, k) : e.name;
       d.transport_version = e.transport_version.value_or(s.transport_version);
       d.scheme = e.scheme.value_or(s.scheme);
@@ -239,6 +241,11 @@ namespace {
 // The platform's own checks (models/platform): its field names become the scenario's, with the entry a
 // counted device came from.
 void validate_platform(const scenario& s) {
+  if (s.devices.size() > platform_config::max_devices)
+    throw scenario_error(fmt::format("scenario.devices: {} entries: a platform has at most {} devices", s.devices.size(),
+                                     platform_config::max_devices));
+  for (size_t i = 0; i < s.devices.size(); ++i)  // checked before the counts are expanded
+    check({fmt::format("devices[{}].count", i).c_str(), 1, platform_config::max_devices}, s.devices[i].count);
   std::vector<size_t> entry_of;
   platform_config c = platform_of(s);
   devices_of(s, &entry_of);
