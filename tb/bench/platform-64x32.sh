@@ -10,7 +10,8 @@ big=(--scenario "$root/tb/vmsim/scenarios/idle-64x32-micro.json")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ir() {  # instructions of one vmsim run
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$vmsim" --quiet --out "$tmp/r.json" "$@" >/dev/null 2>"$tmp/vg.log"
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$vmsim" --quiet --out "$tmp/r.json" "$@" >/dev/null 2>"$tmp/vg.log" ||
+    { echo "vmsim $* failed:" >&2; tail -5 "$tmp/vg.log" >&2; exit 1; }
   awk '/^summary:/ {print $2}' "$tmp/cg.out"
 }
 rss() { /usr/bin/time -f %M "$vmsim" --quiet --out "$tmp/r.json" "$@" 2>&1 >/dev/null | tail -1; }
