@@ -246,7 +246,7 @@ void validate_platform(const scenario& s) {
     throw scenario_error(fmt::format("scenario.devices: {} entries: a platform has at most {} devices", s.devices.size(),
                                      platform_config::max_devices));
   for (size_t i = 0; i < s.devices.size(); ++i)  // checked before the counts are expanded
-    check({fmt::format("devices[{}].count", i).c_str(), 1, platform_config::max_devices}, s.devices[i].count);
+    check(uint_limit{fmt::format("devices[{}].count", i).c_str(), 1, platform_config::max_devices}, uint64_t{s.devices[i].count});
   std::vector<size_t> entry_of;
   platform_config c = platform_of(s);
   devices_of(s, &entry_of);

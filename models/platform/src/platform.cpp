@@ -256,13 +256,15 @@ platform::platform(sc_core::sc_module_name name, const platform_config& c, const
         vc.wake_cost = [this, i](const sc_core::sc_time& slept) { return hyp.wake_from_halt(static_cast<int>(i), slept); };
         return new vcpu(n, vc);
       }) {
+  // The controller before the devices: the router looks its ranges up in this order after a miss of its
+  // last hit, and an interrupt's accesses alternate between a device and the controller.
   bus.add_target(ram.socket, {"ram", cfg_.ram_base, cfg_.ram_size});
+  bus.add_target(irqc.regs, {"irqc", cfg_.irqc_base, interrupt_controller::regs_size});
+  bus.add_target(irqc.msi, {"msi-frame", plan_.msi_frame_base, plan_.msi_frame_size});
   for (auto& d : devices_) {
     d->transport->dma.socket.bind(bus.target);
     bus.add_target(d->transport->mmio, {d->plan.spec.name, *d->plan.spec.base, d->plan.transport.window_size});
   }
-  bus.add_target(irqc.regs, {"irqc", cfg_.irqc_base, interrupt_controller::regs_size});
-  bus.add_target(irqc.msi, {"msi-frame", plan_.msi_frame_base, plan_.msi_frame_size});
   // Each line: its devices (through a wire-OR when several), its host path, the controller's input.
   for (size_t k = 0; k < lines.size(); ++k) {
     const unsigned line = lines[k];
