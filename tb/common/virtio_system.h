@@ -22,7 +22,7 @@
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/memory/guest_ram.h"
 #include "vmsim/memory/router.h"
-#include "vmsim/platform/platform.h"
+#include "vmsim/platform/scheme_setup.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 
 namespace vmsim::tb {

@@ -36,6 +36,7 @@
 #include "vmsim/irq/scheme_table.h"
 #include "vmsim/memory/guest_ram.h"
 #include "vmsim/memory/router.h"
+#include "vmsim/platform/scheme_setup.h"
 #include "vmsim/platform/wired_or.h"
 #include "vmsim/transport/virtio_mmio_transport.h"
 
@@ -82,10 +83,6 @@ struct platform_config {
   uint64_t seed = 1;
   std::vector<platform_device> devices;
 };
-
-// A scheme's row applied to a device's transport and MSI block (docs/interrupt-schemes.md): the v2 layout
-// as posted in 2020 moves the MSI block and feature bits and offers no RING_RESET.
-void apply_scheme(const scheme_desc& s, transport_config& t, msi_config& msi);
 
 // One device as the platform builds it: every address, line and interrupt id resolved.
 struct device_plan {
