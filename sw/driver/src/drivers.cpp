@@ -18,44 +18,43 @@ bool cpu_context::service() {
   const uint64_t r0 = ch.reads, w0 = ch.writes, entry = h_.now_ns();
   const uint32_t id = ic_->acknowledge(cpu_);
   if (id == irq_controller::spurious) return false;
-  virtio_driver* owners[max_devices];
-  unsigned n = 0;
+  virtio_driver* first = nullptr;
+  unsigned owners = 0;
   for (unsigned i = 0; i < count_; ++i)
-    if (devices_[i]->owns(id)) owners[n++] = devices_[i];
-  if (n == 1) {
-    owners[0]->on_interrupt(id, entry);
-  } else if (n > 1) {  // every sharer's ISR, as Linux's handle_irq_event walks the action list
+    if (devices_[i]->owns(id) && !owners++) first = devices_[i];
+  if (owners == 1) {
+    first->on_interrupt(id, entry);
+  } else if (owners > 1) {  // every sharer's ISR, as Linux's handle_irq_event walks the line's actions
     ++shared_.interrupts;
-    uint64_t reads[max_devices], writes[max_devices];
     bool claimed = false;
-    for (unsigned k = 0; k < n; ++k) {
+    uint64_t others_r = 0, others_w = 0;
+    for (unsigned i = 0; i < count_; ++i) {
+      virtio_driver* d = devices_[i];
+      if (!d->owns(id)) continue;
       const uint64_t rk = ch.reads, wk = ch.writes;
-      const bool mine = owners[k]->on_interrupt(id, entry, true);
-      reads[k] = ch.reads - rk;
-      writes[k] = ch.writes - wk;
+      const bool mine = d->on_interrupt(id, entry, true);
+      const uint64_t r = ch.reads - rk, w = ch.writes - wk;
       claimed = claimed || mine;
       if (!mine) {
         ++shared_.idle_calls;
-        shared_.idle_reads += reads[k];
+        shared_.idle_reads += r;
+      }
+      if (d != first) {  // its own accesses; the controller's (acknowledge, EOI) are the first sharer's
+        d->isr_done(entry, r, w);
+        others_r += r;
+        others_w += w;
       }
     }
     if (!claimed) ++shared_.unclaimed;
     ic_->eoi(cpu_, id);
-    // The controller's accesses (acknowledge, EOI) are the first sharer's; each other sharer its own.
-    uint64_t others_r = 0, others_w = 0;
-    for (unsigned k = 1; k < n; ++k) {
-      owners[k]->isr_done(entry, reads[k], writes[k]);
-      others_r += reads[k];
-      others_w += writes[k];
-    }
-    owners[0]->isr_done(entry, ch.reads - r0 - others_r, ch.writes - w0 - others_w);
+    first->isr_done(entry, ch.reads - r0 - others_r, ch.writes - w0 - others_w);
     return true;
   } else {  // nobody here can acknowledge it at its device: a level line would come straight back
     ++unowned_;
     ic_->mask(id, true);
   }
   ic_->eoi(cpu_, id);
-  if (n == 1) owners[0]->isr_done(entry, ch.reads - r0, ch.writes - w0);
+  if (first) first->isr_done(entry, ch.reads - r0, ch.writes - w0);
   return true;
 }
 
