@@ -10,8 +10,9 @@
 //
 // Addresses and lines not given are allocated as a VMM does: device i at mmio_base + i * window (QEMU's
 // virt board steps 0x200; these windows are 0x1000, they hold the MSI blocks and doorbells), each device on
-// the next free line (QEMU/Firecracker: one GSI per device). validate() checks a configuration before
-// anything is elaborated and throws platform_error naming the field ("devices[2].line: ...").
+// the next free line (QEMU/Firecracker: one GSI per device). plan_platform() checks a configuration before
+// anything is elaborated (the constructor runs it first) and throws platform_error naming the field
+// ("devices[2].line: ..."). docs/platform.md has the rules.
 #pragma once
 
 #include <cstdint>
