@@ -20,6 +20,7 @@
 #include "Vdb_q8.h"
 #include "Vregmap_pkg_probe.h"
 #include "vmsim/regmap/doorbell.h"
+#include "vmsim/regmap/interrupts.h"
 
 using namespace vmsim;
 using namespace vmsim::rtl;
@@ -405,5 +406,13 @@ BOOST_AUTO_TEST_CASE(rtl_package_constants_equal_the_cpp_regmap) {
   BOOST_TEST(p.err_bad_width == static_cast<unsigned>(doorbell_error::bad_width));
   BOOST_TEST(p.err_no_such_queue == static_cast<unsigned>(doorbell_error::no_such_queue));
   BOOST_TEST(p.err_data_mismatch == static_cast<unsigned>(doorbell_error::data_mismatch));
+  namespace rm = vmsim::regmap;  // the interrupt constants (a sample of each kind: 16, 32 and 64 bits)
+  BOOST_TEST(p.msi_v1_status_enabled == rm::msi_v1::status_enabled);
+  BOOST_TEST(p.msi_v2_cmd_map_queue == rm::msi_v2::map_queue);
+  BOOST_TEST(p.msi_v2_no_vector == rm::msi_v2::no_vector);
+  BOOST_TEST(p.msi_v2_state_enabled_linux == rm::msi_v2::state_enabled_linux);
+  BOOST_TEST(p.msix_table_base_default == rm::msix::table_base_default);
+  BOOST_TEST(p.irqc_route_base == rm::irqc::route_base);
+  BOOST_TEST(p.msi_x86_frame_default == rm::msi_msg::x86_frame_default);
   p.final();
 }

@@ -25,6 +25,17 @@ using ic = interrupt_controller;
 using sc_core::SC_NS;
 using sc_core::sc_time;
 
+namespace {
+// The soak programs msi-v2-linux and msi-v2-as-posted as msi-v2 (the same commands); only MsiState's bits differ.
+irq_mode soak_mode(const system_config& c) {
+  const irq_mode m = scheme_named(c.scheme).driver_mode;
+  return m == irq_mode::msi_v2_linux ? irq_mode::msi_v2 : m;
+}
+uint32_t v2_enabled_bit(const system_config& c) {
+  return scheme_named(c.scheme).driver_mode == irq_mode::msi_v2_linux ? v2::state_enabled_linux : v2::state_enabled;
+}
+}  // namespace
+
 // ---- platform ------------------------------------------------------------------------------------------
 soak_platform::soak_platform(sc_core::sc_module_name name, const system_config& c)
     : sc_module(name),
@@ -89,8 +100,10 @@ void soak::fail(const std::string& what) {
 bool soak::supports(mode m) const {
   const scheme_desc& s = scheme_named(p_.cfg.scheme);
   if (m == m_wired) return true;
-  if (m == m_msi) return s.msi;
-  return s.shared_vectors;
+  // An MSI v2 device chooses its mode (MsiState msi_sharing): a sharing device only shares, the other never.
+  const bool v2_device_mode = soak_mode(p_.cfg) == irq_mode::msi_v2;
+  if (m == m_msi) return s.msi && !(v2_device_mode && p_.cfg.msi.sharing);
+  return s.shared_vectors && (!v2_device_mode || p_.cfg.msi.sharing);
 }
 
 bool soak::device_masks() const { return scheme_named(p_.cfg.scheme).device_mask; }
@@ -150,7 +163,7 @@ void soak::driver_program(vcpu& c) {
         if (k == k_kick) post_and_kick(c);
         else if (k == k_retarget) retarget(c);
         else if (k == k_mask) toggle_mask(c);
-        else if (k == k_queue_reset && (features_ & feat::bit(feat::ring_reset))) queue_reset(c);
+        else if (k == k_queue_reset && ring_reset()) queue_reset(c);
         else if (k == k_queue_reset) k = k_kick, post_and_kick(c);  // not negotiated this time
         else if (k == k_device_reset) bring_up(c);
         unlock(c);
@@ -249,7 +262,7 @@ void soak::bring_up(vcpu& c) {
   uint64_t wanted = feat::bit(feat::version_1) | 1;
   if (chance(50)) wanted |= feat::bit(feat::ring_event_idx);
   if (chance(50)) wanted |= feat::bit(feat::ring_indirect_desc);
-  if (chance(80)) wanted |= feat::bit(feat::ring_reset);
+  if (chance(80) && p_.cfg.transport.offer_ring_reset) wanted |= feat::bit(feat::ring_reset);
   if (!wired() || chance(50)) wanted |= msi_bit;
   features_ = offered & wanted;
   for (uint32_t sel = 0; sel < 2; ++sel) {
@@ -310,7 +323,7 @@ void soak::discard(unsigned q) {
 
 void soak::stage(vcpu& c, unsigned v, unsigned cpu) {
   const auto [addr, data] = p_.irqc.msi_message(p_.cfg.msi_frame_base(), cpu, msi_id(v));
-  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  const irq_mode s = soak_mode(p_.cfg);
   uint64_t lo = 0, hi = 0, dt = 0;
   if (s == irq_mode::msi_v1) lo = msi_reg(v1::address_low), hi = msi_reg(v1::address_high), dt = msi_reg(v1::data);
   else if (s == irq_mode::msix) {
@@ -338,7 +351,7 @@ void soak::program_interrupts(vcpu& c) {
   }
   vecs_[config_vec_].live = true;
   for (unsigned qv : queue_vec_) vecs_[qv].live = true;
-  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  const irq_mode s = soak_mode(p_.cfg);
   if (s == irq_mode::msi_v1) vecs_.fill(vec{true});  // ENABLE needs every vector UPDATEd
   for (unsigned v = 0; v < vectors; ++v) {
     if (!vecs_[v].live) continue;
@@ -369,7 +382,7 @@ void soak::program_interrupts(vcpu& c) {
       }
     }
     c.write32(msi_reg(v2::cmd), msi_v2_scheme::enable);
-    if (!(c.read32(msi_reg(v2::state)) & v2::state_enabled)) fail("msi-v2: ENABLE did not stick");
+    if (!(c.read32(msi_reg(v2::state)) & v2_enabled_bit(p_.cfg))) fail("msi-v2: ENABLE did not stick");
   } else if (s == irq_mode::msi_v2_pair) {
     for (unsigned q = 0; q < queues; ++q) {
       wr(c, reg::queue_sel, q);
@@ -517,7 +530,7 @@ void soak::retarget(vcpu& c) {
     vecs_[v].cpu = to;
     return route(c, msi_id(v), to);
   }
-  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  const irq_mode s = soak_mode(p_.cfg);
   if (s == irq_mode::msi_v1) {
     stage(c, v, to);
     vecs_[v].cpu = to;  // the device switches at the UPDATE, atomically
@@ -542,7 +555,7 @@ void soak::retarget(vcpu& c) {
 }
 
 void soak::set_dev_mask(vcpu& c, unsigned v, bool m) {
-  const irq_mode s = scheme_named(p_.cfg.scheme).driver_mode;
+  const irq_mode s = soak_mode(p_.cfg);
   uint64_t reg_addr = msi_reg(v2::cmd);
   uint32_t value = m ? msi_v2_scheme::mask_op : msi_v2_scheme::unmask_op;
   if (s == irq_mode::msi_v2) c.write32(msi_reg(v2::vec_sel), v);
@@ -565,7 +578,7 @@ void soak::toggle_mask(vcpu& c) {
   struct target { bool device; uint32_t what; };  // device: vector; controller: interrupt id
   std::vector<target> masked, unmasked;
   auto consider = [&](bool device, uint32_t what, bool is_masked) { (is_masked ? masked : unmasked).push_back({device, what}); };
-  const bool pair = scheme_named(p_.cfg.scheme).driver_mode == irq_mode::msi_v2_pair;
+  const bool pair = soak_mode(p_.cfg) == irq_mode::msi_v2_pair;
   if (wired()) {
     for (unsigned l = 0; l < p_.cfg.transport.irq_lines; ++l) consider(false, wired_id(l), irqc_masked_[wired_id(l)]);
   } else {

@@ -149,6 +149,10 @@ class soak {
   bool chance(unsigned percent) { return below(100) < percent; }
   bool running() const { return status_ok_; }
   bool wired() const { return mode_ == m_wired; }
+  // RING_RESET negotiated (bit 40 is VIRTIO_F_MMIO_MSI instead in msi-v2-as-posted, which offers no RING_RESET)
+  bool ring_reset() const {
+    return p_.cfg.transport.offer_ring_reset && (features_ & regmap::feature::bit(regmap::feature::ring_reset));
+  }
   bool supports(mode m) const;
   bool device_masks() const;  // the scheme has per-vector masks
   void fail(const std::string& what);

@@ -180,18 +180,25 @@ namespace {
 // With status set (a VMM that relays queue interrupts), the first line's ISR acks VRING and services every
 // queue, which lowers the other line: on one vCPU pair 1's line may never be taken. With irqfd (the RFC's
 // vhost set-up) each line is pulsed on its own and pair 1's line is taken.
-void net_on_two_pairs(const std::string& scheme) {
+// ctrl_without_callback: the control queue has no callback, as in Linux's virtio-net (it is polled).
+void net_on_two_pairs(const std::string& scheme, bool ctrl_without_callback = false, bool sharing = false) {
   net_params np;
   np.pairs = 2;
   np.response_bytes = 1024;
-  driver_platform<virtio_net> top("top", config(scheme), np);
+  driver_platform_config pc = config(scheme);
+  pc.msi.sharing = sharing;
+  driver_platform<virtio_net> top("top", pc, np);
+  vdrv::irq_scheme active = vdrv::irq_scheme::legacy;
   bool done = false;
   unsigned got[2] = {};
   top.cpu[0].run([&](vcpu& c) {
     guest g(c, top.irqc_layout(), 0x100000, 16 << 20);
     vdrv::net_driver net(g.io, top.cfg.mmio_base, g.ctx);
     const uint8_t vector_cpu[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    BOOST_REQUIRE(net.start(g.mem, top.options(vector_cpu), 2) == vdrv::status::ok);
+    vdrv::start_options o = top.options(vector_cpu);
+    if (ctrl_without_callback) o.irq.no_callback = uint64_t{1} << 4;  // queues rx0 tx0 rx1 tx1 ctrl
+    BOOST_REQUIRE(net.start(g.mem, o, 2) == vdrv::status::ok);
+    active = net.irq().active();
     BOOST_REQUIRE(net.set_pairs(2) == vdrv::status::ok);
     for (unsigned pair = 0; pair < 2; ++pair)
       for (unsigned i = 0; i < 4; ++i) {
@@ -220,8 +227,19 @@ void net_on_two_pairs(const std::string& scheme) {
   BOOST_TEST(got[0] == 3u);
   BOOST_TEST(got[1] == 3u);
   if (scheme_named(scheme).edge_lines) BOOST_TEST(top.irqc.delivered(0, 33) > 0u);  // pair 1's line (id 33)
+  if (!scheme_named(scheme).msi) return;
+  const auto& msi = dynamic_cast<const msi_scheme_base&>(top.transport.scheme());
+  BOOST_TEST(msi.msi_enabled());  // no fallback to the wired line
+  BOOST_TEST((active == (sharing ? vdrv::irq_scheme::msi_v2_shared : scheme_named(scheme).driver_mode)));
+  if (ctrl_without_callback && !sharing) BOOST_TEST(!msi.vectors().configured(5));  // the control queue's vector
 }
 }  // namespace
+// Linux's virtio-net gives its control queue no callback, hence no vector; ENABLE does not wait for it.
+BOOST_AUTO_TEST_CASE(driver_net_msi_v2_linux_control_queue_without_a_vector) { net_on_two_pairs("msi-v2-linux", true); }
+BOOST_AUTO_TEST_CASE(driver_net_msi_v2_control_queue_without_a_vector) { net_on_two_pairs("msi-v2", true); }
+// A device that reports msi_sharing: the driver follows it (MAP_CONFIG, MAP_QUEUE onto vector 1).
+BOOST_AUTO_TEST_CASE(driver_net_follows_a_sharing_msi_v2_linux_device) { net_on_two_pairs("msi-v2-linux", true, true); }
+BOOST_AUTO_TEST_CASE(driver_net_follows_a_sharing_msi_v2_as_posted_device) { net_on_two_pairs("msi-v2-as-posted", false, true); }
 BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs) { net_on_two_pairs("multi-irq"); }
 BOOST_AUTO_TEST_CASE(driver_net_uses_several_queue_pairs_irqfd) { net_on_two_pairs("multi-irq-irqfd"); }
 

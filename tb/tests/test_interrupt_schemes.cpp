@@ -130,7 +130,9 @@ BOOST_AUTO_TEST_CASE(msix_reference_masking_defers_and_unmasking_delivers) {
 }
 
 BOOST_AUTO_TEST_CASE(msi_v2_shared_vector_serves_every_queue) {
-  irq_platform top("top", irq_config("msi-v2"));
+  irq_platform_config c = irq_config("msi-v2");
+  c.msi.sharing = true;  // the device's choice (MsiState msi_sharing)
+  irq_platform top("top", c);
   run_thread([&] {
     BOOST_REQUIRE(start_device(top, 2));
     top.program_msi({{0, 0}, {1, 1}}, /*sharing=*/true);

@@ -1,6 +1,7 @@
 // regmap_gen: renders the register map (models/regmap) for other consumers, so nothing is copied by hand.
 //   regmap_gen markdown   -> docs/register-map.md (a test checks the committed file is current)
 //   regmap_gen isr-table  -> the per-interrupt access table in docs/interrupt-schemes.md (tested likewise)
+//   regmap_gen sv-interrupts -> the package's MSI/controller constants, for docs/interrupt-schemes.md (tested)
 //   regmap_gen sv-package [FILE] -> the SystemVerilog package the RTL imports (regmap_sv.cpp); with FILE,
 //                           written only when it changes, so an unchanged package does not re-verilate
 #include <cstdio>
@@ -113,10 +114,14 @@ int main(int argc, char* argv[]) {
     std::fprintf(stderr, "regmap_gen: cannot write %s\n", argv[2]);
     return 1;
   }
+  if (argc == 2 && std::strcmp(argv[1], "sv-interrupts") == 0) {
+    std::fputs(sv_interrupt_constants().c_str(), stdout);
+    return 0;
+  }
   if (argc == 2 && std::strcmp(argv[1], "interrupt-maps") == 0) {
     std::fputs(interrupt_maps().c_str(), stdout);
     return 0;
   }
-  std::fprintf(stderr, "usage: regmap_gen markdown|isr-table|interrupt-maps|sv-package [FILE]\n");
+  std::fprintf(stderr, "usage: regmap_gen markdown|isr-table|interrupt-maps|sv-interrupts|sv-package [FILE]\n");
   return 2;
 }

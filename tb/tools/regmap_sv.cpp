@@ -1,15 +1,110 @@
 #include "regmap_sv.h"
 
+#include <cstdio>
+
 #include "vmsim/regmap/doorbell.h"
+#include "vmsim/regmap/interrupts.h"
 
 namespace vmsim::regmap {
+
+namespace {
+std::string hex(unsigned bits, uint64_t v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%u'h%llX", bits, static_cast<unsigned long long>(v));
+  return buf;
+}
+}  // namespace
+
+// The MSI blocks, the interrupt controller and the MSI message encoding (vmsim/regmap/interrupts.h). Offsets of
+// the MSI blocks are relative to the block's base, as in the header. docs/interrupt-schemes.md holds this text.
+std::string sv_interrupt_constants() {
+  std::string out;
+  auto c32 = [&](const char* name, uint64_t v) { out += "  localparam logic [31:0] " + std::string(name) + " = " + hex(32, v) + ";\n"; };
+  auto c64 = [&](const char* name, uint64_t v) { out += "  localparam logic [63:0] " + std::string(name) + " = " + hex(64, v) + ";\n"; };
+  auto c16 = [&](const char* name, uint64_t v) { out += "  localparam logic [15:0] " + std::string(name) + " = " + hex(16, v) + ";\n"; };
+  out += "  // MSI register block placement (vmsim::regmap::msi_block_base_default)\n";
+  c32("MSI_BLOCK_BASE_DEFAULT", msi_block_base_default);
+  out += "  // MSI v1, \"Version 3\" (vmsim::regmap::msi_v1)\n";
+  c32("MSI_V1_VERSION", msi_v1::version_register);
+  c32("MSI_V1_BASE_AS_POSTED", msi_v1::base_as_posted);
+  c32("MSI_V1_STATUS", msi_v1::status);
+  c32("MSI_V1_COMMAND", msi_v1::command);
+  c32("MSI_V1_ADDRESS_LOW", msi_v1::address_low);
+  c32("MSI_V1_ADDRESS_HIGH", msi_v1::address_high);
+  c32("MSI_V1_DATA", msi_v1::data);
+  c32("MSI_V1_BLOCK_SIZE", msi_v1::block_size);
+  c16("MSI_V1_STATUS_ENABLED", msi_v1::status_enabled);
+  c16("MSI_V1_STATUS_QMASK", msi_v1::status_qmask);
+  c16("MSI_V1_STATUS_RESERVED", msi_v1::status_reserved);
+  c32("MSI_V1_OP_UPDATE", msi_v1::op_update);
+  c32("MSI_V1_OP_ENABLE", msi_v1::op_enable);
+  c32("MSI_V1_CMD_OP_SHIFT", msi_v1::cmd_op_shift);
+  c32("MSI_V1_CMD_ARG_MASK", msi_v1::cmd_arg_mask);
+  out += "  // MSI v2, feature bits (vmsim::regmap::msi_v2)\n";
+  c32("MSI_V2_BASE_AS_POSTED", msi_v2::base_as_posted);
+  c32("MSI_V2_FEATURE_NOTIFICATION_AS_POSTED", msi_v2::feature_notification_as_posted);
+  c32("MSI_V2_FEATURE_MSI_AS_POSTED", msi_v2::feature_msi_as_posted);
+  c32("MSI_V2_VEC_NUM", msi_v2::vec_num);
+  c32("MSI_V2_STATE", msi_v2::state);
+  c32("MSI_V2_CMD", msi_v2::cmd);
+  c32("MSI_V2_VEC_SEL", msi_v2::vec_sel);
+  c32("MSI_V2_ADDR_LOW", msi_v2::addr_low);
+  c32("MSI_V2_ADDR_HIGH", msi_v2::addr_high);
+  c32("MSI_V2_DATA", msi_v2::data);
+  c32("MSI_V2_BLOCK_SIZE", msi_v2::block_size);
+  c32("MSI_V2_CMD_ENABLE", msi_v2::enable);
+  c32("MSI_V2_CMD_DISABLE", msi_v2::disable);
+  c32("MSI_V2_CMD_CONFIGURE", msi_v2::configure);
+  c32("MSI_V2_CMD_MASK", msi_v2::mask);
+  c32("MSI_V2_CMD_UNMASK", msi_v2::unmask);
+  c32("MSI_V2_CMD_MAP_CONFIG", msi_v2::map_config);
+  c32("MSI_V2_CMD_MAP_QUEUE", msi_v2::map_queue);
+  c32("MSI_V2_NO_VECTOR", msi_v2::no_vector);
+  c32("MSI_V2_STATE_ENABLED", msi_v2::state_enabled);
+  c32("MSI_V2_STATE_SHARING", msi_v2::state_sharing);
+  c32("MSI_V2_STATE_ENABLED_LINUX", msi_v2::state_enabled_linux);
+  c32("MSI_V2_STATE_SHARING_LINUX", msi_v2::state_sharing_linux);
+  out += "  // the PCI/MSI-X-like reference (vmsim::regmap::msix)\n";
+  c32("MSIX_CONTROL", msix::control);
+  c32("MSIX_CONFIG_VECTOR", msix::config_vector);
+  c32("MSIX_QUEUE_VECTOR", msix::queue_vector);
+  c32("MSIX_BLOCK_SIZE", msix::block_size);
+  c32("MSIX_CONTROL_ENABLE", msix::control_enable);
+  c32("MSIX_CONTROL_FUNCTION_MASK", msix::control_function_mask);
+  c32("MSIX_NO_VECTOR", msix::no_vector);
+  c32("MSIX_TABLE_BASE_DEFAULT", msix::table_base_default);
+  c32("MSIX_ENTRY_SIZE", msix::entry_size);
+  c32("MSIX_ENTRY_ADDR_LOW", msix::entry_addr_low);
+  c32("MSIX_ENTRY_ADDR_HIGH", msix::entry_addr_high);
+  c32("MSIX_ENTRY_DATA", msix::entry_data);
+  c32("MSIX_ENTRY_VECTOR_CTRL", msix::entry_vector_ctrl);
+  c32("MSIX_VECTOR_CTRL_MASKED", msix::vector_ctrl_masked);
+  out += "  // the interrupt controller (vmsim::regmap::irqc)\n";
+  c32("IRQC_MAX_IDS", irqc::max_ids);
+  c32("IRQC_SPURIOUS", irqc::spurious);
+  c64("IRQC_CPU_WINDOW", irqc::cpu_window);
+  c64("IRQC_IAR", irqc::iar);
+  c64("IRQC_EOIR", irqc::eoir);
+  c64("IRQC_HPPIR", irqc::hppir);
+  c64("IRQC_ROUTE_BASE", irqc::route_base);
+  c64("IRQC_MASK_BASE", irqc::mask_base);
+  c64("IRQC_REGS_SIZE", irqc::regs_size);
+  out += "  // the MSI message (vmsim::regmap::msi_msg)\n";
+  c64("MSI_X86_FRAME_DEFAULT", msi_msg::x86_frame_default);
+  c64("MSI_X86_WINDOW", msi_msg::x86_window);
+  c32("MSI_X86_DEST_SHIFT", msi_msg::x86_dest_shift);
+  c64("MSI_V2M_FRAME_DEFAULT", msi_msg::v2m_frame_default);
+  c64("MSI_V2M_FRAME_SIZE", msi_msg::v2m_frame_size);
+  c64("MSI_V2M_SETSPI_NS", msi_msg::v2m_setspi_ns);
+  return out;
+}
 
 std::string sv_package() {
   namespace db = doorbell;
   std::string out =
       "// vmsim_regmap_pkg: the constants the RTL shares with the C++ models. Generated by\n"
-      "// `regmap_gen sv-package` from models/regmap/include/vmsim/regmap/doorbell.h: do not edit; CMake\n"
-      "// regenerates it before verilating.\n"
+      "// `regmap_gen sv-package` from models/regmap/include/vmsim/regmap/doorbell.h and interrupts.h: do not\n"
+      "// edit; CMake regenerates it before verilating.\n"
       "package vmsim_regmap_pkg;\n"
       "  // per-queue doorbells (vmsim::regmap::doorbell)\n";
   auto param = [&](const char* name, unsigned v) {
@@ -33,6 +128,8 @@ std::string sv_package() {
   code("DOORBELL_ERR_BAD_WIDTH", db::err_bad_width);
   code("DOORBELL_ERR_NO_SUCH_QUEUE", db::err_no_such_queue);
   code("DOORBELL_ERR_DATA_MISMATCH", db::err_data_mismatch);
+  // Not every design that imports the package uses every constant (Verilator -Wall would flag them).
+  out += "  /* verilator lint_off UNUSEDPARAM */\n" + sv_interrupt_constants() + "  /* verilator lint_on UNUSEDPARAM */\n";
   out += "endpackage\n";
   return out;
 }

@@ -7,4 +7,6 @@
 
 namespace vmsim::regmap {
 std::string sv_package();
+// The package's interrupt part (MSI blocks, controller, MSI message): regmap_gen sv-interrupts, in the docs.
+std::string sv_interrupt_constants();
 }

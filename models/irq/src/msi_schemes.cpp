@@ -4,6 +4,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <systemc>
 
 #include "vmsim/common/report_ids.h"
 
@@ -137,6 +138,14 @@ void msi_v1_scheme::write_status(uint32_t v) {
 }
 
 // ---- v2 -----------------------------------------------------------------------------------------------
+void msi_v2_scheme::attach(interrupt_host& host) {
+  msi_scheme_base::attach(host);
+  // "device should support at least 2 msi vectors" in sharing mode (J. Liu on the v2 spec patch, Feb 2020).
+  if (sharing() && vectors_.size() < 2)
+    SC_REPORT_ERROR(ids::config_error, fmt::format("{}: an MSI device in sharing mode needs at least 2 vectors, it has {} "
+                                                   "(msi.vectors)", name(), vectors_.size()).c_str());
+}
+
 void msi_v2_scheme::declare_registers(register_bank& bank) {
   const uint32_t b = cfg_.register_base;
   namespace v2 = regmap::msi_v2;
@@ -145,7 +154,7 @@ void msi_v2_scheme::declare_registers(register_bank& bank) {
   const uint32_t en = linux_bits ? v2::state_enabled_linux : v2::state_enabled;
   const uint32_t sh = linux_bits ? v2::state_sharing_linux : v2::state_sharing;
   bank.add(row("MsiState", b + v2::state, 4, access::ro),
-           [this, en, sh] { return (enabled_ ? en : 0u) | (sharing_ ? sh : 0u); });
+           [this, en, sh] { return (enabled_ ? en : 0u) | (sharing() ? sh : 0u); });
   bank.add(row("MsiCmd", b + v2::cmd, 4, access::wo), {}, [this](uint32_t v) { command(v); });
   if (variant_ == msi_v2_variant::vector_map)
     bank.add(row("MsiVecSel", b + v2::vec_sel, 4, access::wo), {}, [this](uint32_t v) { vec_sel_ = v; });
@@ -157,10 +166,14 @@ void msi_v2_scheme::declare_registers(register_bank& bank) {
 
 void msi_v2_scheme::on_reset() {
   vec_sel_ = 0;
-  sharing_ = false;
-  config_map_ = 0;
   queue_map_.resize(host_ ? host_->num_queues() : 0);
-  for (unsigned q = 0; q < queue_map_.size(); ++q) queue_map_[q] = q + 1;
+  if (sharing()) {  // nothing is mapped until the driver's MAP commands (as the kvmtool-derived device)
+    config_map_ = msi_vector_table::no_vector;
+    for (auto& v : queue_map_) v = msi_vector_table::no_vector;
+  } else {
+    config_map_ = 0;
+    for (unsigned q = 0; q < queue_map_.size(); ++q) queue_map_[q] = q + 1;
+  }
 }
 
 bool msi_v2_scheme::target_vector(uint32_t& v, const char* op_name) {
@@ -191,8 +204,12 @@ void msi_v2_scheme::command(uint32_t cmd) {
     case enable: return try_enable();
     case disable: return set_enabled(false);
     case configure:
-      // Allowed while enabled: the new pair is latched in one step (an affinity change at run time).
-      if (target_vector(v, "CONFIGURE")) vectors_.configure(v, staged_);
+      // Allowed while enabled: the new pair is latched in one step (an affinity change at run time). An
+      // event that waited for the vector's first message goes out now unless the vector is masked.
+      if (target_vector(v, "CONFIGURE")) {
+        vectors_.configure(v, staged_);
+        if (!vectors_.masked(v) && vectors_.pending(v)) unmask(v);
+      }
       return;
     case mask_op:
       if (target_vector(v, "MASK")) mask(v);
@@ -202,20 +219,20 @@ void msi_v2_scheme::command(uint32_t cmd) {
       return;
     case map_config:
       if (pair) return vectors_.configure(0, staged_);  // the pair variant's "configure the config pair"
+      if (!sharing()) return map_refused("MAP_CONFIG");
       if (vec_sel_ != msi_vector_table::no_vector && vec_sel_ >= vectors_.size())
         return error(ids::msi_bad_vector, fmt::format("MAP_CONFIG to vector {}: MsiVecNum is {}", vec_sel_, vectors_.size()));
       config_map_ = vec_sel_;
-      sharing_ = true;
       return;
     case map_queue: {
       if (pair) break;
+      if (!sharing()) return map_refused("MAP_QUEUE");
       const uint32_t q = host_->queue_sel();
       if (q >= host_->num_queues())
         return error(ids::bad_queue_sel, fmt::format("MAP_QUEUE for QueueSel {}: the device has {} queues", q, host_->num_queues()));
       if (vec_sel_ != msi_vector_table::no_vector && vec_sel_ >= vectors_.size())
         return error(ids::msi_bad_vector, fmt::format("MAP_QUEUE to vector {}: MsiVecNum is {}", vec_sel_, vectors_.size()));
       queue_map_[q] = vec_sel_;
-      sharing_ = true;
       return;
     }
     default: break;
@@ -223,20 +240,20 @@ void msi_v2_scheme::command(uint32_t cmd) {
   error(ids::msi_bad_command, fmt::format("MsiCmd {}: unknown command{}", cmd, pair ? " in the per-queue-pair layout" : ""));
 }
 
+// MAP commands are for sharing mode ("driver should use MAP_CONFIG/MAP_QUEUE" when msi_sharing is 1, J. Liu,
+// Feb 2020); the kvmtool-derived device ignores them otherwise. Here: ignored, with a warning.
+void msi_v2_scheme::map_refused(const char* op_name) {
+  error(ids::msi_bad_command, fmt::format("{} in non-sharing mode (MsiState msi_sharing 0): ignored, the fixed mapping stands",
+                                          op_name));
+}
+
 void msi_v2_scheme::try_enable() {
+  // Vectors need not be configured yet: the Linux v2 patch writes ENABLE before requesting its vectors'
+  // IRQs, and gives queues without a callback none; their events wait on the vector (msi_vector_table).
   const unsigned queues = host_->num_queues();
-  std::string why;
-  if (!sharing_) {
-    if (vectors_.size() < queues + 1) why = fmt::format("non-sharing mode needs {} vectors, MsiVecNum is {}", queues + 1, vectors_.size());
-    else if (!all_configured(0, queues + 1)) why = "a vector of the fixed mapping is not configured";
-  } else {
-    if (vectors_.size() < 2) why = "sharing mode needs at least 2 vectors";
-    for (uint32_t v : queue_map_)
-      if (why.empty() && v != msi_vector_table::no_vector && !vectors_.configured(v)) why = fmt::format("mapped vector {} is not configured", v);
-    if (why.empty() && config_map_ != msi_vector_table::no_vector && !vectors_.configured(config_map_))
-      why = fmt::format("config vector {} is not configured", config_map_);
-  }
-  if (!why.empty()) return error(ids::msi_enable_refused, "ENABLE refused: " + why + "; staying on the wired IRQ");
+  if (!sharing() && vectors_.size() < queues + 1)
+    return error(ids::msi_enable_refused, fmt::format("ENABLE refused: non-sharing mode needs {} vectors, MsiVecNum is {}; "
+                                                      "staying on the wired IRQ", queues + 1, vectors_.size()));
   set_enabled(true);
 }
 

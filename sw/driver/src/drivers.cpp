@@ -118,12 +118,15 @@ void virtio_driver::take_interrupts() {
 
 status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t timeout_ns) {
   const bool irqs = cpu_->interrupts();
+  // A queue without a callback gets no interrupt: it is polled (Linux's virtnet_send_command spins on its
+  // control queue), looked at every poll_interval_ns while other interrupts are taken as they come.
+  const bool polled = !irq_.has_callback(q);
   const uint64_t start = h_->now_ns();
   for (unsigned spin = 0;; ++spin) {
     // Take what is pending first, as a CPU would, so each interrupt is serviced (and timed) when it comes.
     if (irqs) take_interrupts();
     const status s = poll(q, cookie, len);
-    if (s == status::ok && irqs) take_trailing(q);
+    if (s == status::ok && irqs && !polled) take_trailing(q);
     if (s != status::empty) return s;
     // A config interrupt may announce DEVICE_NEEDS_RESET, or a device that reset itself or took
     // FEATURES_OK back; without interrupts look now and then (an MMIO read).
@@ -132,7 +135,10 @@ status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t ti
       if (status h = dev_.health(); h != status::ok) return fail(h);
     }
     if (h_->now_ns() - start > timeout_ns) return status::timeout;
-    if (irqs) h_->wait_for_interrupt_until(start + timeout_ns + 1);
+    if (irqs) {
+      const uint64_t end = start + timeout_ns + 1, next = h_->now_ns() + poll_interval_ns;
+      h_->wait_for_interrupt_until(polled && next < end ? next : end);
+    }
   }
 }
 

@@ -153,28 +153,8 @@ status device_irq::program_msi() {
     }
     case irq_scheme::msi_v2:
     case irq_scheme::msi_v2_linux:
-    case irq_scheme::msi_v2_shared: {
-      const bool shared = active_ == irq_scheme::msi_v2_shared;
-      const unsigned used = shared ? 2 : queues_ + 1;
-      if (dev_->reg(cfg_.msi_regs + v2::vec_num) < used) return status::msi_refused;
-      for (unsigned v = 0; v < used; ++v) {
-        dev_->set(cfg_.msi_regs + v2::vec_sel, v);
-        write_message(v, cpu_of(v));
-        dev_->set(cfg_.msi_regs + v2::cmd, v2::configure);
-      }
-      if (shared) {  // config on vector 0, every queue on vector 1
-        dev_->set(cfg_.msi_regs + v2::vec_sel, 0);
-        dev_->set(cfg_.msi_regs + v2::cmd, v2::map_config);
-        dev_->set(cfg_.msi_regs + v2::vec_sel, 1);
-        for (unsigned q = 0; q < queues_; ++q) {
-          dev_->set(rm::offset_of(reg::queue_sel), q);
-          dev_->set(cfg_.msi_regs + v2::cmd, v2::map_queue);
-        }
-      }
-      dev_->set(cfg_.msi_regs + v2::cmd, v2::enable);
-      const uint32_t enabled = active_ == irq_scheme::msi_v2_linux ? v2::state_enabled_linux : v2::state_enabled;
-      return (dev_->reg(cfg_.msi_regs + v2::state) & enabled) ? status::ok : status::msi_refused;
-    }
+    case irq_scheme::msi_v2_shared:
+      return program_msi_v2();
     case irq_scheme::msi_v2_pair:
       for (unsigned q = 0; q < queues_; ++q) {
         dev_->set(rm::offset_of(reg::queue_sel), q);
@@ -206,12 +186,106 @@ status device_irq::program_msi() {
   }
 }
 
+void device_irq::v2_command(unsigned vector, uint32_t op) {
+  dev_->set(cfg_.msi_regs + v2::vec_sel, vector);
+  dev_->set(cfg_.msi_regs + v2::cmd, op);
+}
+
+// MSI v2. The device chooses sharing (MsiState msi_sharing) and the driver follows it, as the Linux v2 patch's
+// vm_find_vqs does (v2 4/5, "virtio-mmio: add MSI interrupt feature support"): config on vector 0, then
+// sharing: every queue on vector 1 by MAP_QUEUE; non-sharing: queue q on q+1, needing MsiVecNum >= queues + 1
+// ("For MSI non-sharing, the max vector number MUST greater than nvqs"). Queues without a callback get no
+// vector. Two orders: the spec text's (configure, map, ENABLE, check MsiState) and the Linux patch's.
+status device_irq::program_msi_v2() {
+  auto cpu_of = [&](unsigned v) -> unsigned { return cfg_.vector_cpu ? cfg_.vector_cpu[v] : 0; };
+  const bool linux_bits = active_ == irq_scheme::msi_v2_linux;
+  const uint32_t enabled_bit = linux_bits ? v2::state_enabled_linux : v2::state_enabled;
+  const uint32_t sharing_bit = linux_bits ? v2::state_sharing_linux : v2::state_sharing;
+  const uint32_t msi = cfg_.msi_regs;
+  const bool shared = (dev_->reg(msi + v2::state) & sharing_bit) != 0;
+  const uint32_t vec_num = dev_->reg(msi + v2::vec_num);
+  if (shared ? vec_num < 2 : vec_num < queues_ + 1) return status::msi_refused;
+  linux_order_ = linux_bits;
+  const unsigned vectors = shared ? 2 : queues_ + 1;
+  auto wanted = [&](unsigned v) { return v == 0 || (shared ? true : has_callback(v - 1)); };
+  auto configure = [&](unsigned v) {  // mmio_write_msi_msg: MsiVecSel, address, data, CONFIGURE
+    dev_->set(msi + v2::vec_sel, v);
+    write_message(v, cpu_of(v));
+    dev_->set(msi + v2::cmd, v2::configure);
+  };
+  if (!linux_order_) {
+    for (unsigned v = 0; v < vectors; ++v)
+      if (wanted(v)) configure(v);
+    if (shared) {
+      v2_command(0, v2::map_config);
+      for (unsigned q = 0; q < queues_; ++q) {
+        if (!has_callback(q)) continue;
+        dev_->set(rm::offset_of(reg::queue_sel), q);
+        v2_command(1, v2::map_queue);
+      }
+    }
+    dev_->set(msi + v2::cmd, v2::enable);
+    if (!(dev_->reg(msi + v2::state) & enabled_bit)) return status::msi_refused;
+  } else {
+    // vm_request_msi_vectors: the MSI domain writes each vector's message as it allocates it
+    // (MSI_FLAG_ACTIVATE_EARLY in v2 3/5's mmio_msi_domain_info), then mmio_msi_set_enable reads MsiState and
+    // writes ENABLE. Each request_irq then starts its IRQ, which the irq core unmasks (mmio_msi_unmask_irq:
+    // MsiVecSel, UNMASK). Sharing: MAP_CONFIG after the config IRQ, MAP_QUEUE per queue in vm_setup_vq.
+    for (unsigned v = 0; v < vectors; ++v)
+      if (wanted(v)) configure(v);
+    if (!(dev_->reg(msi + v2::state) & enabled_bit)) dev_->set(msi + v2::cmd, v2::enable);
+    v2_command(0, v2::unmask);
+    if (shared) {
+      v2_command(0, v2::map_config);
+      v2_command(1, v2::unmask);
+    }
+    for (unsigned q = 0; q < queues_; ++q) {
+      if (!has_callback(q)) continue;
+      if (shared) {
+        dev_->set(rm::offset_of(reg::queue_sel), q);
+        v2_command(1, v2::map_queue);
+      } else {
+        v2_command(q + 1, v2::unmask);
+      }
+    }
+  }
+  if (shared) active_ = irq_scheme::msi_v2_shared;
+  return status::ok;
+}
+
+void device_irq::teardown() {
+  if (active_ != irq_scheme::msi_v2 && active_ != irq_scheme::msi_v2_linux && active_ != irq_scheme::msi_v2_shared) return;
+  const uint32_t msi = cfg_.msi_regs;
+  if (!linux_order_) return dev_->set(msi + v2::cmd, v2::disable);
+  // free_irq: the irq core masks the IRQ (irq_shutdown -> mmio_msi_mask_irq) and deactivates it
+  // (msi_domain_deactivate writes a zeroed message).
+  auto release = [&](unsigned v) {
+    v2_command(v, v2::mask);
+    dev_->set(msi + v2::vec_sel, v);
+    dev_->set(msi + v2::addr_low, 0);
+    dev_->set(msi + v2::addr_high, 0);
+    dev_->set(msi + v2::data, 0);
+    dev_->set(msi + v2::cmd, v2::configure);
+  };
+  const bool shared = active_ == irq_scheme::msi_v2_shared;
+  if (!shared)  // vm_del_vq frees each queue's own vector
+    for (unsigned q = 0; q < queues_; ++q)
+      if (has_callback(q)) release(q + 1);
+  // vm_free_msi_irqs: mmio_msi_set_enable(vm_dev, 0) reads MsiState and, as posted, writes ENABLE (not
+  // DISABLE); then the config vector and, sharing, the queues' vector are freed.
+  (void)dev_->reg(msi + v2::state);
+  dev_->set(msi + v2::cmd, v2::enable);
+  release(0);
+  if (shared) release(1);
+}
+
 status device_irq::setup(mmio_device& dev, irq_controller& ic, const irq_config& cfg, unsigned queues) {
   dev_ = &dev;
   ic_ = &ic;
   cfg_ = cfg;
   queues_ = queues < max_vectors ? queues : max_vectors - 1;
   active_ = cfg.scheme;
+  linux_order_ = false;
   if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
     route_lines();
     return status::ok;

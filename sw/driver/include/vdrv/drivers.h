@@ -65,6 +65,7 @@ class virtio_driver {
   static constexpr unsigned interrupt_burst = 16;      // interrupts taken per look, at most
   static constexpr unsigned storm_limit = 1000;        // interrupts in a row that bring nothing: a storm
   static constexpr uint64_t trailing_irq_ns = 2000000;  // how long an owed interrupt is waited for
+  static constexpr uint64_t poll_interval_ns = 1000;     // a queue without a callback is polled this often
   virtio_driver(counting_hal& h, uint64_t base, cpu_context& cpu) : h_(&h), dev_(h, base), cpu_(&cpu) {}
   // Another vCPU drives the device from now on (shared drivers on SMP guests): its HAL, its interrupts.
   void use_cpu(counting_hal& h, cpu_context& cpu) { h_ = &h; dev_.rebind(h); cpu_ = &cpu; }

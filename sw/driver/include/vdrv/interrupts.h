@@ -58,6 +58,9 @@ struct irq_config {
   uint32_t msi_regs = vmsim::regmap::msi_block_base_default;  // the MSI register block's offset
   uint32_t msix_table = vmsim::regmap::msix::table_base_default;
   const uint8_t* vector_cpu = nullptr;  // vCPU of each vector (vector 0: config; q+1: queue q); null: vCPU 0
+  // Bit q: queue q has no callback (Linux: a NULL vq callback, e.g. virtio-net's control queue, which it
+  // polls). MSI v2 gives such a queue no vector, as the Linux v2 patch does; its user polls it.
+  uint64_t no_callback = 0;
 };
 
 class device_irq {
@@ -79,18 +82,25 @@ class device_irq {
   event handle(uint32_t id);
   // Moves vector v to another vCPU while traffic flows (an MSI update at run time).
   status retarget(unsigned vector, unsigned cpu);
+  // Releases the device's interrupts as the driver's del_vqs does (MSI v2: the Linux patch's
+  // vm_del_vqs / vm_free_msi_irqs, or the spec text's DISABLE). Other schemes: nothing at the device.
+  void teardown();
+  bool has_callback(unsigned q) const { return q >= 64 || !((cfg_.no_callback >> q) & 1); }
   uint32_t id_of_vector(unsigned v) const { return cfg_.first_msi_id + v; }
   uint32_t id_of_queue(unsigned q) const;
 
  private:
   void write_message(unsigned vector, unsigned cpu);  // MsiAddr/MsiData staging registers
   status program_msi();
+  status program_msi_v2();
+  void v2_command(unsigned vector, uint32_t op);
   void route_lines();
   unsigned line_of(unsigned q) const { return cfg_.line_of_queue ? cfg_.line_of_queue(q, cfg_.lines) : 0; }
   mmio_device* dev_ = nullptr;
   irq_controller* ic_ = nullptr;
   irq_config cfg_;
   irq_scheme active_ = irq_scheme::legacy;
+  bool linux_order_ = false;  // MSI v2 set up in the Linux patch's order (msi-v2-linux, msi-v2-as-posted)
   unsigned queues_ = 0;
 };
 

@@ -19,6 +19,11 @@ struct msi_config {
   uint32_t register_base = regmap::msi_block_base_default;  // 0x0c0 in the proposals: QueueReset's today
   int feature_bit = 47;            // VIRTIO_F_MMIO_MSI (v2 layout); the proposal's 40 is RING_RESET now
   unsigned vectors = 0;            // 0: queues + 1
+  // MSI v2: the device's mode, reported in MsiState's msi_sharing bit and followed by the driver (the v2
+  // patches: "device uses sharing mode and dynamic mapping"). true: events reach the vectors the driver's
+  // MAP_CONFIG / MAP_QUEUE name (at least 2 vectors); false: fixed mapping, config 0 and queue q on q+1.
+  // A device with fewer than queues + 1 vectors can only share.
+  bool sharing = false;
   uint32_t msix_table_base = regmap::msix::table_base_default;  // MSI-X reference: the table's offset in the window
 };
 
@@ -96,9 +101,13 @@ class msi_v1_scheme : public msi_scheme_base {
 
 // v2 (Feb 2020, feature bit): MsiVecNum +0x00 R, MsiState +0x04 R {enabled:0, sharing:1}, MsiCmd +0x08 W,
 // MsiVecSel +0x10 W, MsiAddrLow/High +0x14/+0x18 W, MsiData +0x1c W.
-// vector_map variant: ENABLE 1, DISABLE 2, CONFIGURE 3, MASK 4, UNMASK 5, MAP_CONFIG 6, MAP_QUEUE 7 on MsiVecSel;
-//   no MAP command issued = non-sharing (config 0, queue q -> q+1, needs queues + 1 vectors); a MAP command
-//   switches to sharing mode (the driver's mapping, at least 2 vectors).
+// vector_map variant: ENABLE 1, DISABLE 2, CONFIGURE 3, MASK 4, UNMASK 5, MAP_CONFIG 6, MAP_QUEUE 7 on MsiVecSel.
+//   The device chooses the mode (msi_config::sharing, MsiState msi_sharing): non-sharing = fixed mapping
+//   (config 0, queue q -> q+1; MAP commands are warned and ignored; ENABLE needs queues + 1 vectors);
+//   sharing = the driver's MAP commands (nothing mapped until then; at least 2 vectors, checked at
+//   construction). ENABLE does not wait for vectors to be configured (the Linux v2 patch enables before its
+//   vectors' IRQs are requested, and never gives a callback-less queue a vector): an event on a vector not
+//   configured stays pending on it.
 // per_queue_pair variant (the reviewers' simpler form): no MsiVecSel, no MAP: CONFIGURE/MASK/UNMASK act on the
 //   pair of queue QueueSel; op 6 configures the config pair.
 enum class msi_v2_variant { vector_map, per_queue_pair };
@@ -124,8 +133,9 @@ class msi_v2_scheme : public msi_scheme_base {
     return bits_ == msi_state_bits::spec ? "msi-v2" : "msi-v2-linux";
   }
   uint64_t offered_features() const override { return uint64_t{1} << cfg_.feature_bit; }
+  void attach(interrupt_host& host) override;
   void declare_registers(register_bank& bank) override;
-  bool sharing() const { return sharing_; }
+  bool sharing() const { return cfg_.sharing && variant_ == msi_v2_variant::vector_map; }
 
  protected:
   uint32_t vector_for_queue(unsigned q) const override { return q < queue_map_.size() ? queue_map_[q] : msi_vector_table::no_vector; }
@@ -136,11 +146,11 @@ class msi_v2_scheme : public msi_scheme_base {
   void command(uint32_t cmd);
   bool target_vector(uint32_t& v, const char* op_name);
   void try_enable();
+  void map_refused(const char* op_name);
   msi_v2_variant variant_;
   msi_state_bits bits_;
   const char* name_ = nullptr;
   uint32_t vec_sel_ = 0;
-  bool sharing_ = false;
   uint32_t config_map_ = 0;
   std::vector<uint32_t> queue_map_;
 };
