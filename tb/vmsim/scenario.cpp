@@ -406,15 +406,9 @@ void validate(const scenario& s, const std::vector<std::string>& profiles) {
                                      s.rate_pps, resolution_s));
   if (s.quantum_ns * 1e-9 < resolution_s)
     throw scenario_error(fmt::format("scenario.quantum_ns: {} is below the kernel's time resolution ({} s)", s.quantum_ns, resolution_s));
-  // The controller's register map has a vCPU interface (IAR, EOIR) for the first 16 vCPUs only (ROUTE
-  // follows them): the others run, idle and send IPIs but cannot take an interrupt.
-  constexpr unsigned interfaces = regmap::irqc::route_base / regmap::irqc::cpu_window;
   for (size_t i = 0; i < s.irq_affinity.size(); ++i) {
     if (s.irq_affinity[i] >= s.vcpus)
       throw scenario_error(fmt::format("scenario.irq_affinity[{}]: vCPU {} out of range (vcpus is {})", i, s.irq_affinity[i], s.vcpus));
-    if (s.irq_affinity[i] >= interfaces)
-      throw scenario_error(fmt::format("scenario.irq_affinity[{}]: vCPU {} has no interface at the interrupt controller (vCPUs "
-                                       "0..{} have one)", i, s.irq_affinity[i], interfaces - 1));
   }
   if (!s.timeline_window_us.empty()) {
     const auto& w = s.timeline_window_us;

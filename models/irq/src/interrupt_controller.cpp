@@ -26,7 +26,8 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
   auto fail = [&](const std::string& why) {
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: {}", this->name(), why).c_str());
   };
-  if (cfg.cpus == 0 || cfg.cpus > 256) fail("cpus must be 1..256");
+  // Each vCPU needs its interface (IAR, EOIR) below ROUTE: a larger count would decode ROUTE as interfaces.
+  if (cfg.cpus == 0 || cfg.cpus > regmap::irqc::max_cpus) fail(fmt::format("cpus must be 1..{}", regmap::irqc::max_cpus));
   if (cfg.wired_base_id + cfg.wired_lines > spurious) fail("wired lines exceed the interrupt id space");
   if (cfg.flavour == msi_flavour::x86_lapic && (cfg.msi_vector_min < 16 || cfg.msi_vector_min > 255))
     fail("msi_vector_min must be 16..255");

@@ -99,16 +99,17 @@ inline constexpr block_reg entry_registers[] = {
 // ---- the interrupt controller (docs/interrupt-controller.md) ------------------------------------------------------
 namespace irqc {
 inline constexpr uint32_t max_ids = 1024, spurious = 1023;
-inline constexpr uint64_t cpu_window = 0x1000;  // vCPU c's interface at c * cpu_window
+inline constexpr uint64_t cpu_window = 0x800;  // vCPU c's interface at c * cpu_window (32 fit below ROUTE)
 inline constexpr uint64_t iar = 0x00, eoir = 0x04, hppir = 0x08;
 inline constexpr uint64_t route_base = 0x10000;  // ROUTE[id] at route_base + 4 id: the vCPU index
 inline constexpr uint64_t mask_base = 0x14000;   // MASK[id] at mask_base + 4 id: bit 0
 inline constexpr uint64_t regs_size = 0x18000;
+inline constexpr unsigned max_cpus = route_base / cpu_window;  // vCPUs with an interface: 32
 constexpr uint64_t cpu_reg(unsigned cpu, uint64_t reg) { return cpu * cpu_window + reg; }
 constexpr uint64_t route(uint32_t id) { return route_base + 4u * id; }
 constexpr uint64_t mask(uint32_t id) { return mask_base + 4u * id; }
 inline constexpr block_reg registers[] = {
-    {"IAR", iar, 4, access::ro, "per vCPU (c * 0x1000): acknowledge, the highest pending id (1023: none)"},
+    {"IAR", iar, 4, access::ro, "per vCPU (c * 0x800): acknowledge, the highest pending id (1023: none)"},
     {"EOIR", eoir, 4, access::wo, "per vCPU: end of interrupt of the id written"},
     {"HPPIR", hppir, 4, access::ro, "per vCPU: the highest pending id, not acknowledged"},
     {"ROUTE[id]", 0x0000, 4, access::rw, "at 0x10000 + 4 id: the vCPU the id goes to"},
