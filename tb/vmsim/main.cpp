@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "files.h"
+#include "model_params.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -201,12 +202,32 @@ int sc_main(int argc, char* argv[]) {
     std::replace(flag.begin(), flag.end(), '_', '-');
     scenario_options.push_back({key, app.add_option(flag, texts[key], help)->type_name("NUMBER")->default_str(default_json[key].dump()), true});
   }
+  // Model parameters by name (model_params.h, docs/parameters.md).
+  std::vector<std::string> model_param_args;
+  app.add_option("--param", model_param_args,
+                 "NAME=VALUE: set one model parameter for this run (repeatable), e.g. vm.transport.queue_num_max=64 or "
+                 "vm.transport.register_latency=20ns; --list-params lists them")->type_name("NAME=VALUE");
+  bool list_params = false, list_json = false, list_markdown = false;
+  auto* list_params_opt = app.add_flag("--list-params", list_params, "list the model parameters (name, type, default, unit, range) and exit");
+  app.add_flag("--json", list_json, "with --list-params: as JSON")->needs(list_params_opt);
+  app.add_flag("--markdown", list_markdown, "with --list-params: as the Markdown table of docs/parameters.md")->needs(list_params_opt);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;  // --help, --version: 0; a bad option: 2, as every bad input
   }
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  if (list_params) {
+    const param_registry& r = model_params();
+    if (list_json) std::printf("%s\n", r.json_list().dump(2).c_str());
+    else if (list_markdown) std::fputs(r.markdown_table().c_str(), stdout);
+    else
+      std::printf("%s\nSet with --param NAME=VALUE (repeatable) or a scenario's \"params\" object; a sweep varies one as grid key\n"
+                  "\"params.NAME\". %s.<group>.* applies to every device. A time takes a unit (20ns, 1.5 us) or is in the\n"
+                  "listed one. Cost-profile entries are set with --profile-param KEY=VALUE (--describe-profile NAME lists them).\n",
+                  r.text_table().c_str(), r.root().c_str());
+    return 0;
+  }
   try {
     if (sweep_opts.report->parsed()) return run_report(sweep_opts.report_dirs, quiet || sweep_opts.report_quiet);
     if (!(point_timeout_s >= 1 && point_timeout_s <= 1e6))
@@ -232,6 +253,10 @@ int sc_main(int argc, char* argv[]) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;
     }
+    if (!model_param_args.empty() && (!sweep_file.empty() || sweep_opts.given() || do_validate))
+      throw scenario_error(fmt::format("--param: not with {} (a sweep takes them in its base's \"params\" or as grid keys "
+                                       "\"params.NAME\"; the validation runs the published configuration)",
+                                       do_validate ? "--validate" : "--sweep"));
     if (!sweep_file.empty() || sweep_opts.given()) {
       if (!sweep_file.empty()) check_output_dir("--out-dir", out_dir);
       return run_sweep({self_path, sweep_file, out_dir, profiles_file, jobs, point_timeout_s, quiet}, sweep_opts);
@@ -245,6 +270,17 @@ int sc_main(int argc, char* argv[]) {
       json v = o.number ? json::parse(text, nullptr, false) : json(text);
       if (o.number && !v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", o.key, text));
       j[o.key] = v;
+    }
+    if (!model_param_args.empty()) {  // each checked (a name given twice is refused); over the file's "params"
+      json given;
+      try {
+        given = model_params().check_assignments(model_param_args);
+      } catch (const param_error& e) {
+        throw scenario_error(fmt::format("--param: {}", e.what()));
+      }
+      if (!j.contains("params")) j["params"] = json::object();
+      if (j["params"].is_object())  // else parse_scenario names the file's bad "params"
+        for (const auto& [name, v] : given.items()) j["params"][name] = v;
     }
     if (!timeline_window.empty()) {  // START_US:END_US, checked as scenario.timeline_window_us
       const auto colon = timeline_window.find(':');

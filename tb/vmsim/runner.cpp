@@ -58,6 +58,8 @@ tb::system_config system_for(const scenario& s, const cost_profile& p, const tra
   c.ram_size = s.ram_size;
   c.mmio_base = s.device_base;
   c.irqc_base = s.irqc_base;
+  apply_params(s.params, c.msi);  // --param vm.msi.*
+  apply_params(s.params, c.irqc);  // --param vm.irqc.*
   return c;
 }
 
@@ -75,7 +77,7 @@ template <class Device>
 struct machine : tb::virtio_system<Device> {
   template <class... A>
   machine(sc_core::sc_module_name n, const scenario& s, const cost_profile& p, transport_config tc, A&&... args)
-      : tb::virtio_system<Device>(n, system_for(s, p, tc), std::forward<A>(args)...),
+      : tb::virtio_system<Device>(n, system_for(s, p, tc), with_params(s.params, std::forward<A>(args))...),
         host(p),
         hyp("hypervisor", p, this->irqc, s.irqc_base, {trapped_window(s, tc)}, host.vmm_lock.get(), s.seed),
         cpu("cpu", s.vcpus, [&](const char* name, size_t i) {
@@ -84,7 +86,7 @@ struct machine : tb::virtio_system<Device> {
           vc.ram_base = s.ram_base;
           vc.quantum = ns(s.quantum_ns);
           vc.wake_cost = [this, i](const sc_core::sc_time& slept) { return hyp.wake_from_halt(static_cast<int>(i), slept); };
-          return new vcpu(name, vc);
+          return new vcpu(name, with_params(s.params, vc));
         }) {
     for (auto& path : this->line_path) path.configure(p, &host.vmm_thread, host.line_lock(), s.seed);
     if constexpr (std::is_same_v<Device, virtio_net>)
@@ -191,7 +193,7 @@ transport_config transport_for(const scenario& s, const cost_profile& p, unsigne
   tc.irq_lines = scheme_named(s.scheme).multi_line ? lines : 1;
   tc.notify.doorbells = s.notify == "doorbell";
   tc.msi_write_latency = ns(p.msi_write_ns.mean());
-  return tc;
+  return with_params(s.params, tc);  // --param vm.transport.*
 }
 
 std::vector<uint8_t> affinity(const scenario& s, unsigned vectors, unsigned (*default_cpu)(unsigned q, unsigned vcpus)) {

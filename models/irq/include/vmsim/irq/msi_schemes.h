@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "vmsim/common/params.h"
 #include "vmsim/irq/msi_vector_table.h"
 #include "vmsim/regmap/interrupts.h"
 #include "vmsim/transport/interrupt_scheme.h"
@@ -21,6 +22,8 @@ struct msi_config {
   unsigned vectors = 0;            // 0: queues + 1
   uint32_t msix_table_base = regmap::msix::table_base_default;  // MSI-X reference: the table's offset in the window
 };
+// Its run-time parameters (vm.msi.*, irq_params.cpp).
+const param_group<msi_config>& param_table(const msi_config&);
 
 class msi_scheme_base : public interrupt_scheme {
  public:
