@@ -4,6 +4,7 @@
 
 #include "model_params.h"
 #include "sim_test.h"
+#include "vmsim/devices/virtio_blk.h"
 
 using namespace vmsim;
 using namespace vmsim::tb;
@@ -65,8 +66,8 @@ BOOST_AUTO_TEST_CASE(a_time_takes_a_unit_or_is_in_the_declared_one) {
   BOOST_TEST(vm().check("vm.transport.register_latency", "500 ps").get<double>() == 0.5);
   BOOST_TEST(vm().check("vm.transport.register_latency", 7.5) == json(7.5));
   BOOST_TEST(says(error_of([] { vm().check("vm.transport.register_latency", "20 parsecs"); }), "is not a time"));
-  BOOST_TEST(says(error_of([] { vm().check("vm.transport.register_latency", "-1ns"); }), "is outside 0..1000000 ns"));
-  BOOST_TEST(says(error_of([] { vm().check("vm.transport.register_latency", "2 s"); }), "is outside 0..1000000 ns"));
+  BOOST_TEST(says(error_of([] { vm().check("vm.transport.register_latency", "-1ns"); }), "is out of range (time, 0..1000000 ns)"));
+  BOOST_TEST(says(error_of([] { vm().check("vm.transport.register_latency", "2 s"); }), "is out of range (time, 0..1000000 ns)"));
 }
 
 BOOST_AUTO_TEST_CASE(a_value_of_the_wrong_type_is_refused_naming_the_parameter) {
@@ -82,8 +83,8 @@ BOOST_AUTO_TEST_CASE(a_value_of_the_wrong_type_is_refused_naming_the_parameter) 
 }
 
 BOOST_AUTO_TEST_CASE(a_value_out_of_range_is_refused_with_the_range) {
-  BOOST_TEST(says(error_of([] { vm().check("vm.transport.queue_num_max", "32769"); }), "'32769' is outside 0..32768 entries"));
-  BOOST_TEST(says(error_of([] { vm().check("vm.net.queue_size", "0"); }), "'0' is outside 1..32768"));
+  BOOST_TEST(says(error_of([] { vm().check("vm.transport.queue_num_max", "32769"); }), "'32769' is out of range (unsigned, 0..32768 entries)"));
+  BOOST_TEST(says(error_of([] { vm().check("vm.net.queue_size", "0"); }), "'0' is out of range (unsigned, 1..32768 entries)"));
   BOOST_TEST(says(error_of([] { vm().check("vm.blk.id", "a-serial-longer-than-twenty"); }), "is longer than 20 characters"));
   // A field narrower than the declared range: the range shrinks to what it holds (no wrap).
   param_group<transport_config> g("t", "");

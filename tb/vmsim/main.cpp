@@ -36,6 +36,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "vmsim/common/report_ids.h"
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/version.h"
 
@@ -315,6 +316,11 @@ int sc_main(int argc, char* argv[]) {
   } catch (const scenario_error& e) {
     std::fprintf(stderr, "vmsim: %s\n", e.what());
     return 2;
+  } catch (const sc_core::sc_report& e) {
+    // A configuration a model refuses as it is built (ids::config_error: e.g. a --param vm.msi.register_base whose
+    // block collides) is bad input as well; anything else the run reports is a failed run.
+    std::fprintf(stderr, "vmsim: %s\n", e.what());
+    return std::strcmp(e.get_msg_type(), ids::config_error) == 0 ? 2 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vmsim: %s\n", e.what());
     return 1;

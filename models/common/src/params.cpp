@@ -29,13 +29,21 @@ const char* to_string(param_type t) {
 
 namespace {
 // SystemC's units, smallest first.
-const std::vector<std::pair<std::string, sc_core::sc_time_unit>>& units() {
-  static const std::vector<std::pair<std::string, sc_core::sc_time_unit>> u = {
-      {"fs", sc_core::SC_FS}, {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS},
-      {"us", sc_core::SC_US}, {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+struct time_unit_row {
+  std::string name;
+  sc_core::sc_time_unit unit;
+  int exponent;  // 10^exponent s: scales between units are exact powers of ten (1.5 us is 1500 ns, not 1499.999...)
+};
+const std::vector<time_unit_row>& units() {
+  static const std::vector<time_unit_row> u = {{"fs", sc_core::SC_FS, -15}, {"ps", sc_core::SC_PS, -12}, {"ns", sc_core::SC_NS, -9},
+                                               {"us", sc_core::SC_US, -6},  {"ms", sc_core::SC_MS, -3},  {"s", sc_core::SC_SEC, 0}};
   return u;
 }
-double seconds_per(const std::string& unit) { return sc_core::sc_time(1, time_unit(unit)).to_seconds(); }
+int exponent_of(const std::string& unit) {
+  for (const auto& u : units())
+    if (u.name == unit) return u.exponent;
+  throw param_error(fmt::format("'{}' is not a time unit (fs, ps, ns, us, ms, s)", unit));
+}
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
@@ -80,15 +88,16 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 sc_core::sc_time_unit time_unit(const std::string& unit) {
-  for (const auto& [name, u] : units())
-    if (name == unit) return u;
+  for (const auto& u : units())
+    if (u.name == unit) return u.unit;
   throw param_error(fmt::format("'{}' is not a time unit (fs, ps, ns, us, ms, s)", unit));
 }
 
 std::string param_info::range_text() const {
   switch (type) {
     case param_type::flag: return "true | false";
-    case param_type::count: return max == ~uint64_t{0} ? fmt::format("{}..2^64-1", min) : fmt::format("{}..{}", min, max);
+    case param_type::count:
+      return hex ? fmt::format("{:#x}..{:#x}", min, max) : max == ~uint64_t{0} ? fmt::format("{}..2^64-1", min) : fmt::format("{}..{}", min, max);
     case param_type::real:
     case param_type::time: return fmt::format("{}..{}", number_text(lo), number_text(hi));
     case param_type::text: return fmt::format("at most {} characters", max_length);
@@ -110,10 +119,11 @@ json param_info::parse(const json& v) const {
     }
     case param_type::count: {
       uint64_t x = 0;
-      if (v.is_number_unsigned()) x = v.get<uint64_t>();
+      if (v.is_number_integer() && v.get<int64_t>() < 0 && !v.is_number_unsigned()) throw bad("is not an unsigned integer");
+      if (v.is_number_integer()) x = v.get<uint64_t>();
       else if (!(v.is_string() && parse_unsigned(trim(v.get<std::string>()), x)))
         throw bad("is not an unsigned integer (decimal or 0x hexadecimal)");
-      if (x < min || x > max) throw bad(fmt::format("is outside {}{}", range_text(), unit.empty() ? "" : " " + unit));
+      if (x < min || x > max) throw bad("is out of range");
       return x;
     }
     case param_type::real:
@@ -125,20 +135,22 @@ json param_info::parse(const json& v) const {
         std::string t = trim(v.get<std::string>());
         double scale = 1;  // a time may carry its unit: "1.5 us", "200ns"
         if (type == param_type::time)
-          for (const auto& [name, u] : units())
-            if (t.size() > name.size() && t.compare(t.size() - name.size(), name.size(), name) == 0 &&
-                !std::isalpha(static_cast<unsigned char>(t[t.size() - name.size() - 1]))) {
-              scale = sc_core::sc_time(1, u).to_seconds() / seconds_per(unit);
-              t = trim(t.substr(0, t.size() - name.size()));
+          for (const auto& u : units()) {
+            const std::string& n = u.name;
+            if (t.size() > n.size() && t.compare(t.size() - n.size(), n.size(), n) == 0 &&
+                !std::isalpha(static_cast<unsigned char>(t[t.size() - n.size() - 1]))) {
+              scale = std::pow(10.0, u.exponent - exponent_of(unit));
+              t = trim(t.substr(0, t.size() - n.size()));
               break;
             }
+          }
         if (!parse_real(t, x)) throw bad(type == param_type::time ? fmt::format("is not a time (a number of {}, or with its unit: 1.5 us)", unit)
                                                                   : std::string("is not a number"));
         x *= scale;
       } else {
         throw bad(type == param_type::time ? "is not a time" : "is not a number");
       }
-      if (!(std::isfinite(x) && x >= lo && x <= hi)) throw bad(fmt::format("is outside {}{}", range_text(), unit.empty() ? "" : " " + unit));
+      if (!(std::isfinite(x) && x >= lo && x <= hi)) throw bad("is out of range");
       return x;
     }
     case param_type::text: {
@@ -217,8 +229,16 @@ json param_registry::check_assignments(const std::vector<std::string>& assignmen
 }
 
 namespace {
+// The default as --param takes it.
 std::string default_text(const param_info& p) {
-  if (p.default_value.is_string()) return p.type == param_type::text ? p.default_value.dump() : p.default_value.get<std::string>();
+  switch (p.type) {
+    case param_type::text: return p.default_value.dump();  // quoted: an empty string shows
+    case param_type::choice: return p.default_value.get<std::string>();
+    case param_type::count: return p.hex ? fmt::format("{:#x}", p.default_value.get<uint64_t>()) : p.default_value.dump();
+    case param_type::real:
+    case param_type::time: return number_text(p.default_value.get<double>());
+    case param_type::flag: break;
+  }
   return p.default_value.dump();
 }
 std::string md(std::string s) {  // a table cell: '|' would end it
@@ -228,12 +248,17 @@ std::string md(std::string s) {  // a table cell: '|' would end it
 }  // namespace
 
 std::string param_registry::text_table() const {
-  size_t w = 4;
-  for (const auto& e : entries_) w = std::max(w, e.name.size());
-  std::string s = fmt::format("{:<{}}  {:<8}  {:>10}  {:<7}  {:<26}  {}\n", "NAME", w, "TYPE", "DEFAULT", "UNIT", "RANGE", "DESCRIPTION");
+  std::vector<std::vector<std::string>> rows = {{"NAME", "TYPE", "DEFAULT", "UNIT", "RANGE", "DESCRIPTION"}};
   for (const auto& e : entries_)
-    s += fmt::format("{:<{}}  {:<8}  {:>10}  {:<7}  {:<26}  {}\n", e.name, w, to_string(e.info.type), default_text(e.info), e.info.unit,
-                     e.info.range_text(), e.info.description);
+    rows.push_back({e.name, to_string(e.info.type), default_text(e.info), e.info.unit, e.info.range_text(), e.info.description});
+  std::vector<size_t> w(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], r[c].size());
+  std::string s;
+  for (const auto& r : rows) {
+    for (size_t c = 0; c + 1 < r.size(); ++c) s += fmt::format("{:<{}}  ", r[c], w[c]);
+    s += r.back() + "\n";
+  }
   return s;
 }
 

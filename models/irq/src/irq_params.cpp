@@ -10,7 +10,9 @@ const param_group<msi_config>& param_table(const msi_config&) {
       .count("vectors", &msi_config::vectors, 0, 2048, "vectors", "MSI vectors the device has; 0: one per queue + one for config")
       .count("register_base", &msi_config::register_base, 0, 0xffc, "offset",
              "where the MSI register block starts in the device's window (a collision is refused)")
-      .count("msix_table_base", &msi_config::msix_table_base, 0, 0xff0, "offset", "pci-msix-reference: the MSI-X table's offset");
+      .hex()
+      .count("msix_table_base", &msi_config::msix_table_base, 0, 0xff0, "offset", "pci-msix-reference: the MSI-X table's offset")
+      .hex();
   return g;
 }
 

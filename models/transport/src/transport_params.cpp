@@ -6,6 +6,7 @@ namespace vmsim {
 const param_group<transport_config>& param_table(const transport_config&) {
   static const auto g = param_group<transport_config>("transport", "the virtio-mmio transport (every device's)")
       .count("vendor_id", &transport_config::vendor_id, 0, 0xffffffff, "", "what the VendorID register reads")
+      .hex()
       .choice("policy", &transport_config::policy, {{"strict", access_policy::strict}, {"permissive", access_policy::permissive}},
               "answer to a bad guest access: strict = the TLM error response, permissive = OK, reads 0 (QEMU)")
       .flag("offer_indirect", &transport_config::offer_indirect, "offer VIRTIO_F_RING_INDIRECT_DESC")

@@ -38,6 +38,7 @@ struct param_info {
   double lo = 0, hi = 0;         // real, time (in `unit`)
   std::vector<std::string> choices;  // choice
   size_t max_length = 0;             // text
+  bool hex = false;                  // count: shown in hexadecimal (offsets, register values)
 
   std::string range_text() const;  // "0..32768", "strict | permissive", "true | false", "at most 20 characters"
   // A value as given (a JSON number or boolean, or text as on the command line: "256", "0x100", "true",
@@ -67,6 +68,11 @@ class param_group {
     p.max = max < uint64_t(T(~T{0})) ? max : uint64_t(T(~T{0}));  // never more than the field holds
     p.default_value = uint64_t(Config{}.*field);
     return add(std::move(p), [field](Config& c, const nlohmann::json& v) { c.*field = static_cast<T>(v.get<uint64_t>()); });
+  }
+  // The row just declared is shown in hexadecimal: .count(...).hex()
+  param_group& hex() {
+    info_.back().hex = true;
+    return *this;
   }
   param_group& flag(const char* name, bool Config::*field, const char* doc) {
     param_info p = row(name, param_type::flag, "", doc);
@@ -105,7 +111,8 @@ class param_group {
     p.lo = lo;
     p.hi = hi;
     const sc_core::sc_time one(1, time_unit(unit));
-    p.default_value = (Config{}.*field).to_seconds() / one.to_seconds();
+    const sc_core::sc_time d = Config{}.*field;  // in the kernel's resolution: a ratio of whole numbers, exact
+    p.default_value = one.value() ? double(d.value()) / double(one.value()) : d.to_seconds() / one.to_seconds();
     return add(std::move(p), [field, one](Config& c, const nlohmann::json& v) { c.*field = v.get<double>() * one; });
   }
 
