@@ -70,6 +70,11 @@ void print_summary(const json& result) {
               s["workload"].get<std::string>().c_str(), s["scheme"].get<std::string>().c_str(),
               s["profile"].get<std::string>().c_str(), s["notify"].get<std::string>().c_str(), s["transport_version"].get<unsigned>(),
               result["tool_version"].get<std::string>().c_str());
+  if (s.contains("params") && !s["params"].empty()) {  // the model parameters this run set (--param)
+    std::printf("  params:");
+    for (const auto& [name, v] : s["params"].items()) std::printf(" %s=%s", name.c_str(), v.dump().c_str());
+    std::printf("\n");
+  }
   for (const char* h : {"round_trip", "transaction", "request"})
     if (r.contains(h))
       std::printf("  %s: mean %.0f ns, p50 %.0f ns, p90 %.0f ns, p99 %.0f ns, p99.9 %.0f ns (%llu)\n", h,
@@ -146,7 +151,7 @@ int sc_main(int argc, char* argv[]) {
   app.footer("A scenario option given with --scenario overrides that field of the file (--profile-param: that entry of\n"
              "its profile_params). Data (cost profiles, sweeps, plot script): <prefix>/share/vmsim, or $VMSIM_DATA_DIR.\n"
              "Exit codes: 0 ok; 1 the run failed (a driver or device error, a failed sweep point, an output write\n"
-             "error); 2 bad input (option, scenario, profile or output path), with a message naming it.\n");
+             "error); 2 bad input (option, scenario, --param, profile or output path), with a message naming it.\n");
   app.add_option("--scenario", scenario_file, "scenario JSON file (docs/scenarios.md); scenario options given as well override its fields")
       ->check(CLI::ExistingFile);
   app.add_option("--sweep", sweep_file, "sweep JSON file: {\"base\": {...}, \"grid\": {key: [values]}}")->check(CLI::ExistingFile);
@@ -210,8 +215,9 @@ int sc_main(int argc, char* argv[]) {
                  "vm.transport.register_latency=20ns; --list-params lists them")->type_name("NAME=VALUE");
   bool list_params = false, list_json = false, list_markdown = false;
   auto* list_params_opt = app.add_flag("--list-params", list_params, "list the model parameters (name, type, default, unit, range) and exit");
-  app.add_flag("--json", list_json, "with --list-params: as JSON")->needs(list_params_opt);
-  app.add_flag("--markdown", list_markdown, "with --list-params: as the Markdown table of docs/parameters.md")->needs(list_params_opt);
+  auto* json_opt = app.add_flag("--json", list_json, "with --list-params: as JSON")->needs(list_params_opt);
+  app.add_flag("--markdown", list_markdown, "with --list-params: as the Markdown table of docs/parameters.md")
+      ->needs(list_params_opt)->excludes(json_opt);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,16 +5,13 @@
 #include "vmsim/devices/virtio_net.h"
 #include "vmsim/devices/virtio_rng.h"
 #include "vmsim/regmap/virtio_devices.h"
+#include "vmsim/regmap/virtio_mmio.h"
 
 namespace vmsim {
 
-namespace {
-constexpr uint64_t split_ring_max = 32768;  // the largest split virtqueue (virtio spec 2.7)
-}
-
 const param_group<net_params>& param_table(const net_params&) {
   static const auto g = param_group<net_params>("net", "virtio-net (workloads rr, mq-rx)")
-      .count("queue_size", &net_params::queue_size, 1, split_ring_max, "entries", "the device's QueueNumMax (every queue)")
+      .count("queue_size", &net_params::queue_size, 1, regmap::vring::max_queue_size, "entries", "the device's QueueNumMax (every queue)")
       .count("response_bytes", &net_params::response_bytes, 0, virtio_net::max_frame_bytes, "bytes",
              "reflector (rr): the reply's size; 0: the request's own")
       .count("backlog_limit", &net_params::backlog_limit, 0, 1 << 20, "packets", "packets waiting for an rx buffer before drops")
@@ -24,7 +21,7 @@ const param_group<net_params>& param_table(const net_params&) {
 
 const param_group<blk_params>& param_table(const blk_params&) {
   static const auto g = param_group<blk_params>("blk", "virtio-blk (workload blk)")
-      .count("queue_size", &blk_params::queue_size, 1, split_ring_max, "entries", "the device's QueueNumMax (every queue)")
+      .count("queue_size", &blk_params::queue_size, 1, regmap::vring::max_queue_size, "entries", "the device's QueueNumMax (every queue)")
       .time("per_byte", &blk_params::per_byte, 0, 1e3, "ns", "the storage's transfer time per byte (0.25 ns: 4 GB/s)")
       .text("id", &blk_params::id, regmap::blk::id_bytes, "the serial GET_ID answers");
   return g;
@@ -32,7 +29,7 @@ const param_group<blk_params>& param_table(const blk_params&) {
 
 const param_group<rng_params>& param_table(const rng_params&) {
   static const auto g = param_group<rng_params>("rng", "virtio-rng (workload micro)")
-      .count("queue_size", &rng_params::queue_size, 1, split_ring_max, "entries", "the device's QueueNumMax")
+      .count("queue_size", &rng_params::queue_size, 1, regmap::vring::max_queue_size, "entries", "the device's QueueNumMax")
       .time("per_byte", &rng_params::per_byte, 0, 1e3, "ns", "service time per byte served, on top of the profile's per request");
   return g;
 }

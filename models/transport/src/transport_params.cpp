@@ -12,8 +12,8 @@ const param_group<transport_config>& param_table(const transport_config&) {
       .flag("offer_indirect", &transport_config::offer_indirect, "offer VIRTIO_F_RING_INDIRECT_DESC")
       .flag("offer_event_idx", &transport_config::offer_event_idx, "offer VIRTIO_F_RING_EVENT_IDX")
       .flag("offer_ring_reset", &transport_config::offer_ring_reset, "offer VIRTIO_F_RING_RESET (modern transport only)")
-      .count("queue_num_max", &transport_config::queue_num_max, 0, 32768, "entries",
-             "QueueNumMax of every queue of every device (the split ring allows 32768); 0: each device's queue_size")
+      .count("queue_num_max", &transport_config::queue_num_max, 0, regmap::vring::max_queue_size, "entries",
+             "QueueNumMax of every queue of every device; 0: each device's queue_size")
       .time("register_latency", &transport_config::register_latency, 0, 1e6, "ns", "device-side decode time of each register access");
   return g;
 }
