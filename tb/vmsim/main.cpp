@@ -31,10 +31,12 @@
 #include <nlohmann/json.hpp>
 
 #include "files.h"
+#include "model_params.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "vmsim/common/report_ids.h"
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/version.h"
 
@@ -68,6 +70,11 @@ void print_summary(const json& result) {
               s["workload"].get<std::string>().c_str(), s["scheme"].get<std::string>().c_str(),
               s["profile"].get<std::string>().c_str(), s["notify"].get<std::string>().c_str(), s["transport_version"].get<unsigned>(),
               result["tool_version"].get<std::string>().c_str());
+  if (s.contains("params") && !s["params"].empty()) {  // the model parameters this run set (--param)
+    std::printf("  params:");
+    for (const auto& [name, v] : s["params"].items()) std::printf(" %s=%s", name.c_str(), v.dump().c_str());
+    std::printf("\n");
+  }
   for (const char* h : {"round_trip", "transaction", "request"})
     if (r.contains(h))
       std::printf("  %s: mean %.0f ns, p50 %.0f ns, p90 %.0f ns, p99 %.0f ns, p99.9 %.0f ns (%llu)\n", h,
@@ -157,7 +164,7 @@ int sc_main(int argc, char* argv[]) {
   app.footer("A scenario option given with --scenario overrides that field of the file (--profile-param: that entry of\n"
              "its profile_params). Data (cost profiles, sweeps, plot script): <prefix>/share/vmsim, or $VMSIM_DATA_DIR.\n"
              "Exit codes: 0 ok; 1 the run failed (a driver or device error, a failed sweep point, an output write\n"
-             "error); 2 bad input (option, scenario, profile or output path), with a message naming it.\n");
+             "error); 2 bad input (option, scenario, --param, profile or output path), with a message naming it.\n");
   app.add_option("--scenario", scenario_file, "scenario JSON file (docs/scenarios.md); scenario options given as well override its fields")
       ->check(CLI::ExistingFile);
   app.add_option("--sweep", sweep_file, "sweep JSON file: {\"base\": {...}, \"grid\": {key: [values]}}")->check(CLI::ExistingFile);
@@ -214,12 +221,33 @@ int sc_main(int argc, char* argv[]) {
     std::replace(flag.begin(), flag.end(), '_', '-');
     scenario_options.push_back({key, app.add_option(flag, texts[key], help)->type_name("NUMBER")->default_str(default_json[key].dump()), true});
   }
+  // Model parameters by name (model_params.h, docs/parameters.md).
+  std::vector<std::string> model_param_args;
+  app.add_option("--param", model_param_args,
+                 "NAME=VALUE: set one model parameter for this run (repeatable), e.g. vm.transport.queue_num_max=64 or "
+                 "vm.transport.register_latency=20ns; --list-params lists them")->type_name("NAME=VALUE");
+  bool list_params = false, list_json = false, list_markdown = false;
+  auto* list_params_opt = app.add_flag("--list-params", list_params, "list the model parameters (name, type, default, unit, range) and exit");
+  auto* json_opt = app.add_flag("--json", list_json, "with --list-params: as JSON")->needs(list_params_opt);
+  app.add_flag("--markdown", list_markdown, "with --list-params: as the Markdown table of docs/parameters.md")
+      ->needs(list_params_opt)->excludes(json_opt);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;  // --help, --version: 0; a bad option: 2, as every bad input
   }
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  if (list_params) {
+    const param_registry& r = model_params();
+    if (list_json) std::printf("%s\n", r.json_list().dump(2).c_str());
+    else if (list_markdown) std::fputs(r.markdown_table().c_str(), stdout);
+    else
+      std::printf("%s\nSet with --param NAME=VALUE (repeatable) or a scenario's \"params\" object; a sweep varies one as grid key\n"
+                  "\"params.NAME\". %s.<group>.* applies to every device. A time takes a unit (20ns, 1.5 us) or is in the\n"
+                  "listed one. Cost-profile entries are set with --profile-param KEY=VALUE (--describe-profile NAME lists them).\n",
+                  r.text_table().c_str(), r.root().c_str());
+    return 0;
+  }
   try {
     if (sweep_opts.report->parsed()) return run_report(sweep_opts.report_dirs, quiet || sweep_opts.report_quiet);
     if (!(point_timeout_s >= 1 && point_timeout_s <= 1e6))
@@ -245,6 +273,10 @@ int sc_main(int argc, char* argv[]) {
       for (const auto& [n, p] : profiles) std::printf("%-12s %s\n", n.c_str(), p.description.c_str());
       return 0;
     }
+    if (!model_param_args.empty() && (!sweep_file.empty() || sweep_opts.given() || do_validate))
+      throw scenario_error(fmt::format("--param: not with {} (a sweep takes them in its base's \"params\" or as grid keys "
+                                       "\"params.NAME\"; the validation runs the published configuration)",
+                                       do_validate ? "--validate" : "--sweep"));
     if (!sweep_file.empty() || sweep_opts.given()) {
       if (!sweep_file.empty()) check_output_dir("--out-dir", out_dir);
       return run_sweep({self_path, sweep_file, out_dir, profiles_file, jobs, point_timeout_s, quiet}, sweep_opts);
@@ -258,6 +290,17 @@ int sc_main(int argc, char* argv[]) {
       json v = o.number ? json::parse(text, nullptr, false) : json(text);
       if (o.number && !v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", o.key, text));
       j[o.key] = v;
+    }
+    if (!model_param_args.empty()) {  // each checked (a name given twice is refused); over the file's "params"
+      json given;
+      try {
+        given = model_params().check_assignments(model_param_args);
+      } catch (const param_error& e) {
+        throw scenario_error(fmt::format("--param: {}", e.what()));
+      }
+      if (!j.contains("params")) j["params"] = json::object();
+      if (j["params"].is_object())  // else parse_scenario names the file's bad "params"
+        for (const auto& [name, v] : given.items()) j["params"][name] = v;
     }
     if (!timeline_window.empty()) {  // START_US:END_US, checked as scenario.timeline_window_us
       const auto colon = timeline_window.find(':');
@@ -292,6 +335,11 @@ int sc_main(int argc, char* argv[]) {
   } catch (const scenario_error& e) {
     std::fprintf(stderr, "vmsim: %s\n", e.what());
     return 2;
+  } catch (const sc_core::sc_report& e) {
+    // A configuration a model refuses as it is built (ids::config_error: e.g. a --param vm.msi.register_base whose
+    // block collides) is bad input as well; anything else the run reports is a failed run.
+    std::fprintf(stderr, "vmsim: %s\n", e.what());
+    return std::strcmp(e.get_msg_type(), ids::config_error) == 0 ? 2 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vmsim: %s\n", e.what());
     return 1;

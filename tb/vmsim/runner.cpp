@@ -294,11 +294,16 @@ rng_params rng_params_for(const scenario& s, const cost_profile& p) {
 // workloads then set their own device's traffic. Every device after the first draws from its own stream.
 platform_config platform_for(const scenario& s, const cost_profile& p) {
   platform_config c = platform_of(s);
+  // The run's model parameters (--param, a scenario's "params"): vm.<group>.* apply to every device.
+  apply_params(s.params, c.irqc);
+  apply_params(s.params, c.vcpu);
   for (size_t i = 0; i < c.devices.size(); ++i) {
     platform_device& d = c.devices[i];
-    d.net = net_params_for(s, p);
-    d.blk = blk_params_for(s, p);
-    d.rng = rng_params_for(s, p);
+    d.net = with_params(s.params, net_params_for(s, p));
+    d.blk = with_params(s.params, blk_params_for(s, p));
+    d.rng = with_params(s.params, rng_params_for(s, p));
+    apply_params(s.params, d.transport);
+    apply_params(s.params, d.msi);
     d.net.seed = d.blk.seed = d.rng.seed = s.seed + i;
     // The image is host memory: only the blk workload's own device gets the 32 MiB its random reads span.
     if (!(i == 0 && s.workload == "blk")) d.blk.capacity_sectors = other_blk_sectors;
@@ -310,7 +315,7 @@ platform_config platform_for(const scenario& s, const cost_profile& p) {
 json micro(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   const rng_params rp = rng_params_for(s, p);
   platform_config pc = platform_for(s, p);
-  pc.devices[0].rng = rp;
+  pc.devices[0].rng = with_params(s.params, rp);  // --param vm.rng.* over the workload's own
   machine<virtio_rng> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
@@ -359,7 +364,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   np.pairs = 1;
   np.response_bytes = 1024;
   platform_config pc = platform_for(s, p);
-  pc.devices[0].net = np;
+  pc.devices[0].net = with_params(s.params, np);  // --param vm.net.* over the workload's own
   machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
@@ -459,7 +464,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
   platform_config pc = platform_for(s, p);
-  pc.devices[0].net = np;
+  pc.devices[0].net = with_params(s.params, np);  // --param vm.net.* over the workload's own
   machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   std::vector<uint64_t> received(s.queues, 0);
@@ -557,7 +562,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   blk_params bp = blk_params_for(s, p);
   bp.queues = s.queues;
   platform_config pc = platform_for(s, p);
-  pc.devices[0].blk = bp;
+  pc.devices[0].blk = with_params(s.params, bp);  // --param vm.blk.* over the workload's own
   machine<virtio_blk> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   struct job {

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 #include <systemc>
 
+#include "model_params.h"
 #include "vmsim/irq/scheme_factory.h"
 #include "vmsim/regmap/interrupts.h"
 
@@ -39,7 +40,9 @@ nlohmann::json scenario::to_json() const {
           {"seed", seed}, {"quantum_ns", quantum_ns}, {"irq_affinity", irq_affinity}, {"timeline", timeline}, {"profile_params", profile_params}, {"ram_base", ram_base},
           {"ram_size", ram_size}, {"device_base", device_base}, {"irqc_base", irqc_base}, {"vcd", vcd},
           {"timeline_window_us", timeline_window_us}};
-  if (!devices.empty()) {  // only when given: a one-device point keeps its content hash
+  // Only when given: a point without them keeps its content hash (sweeps resume across versions).
+  if (!params.empty()) j["params"] = params;
+  if (!devices.empty()) {
     j["devices"] = nlohmann::json::array();
     for (const auto& d : devices) j["devices"].push_back(d.to_json());
   }
@@ -296,7 +299,7 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
                                                 "transport_version", "vcpus", "queues", "queue_depth", "requests",
                                                 "duration_us", "rate_pps", "seed", "quantum_ns", "irq_affinity", "timeline",
                                                 "profile_params", "ram_base", "ram_size", "device_base", "irqc_base",
-                                                "timeline_window_us", "vcd", "devices"};
+                                                "timeline_window_us", "vcd", "devices", "params"};
   for (const auto& [k, v] : j.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       throw scenario_error(fmt::format("scenario: unknown key '{}' (allowed: {})", k, fmt::join(keys, ", ")));
@@ -342,6 +345,16 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
   if (j.contains("profile_params")) {
     expect(j.at("profile_params").is_object(), "profile_params", "an object of cost-profile entries", j.at("profile_params"));
     s.profile_params = j.at("profile_params");
+  }
+  if (j.contains("params")) {  // each value checked against its declaration, kept in canonical form
+    expect(j.at("params").is_object(), "params", "an object of model parameters (vmsim --list-params)", j.at("params"));
+    for (const auto& [name, v] : j.at("params").items()) {
+      try {
+        s.params[name] = model_params().check(name, v);
+      } catch (const param_error& e) {
+        throw scenario_error(fmt::format("scenario.params: {}", e.what()));
+      }
+    }
   }
   take(j, address_l, s.ram_base, "ram_base");
   take(j, ram_size_l, s.ram_size);

@@ -52,6 +52,7 @@ struct scenario {
   std::vector<double> timeline_window_us;  // [start, end): only this part of the run in the timeline; empty: all
   std::string vcd;                      // write a VCD of the interrupt wires and doorbells here
   nlohmann::json profile_params = nlohmann::json::object();  // cost-profile entries this point changes
+  nlohmann::json params = nlohmann::json::object();  // model parameters by name, checked (model_params.h)
   uint64_t ram_base = 0x40000000, ram_size = 64 << 20, device_base = 0x0a000000, irqc_base = 0x08000000;
   // The platform's devices; empty: the workload's one device at device_base on line 0 (the fields above).
   // micro, rr, mq-rx and blk drive the first device (of the workload's type), the others idle; mixed drives

@@ -230,8 +230,9 @@ plan expand(const std::string& grid_file, const std::string& profiles_file, unsi
     if (excluded(vary)) continue;
     json point = json(base);
     for (const auto& [key, v] : vary.items()) {
-      // "profile_params.KEY" varies one cost-profile entry (a sensitivity analysis).
+      // "profile_params.KEY" varies one cost-profile entry (a sensitivity analysis), "params.NAME" a model parameter.
       if (key.rfind("profile_params.", 0) == 0) point["profile_params"][key.substr(15)] = json(v);
+      else if (key.rfind("params.", 0) == 0) point["params"][key.substr(7)] = json(v);  // one model parameter
       else point[key] = json(v);
     }
     std::string name = base.contains("name") && base["name"].is_string() ? base["name"].get<std::string>() : "";

@@ -71,6 +71,7 @@ platform_plan plan_platform(const platform_config& c, const cost_profile& p) {
     reject("wired_lines", fmt::format("{}: the controller has at most {} wired lines", c.wired_lines, platform_config::max_lines));
 
   platform_plan plan;
+  plan.irqc = c.irqc;
   plan.irqc.cpus = c.vcpus;
   plan.irqc.flavour = c.flavour ? *c.flavour : is_arm(p) ? msi_flavour::arm_gicv2m : msi_flavour::x86_lapic;
   plan.irqc.eoi_traps_wired = p.wired_trigger == line_trigger::level;  // edge lines need no EOI exit
@@ -118,6 +119,8 @@ platform_plan plan_platform(const platform_config& c, const cost_profile& p) {
                                 "another holds the line would be lost)");
     dp.virtqueues = virtqueues_of(d.type, d.queues);
     dp.vectors = dp.virtqueues + 1;
+    dp.transport = d.transport;
+    dp.msi = d.msi;
     dp.transport.version = d.transport_version;
     dp.transport.irq_lines = dp.scheme->multi_line ? d.lines : 1;
     dp.transport.notify.doorbells = d.notify == "doorbell";
@@ -249,7 +252,7 @@ platform::platform(sc_core::sc_module_name name, const platform_config& c, const
       host(profile),
       hyp("hypervisor", profile, irqc, c.irqc_base, trapped_windows(), host.vmm_lock.get(), c.seed),
       cpu("cpu", c.vcpus, [this](const char* n, size_t i) {
-        vcpu_config vc;
+        vcpu_config vc = cfg_.vcpu;
         vc.index = static_cast<unsigned>(i);
         vc.ram_base = cfg_.ram_base;
         vc.quantum = cfg_.quantum;

@@ -352,8 +352,12 @@ void virtio_mmio_transport::write_driver_features(uint32_t v) {
   driver_features_ = (driver_features_ & ~(uint64_t{0xffffffff} << shift)) | (uint64_t{v} << shift);
 }
 
+uint32_t virtio_mmio_transport::queue_num_max(unsigned q) const {
+  return cfg_.queue_num_max ? cfg_.queue_num_max : device_.queue_num_max(q);
+}
+
 uint32_t virtio_mmio_transport::read_queue_num_max() {
-  return queue_sel_ < queues_.size() ? device_.queue_num_max(queue_sel_) : 0;
+  return queue_sel_ < queues_.size() ? queue_num_max(queue_sel_) : 0;
 }
 
 virtio_mmio_transport::queue_state* virtio_mmio_transport::configurable_queue(const char* reg_name) {
@@ -379,7 +383,7 @@ virtio_mmio_transport::queue_state* virtio_mmio_transport::configurable_queue(co
 void virtio_mmio_transport::write_queue_num(uint32_t v) {
   queue_state* q = configurable_queue("QueueNum");
   if (q == nullptr) return;
-  const uint32_t max = device_.queue_num_max(queue_sel_);
+  const uint32_t max = queue_num_max(queue_sel_);
   if (v == 0 || v > max || (v & (v - 1)) != 0) {
     guest_error(ids::bad_queue_num,
                 fmt::format("QueueNum {} for queue {}: must be a power of two in [1, {}]", v, queue_sel_, max));

@@ -18,6 +18,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "vmsim/common/irq_wire.h"
+#include "vmsim/common/params.h"
 
 namespace vmsim {
 
@@ -32,6 +33,8 @@ struct vcpu_config {
   // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.
   std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
 };
+// Its run-time parameters (vm.cpu.*, vcpu_params.cpp).
+const param_group<vcpu_config>& param_table(const vcpu_config&);
 
 class vcpu : public sc_core::sc_module, private irq_target_if {
  public:

@@ -18,6 +18,7 @@
 #include <systemc>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/common/params.h"
 #include "vmsim/resources/distribution.h"
 #include "vmsim/resources/server_pool.h"
 #include "vmsim/transport/device_backend.h"
@@ -37,6 +38,8 @@ struct blk_params {
   uint64_t seed = 1;
   std::string id = "vmsim-blk";
 };
+// Its run-time parameters (vm.blk.*, device_params.cpp).
+const param_group<blk_params>& param_table(const blk_params&);
 
 class virtio_blk : public sc_core::sc_module, public device_backend {
  public:

@@ -20,6 +20,7 @@
 #include <systemc>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/common/params.h"
 #include "vmsim/resources/distribution.h"
 #include "vmsim/resources/server_pool.h"
 #include "vmsim/transport/device_backend.h"
@@ -47,6 +48,8 @@ struct net_params {
   server_pool* shared_worker = nullptr;  // non-null: every pair on this thread (else a worker per pair)
   uint64_t seed = 1;
 };
+// Its run-time parameters (vm.net.*, device_params.cpp).
+const param_group<net_params>& param_table(const net_params&);
 
 class virtio_net : public sc_core::sc_module, public device_backend {
  public:

@@ -10,6 +10,7 @@
 
 #include <systemc>
 
+#include "vmsim/common/params.h"
 #include "vmsim/devices/splitmix64.h"
 #include "vmsim/transport/device_backend.h"
 
@@ -21,6 +22,8 @@ struct rng_params {
   sc_core::sc_time per_request = sc_core::sc_time(1, sc_core::SC_US);
   sc_core::sc_time per_byte = sc_core::SC_ZERO_TIME;
 };
+// Its run-time parameters (vm.rng.*, device_params.cpp).
+const param_group<rng_params>& param_table(const rng_params&);
 
 class virtio_rng : public sc_core::sc_module, public device_backend {
  public:

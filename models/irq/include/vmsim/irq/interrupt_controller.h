@@ -23,6 +23,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "vmsim/common/irq_wire.h"
+#include "vmsim/common/params.h"
 #include "vmsim/common/timeline.h"
 #include "vmsim/regmap/interrupts.h"
 
@@ -47,6 +48,8 @@ struct irqc_config {
   uint64_t edge_lines = 0;
   bool edge(unsigned line) const { return line < 64 && ((edge_lines >> line) & 1); }
 };
+// Its run-time parameters (vm.irqc.*, irq_params.cpp).
+const param_group<irqc_config>& param_table(const irqc_config&);
 
 class interrupt_controller : public sc_core::sc_module {
  public:

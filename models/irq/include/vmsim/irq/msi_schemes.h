@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "vmsim/common/params.h"
 #include "vmsim/irq/msi_vector_table.h"
 #include "vmsim/regmap/interrupts.h"
 #include "vmsim/transport/interrupt_scheme.h"
@@ -26,6 +27,8 @@ struct msi_config {
   bool sharing = false;
   uint32_t msix_table_base = regmap::msix::table_base_default;  // MSI-X reference: the table's offset in the window
 };
+// Its run-time parameters (vm.msi.*, irq_params.cpp).
+const param_group<msi_config>& param_table(const msi_config&);
 
 class msi_scheme_base : public interrupt_scheme {
  public:

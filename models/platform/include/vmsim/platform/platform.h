@@ -69,6 +69,10 @@ struct platform_device {
   net_params net;
   blk_params blk;
   rng_params rng;
+  // The transport's and MSI block's own parameters (queue limits, feature offers, vectors: --param
+  // vm.transport.*, vm.msi.*); the plan sets version, lines, notification and the scheme's layout over them.
+  transport_config transport;
+  msi_config msi;
 };
 
 struct platform_config {
@@ -82,6 +86,10 @@ struct platform_config {
   std::optional<msi_flavour> flavour;    // absent: from the profile (arm* profiles: GICv2m, else x86 LAPIC)
   sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   uint64_t seed = 1;
+  // The controller's and every vCPU's own parameters (--param vm.irqc.*, vm.cpu.*); the plan sets the
+  // vCPU count, flavour, lines and MSI ids, and each vCPU's index, RAM and quantum over them.
+  irqc_config irqc;
+  vcpu_config vcpu;
   std::vector<platform_device> devices;
 };
 

@@ -16,6 +16,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "vmsim/common/irq_wire.h"
+#include "vmsim/common/params.h"
 #include "vmsim/common/register_bank.h"
 #include "vmsim/memory/dma_master.h"
 #include "vmsim/transport/device_backend.h"
@@ -37,11 +38,14 @@ struct transport_config {
   bool offer_event_idx = true;
   bool offer_ring_reset = true;   // modern only
   unsigned irq_lines = 1;
+  uint16_t queue_num_max = 0;     // QueueNumMax of every queue; 0: the device's own
   uint32_t window_size = 0x1000;  // the device's MMIO region: registers, config space, doorbells, tables
   notify_config notify;           // QueueNotify only, or per-queue doorbells
   sc_core::sc_time register_latency = sc_core::SC_ZERO_TIME;  // device-side decode time per access
   sc_core::sc_time msi_write_latency = sc_core::SC_ZERO_TIME;  // annotated onto each MSI message write
 };
+// Its run-time parameters (vm.transport.*, transport_params.cpp).
+const param_group<transport_config>& param_table(const transport_config&);
 
 class virtio_mmio_transport : public sc_core::sc_module, public device_host, private interrupt_host {
  public:
@@ -116,6 +120,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   uint32_t read_device_features();
   void write_driver_features(uint32_t v);
   uint32_t read_queue_num_max();
+  uint32_t queue_num_max(unsigned q) const;  // the configured limit, or the device's
   void write_queue_num(uint32_t v);
   void write_queue_align(uint32_t v);
   void write_queue_pfn(uint32_t v);
