@@ -1,6 +1,7 @@
 // Pure pieces of the latency model: the histogram and the cost profile loader's validation.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -29,6 +30,30 @@ BOOST_AUTO_TEST_CASE(histogram_quantiles_are_within_a_bucket) {
   h.merge(other);
   BOOST_TEST(h.max() == 1e9);
   BOOST_TEST(h.count() == 1001u);
+}
+
+BOOST_AUTO_TEST_CASE(histogram_buckets_are_where_log2_puts_them) {
+  // The bucket table must agree with the definition everywhere, at every octave's edges above all (where
+  // a rounded log2 may already give the next octave).
+  auto by_log2 = [](double v) {
+    return v < 1 ? 0 : std::min(histogram::buckets - 1, static_cast<int>(std::log2(v) * histogram::sub) + 1);
+  };
+  unsigned checked = 0, wrong = 0;
+  auto check = [&](double v) {
+    ++checked;
+    if (histogram::bucket_of(v) != by_log2(v)) ++wrong, BOOST_TEST_MESSAGE("bucket of " << v);
+  };
+  for (int e = 0; e < 66; ++e)
+    for (int k = 0; k <= histogram::sub; ++k) {
+      double v = std::exp2(e + static_cast<double>(k) / histogram::sub);
+      for (int i = 0; i < 4; ++i) v = std::nextafter(v, 0.0);
+      for (int i = 0; i < 9; ++i, v = std::nextafter(v, 1e300)) check(v);
+    }
+  splitmix64 g(7);
+  for (int i = 0; i < 200000; ++i) check(std::exp2(static_cast<double>(g() % 4400000) / 65536.0));  // 1 .. ~2^67
+  for (int i = 0; i < 100000; ++i) check(i * 0.5);
+  BOOST_TEST(checked > 300000u);
+  BOOST_TEST(wrong == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(splitmix64_matches_the_published_test_vector) {

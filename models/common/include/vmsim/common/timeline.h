@@ -9,16 +9,19 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <string_view>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace vmsim {
 
 class timeline {
  public:
+  using label_buffer = fmt::basic_memory_buffer<char, 128>;  // an event's name as it is formatted
   static constexpr double forever = std::numeric_limits<double>::infinity();
   // Opens `path` for writing (ok() says whether it could) and writes the trace's header.
   explicit timeline(const std::string& path, double window_start_ns = 0, double window_end_ns = forever);
@@ -33,6 +36,22 @@ class timeline {
   // A span [start_ns, start_ns + dur_ns) on track `track` (a vCPU index, or a device track >= 100).
   void span(std::string_view name, const char* category, unsigned track, double start_ns, double dur_ns);
   void instant(std::string_view name, const char* category, unsigned track, double at_ns);
+  // As above, with the name formatted from `f` (a compiled format, FMT_COMPILE) and its arguments straight
+  // into a stack buffer: no string is built or parsed per event, and nothing when the window leaves it out.
+  template <class F, class... A>
+  void span_f(const char* category, unsigned track, double start_ns, double dur_ns, const F& f, const A&... args) {
+    if (!file_ || !wants(start_ns, start_ns + dur_ns)) return;
+    label_buffer name;
+    fmt::format_to(std::back_inserter(name), f, args...);
+    span({name.data(), name.size()}, category, track, start_ns, dur_ns);
+  }
+  template <class F, class... A>
+  void instant_f(const char* category, unsigned track, double at_ns, const F& f, const A&... args) {
+    if (!file_ || !wants(at_ns, at_ns)) return;
+    label_buffer name;
+    fmt::format_to(std::back_inserter(name), f, args...);
+    instant({name.data(), name.size()}, category, track, at_ns);
+  }
   void name_track(unsigned track, std::string_view name);
   uint64_t size() const { return events_; }  // events written (in the window)
   // Ends the JSON and closes the file; false when anything could not be written. Idempotent.
