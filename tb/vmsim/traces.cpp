@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace vmsim::app {
@@ -19,7 +18,7 @@ pop_status traced_device_host::pop(unsigned q, desc_chain& out) {
     if (t.size() <= out.head) t.resize(out.head + 1u);
     t[out.head] = {now_ns(), out.readable_bytes, out.writable_bytes};
   } else if (st == pop_status::error) {
-    tl_.instant_f("virtqueue", virtqueue_track + q, now_ns(), FMT_COMPILE("q{}: malformed ring"), q);
+    tl_.instant_named("virtqueue", virtqueue_track + q, now_ns(), [&](timeline::label& l) { l << "q" << q << ": malformed ring"; });
   }
   return st;
 }
@@ -30,16 +29,18 @@ void traced_device_host::push_used(unsigned q, const desc_chain& chain, uint32_t
   if (q < taken_.size() && chain.head < taken_[q].size()) {
     const taken& k = taken_[q][chain.head];
     if (k.at_ns >= 0)
-      tl_.span_f("backend", backend_track + q, k.at_ns, t - k.at_ns, FMT_COMPILE("q{} head {}: {} B out, {} B in"), q,
-                 chain.head, k.out, k.in);
+      tl_.span_named("backend", backend_track + q, k.at_ns, t - k.at_ns, [&](timeline::label& l) {
+        l << "q" << q << " head " << chain.head << ": " << k.out << " B out, " << k.in << " B in";
+      });
     taken_[q][chain.head].at_ns = -1;
   }
-  tl_.instant_f("virtqueue", virtqueue_track + q, t, FMT_COMPILE("used q{} head {}: {} B"), q, chain.head, written);
+  tl_.instant_named("virtqueue", virtqueue_track + q, t,
+                    [&](timeline::label& l) { l << "used q" << q << " head " << chain.head << ": " << written << " B"; });
 }
 
 void traced_device_host::notify_used(unsigned q) {
   in_.notify_used(q);
-  tl_.instant_f("virtqueue", virtqueue_track + q, now_ns(), FMT_COMPILE("notify q{}"), q);
+  tl_.instant_named("virtqueue", virtqueue_track + q, now_ns(), [&](timeline::label& l) { l << "notify q" << q; });
 }
 
 void traced_device_host::needs_reset(const std::string& why) {

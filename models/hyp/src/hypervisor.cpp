@@ -2,9 +2,6 @@
 
 #include <cstring>
 
-#include <fmt/compile.h>
-#include <fmt/format.h>
-
 #include "vmsim/common/kernel_time.h"
 #include "vmsim/regmap/virtio_mmio.h"
 
@@ -96,13 +93,13 @@ sc_core::sc_time hypervisor::lock_wait(const sc_core::sc_time& delay, const sc_c
   return vmm_lock_->serve(arrival, hold).start - arrival;
 }
 
-// `extra`: time beyond the cause's own cost spent in this exit (waiting for the VMM's lock, an ioctl).
-void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
-                       const sc_core::sc_time* extra) {
+// An exit that varies, takes extra time (waiting for the VMM's lock, an ioctl) or goes on the timeline.
+void hypervisor::count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
+                              const sc_core::sc_time* extra) {
   const auto i = static_cast<size_t>(c);
   sc_core::sc_time cost;
   double ns;
-  if (!varies_[i] && !extra) {  // the common case: a constant cost, its ns converted once
+  if (!varies_[i] && !extra) {
     cost = cost_[i];
     ns = cost_exact_ns_[i];
   } else {
@@ -112,15 +109,20 @@ void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std
   ++exits_[i].count;
   exits_[i].ns += ns;
   if (what) {
+    static const auto categories = [] {  // the causes' names, measured once
+      std::array<std::string_view, static_cast<size_t>(exit_cause::count)> n;
+      for (size_t k = 0; k < n.size(); ++k) n[k] = to_string(static_cast<exit_cause>(k));
+      return n;
+    }();
     const double start = (kernel_time() + delay).to_seconds() * 1e9;
-    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, ns);
+    timeline_->span(*what, categories[i], static_cast<unsigned>(cpu), start, ns);
   }
   delay += cost;
 }
 
 sc_core::sc_time hypervisor::send_ipi(int cpu) {
   sc_core::sc_time delay;
-  charge(cpu, exit_cause::ipi_send, delay, FMT_COMPILE("IPI"));
+  charge(cpu, exit_cause::ipi_send, delay, [](timeline::label& l) { l << "IPI"; });
   return delay;
 }
 
@@ -140,15 +142,13 @@ sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& sle
 
 // A trapped access's register by name, for the timeline: the virtio-mmio register, the doorbell, or the
 // device's configuration space.
-void hypervisor::register_label(timeline::label_buffer& out, const hyp_device_window& d, uint64_t off) {
-  auto to = std::back_inserter(out);
+void hypervisor::register_label(timeline::label& out, const hyp_device_window& d, uint64_t off) {
   if (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size)
-    return void(fmt::format_to(to, FMT_COMPILE("doorbell+{:#x}"), off - d.doorbell_base));
-  if (off >= regmap::register_block_size)
-    return void(fmt::format_to(to, FMT_COMPILE("config+{:#x}"), off - regmap::register_block_size));
+    return void(out << "doorbell+" << timeline::hex{off - d.doorbell_base});
+  if (off >= regmap::register_block_size) return void(out << "config+" << timeline::hex{off - regmap::register_block_size});
   for (const auto& r : regmap::standard_registers)
-    if (r.offset == off) return void(fmt::format_to(to, FMT_COMPILE("{}"), std::string_view(r.name)));
-  fmt::format_to(to, FMT_COMPILE("{:#x}"), off);
+    if (r.offset == off) return void(out << r.name);
+  out << timeline::hex{off};
 }
 
 bool hypervisor::irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg) {
@@ -181,15 +181,16 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     if (iface && reg == interrupt_controller::eoir && tx.is_write()) {
       const bool wired = irqc_.is_wired(written);
       const bool traps = wired ? irqc_.config().eoi_traps_wired : irqc_.config().eoi_traps_msi;
-      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay, FMT_COMPILE("EOI {}"), written);
+      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay,
+             [&](timeline::label& l) { l << "EOI " << written; });
       if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
         const double end = (kernel_time() + delay).to_seconds() * 1e9;
-        timeline_->span_f("isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu], end - isr_start_ns_[cpu],
-                          FMT_COMPILE("ISR {}"), written);
+        timeline_->span_named("isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu], end - isr_start_ns_[cpu],
+                              [&](timeline::label& l) { l << "ISR " << written; });
         isr_start_ns_[cpu] = -1;
       }
     } else if (!(iface && reg == interrupt_controller::iar && tx.is_read())) {
-      charge(cpu, exit_cause::mmio_user, delay, FMT_COMPILE("irqc {:#x}"), off);
+      charge(cpu, exit_cause::mmio_user, delay, [&](timeline::label& l) { l << "irqc " << timeline::hex{off}; });
     }
     if (!(iface && irqc_direct(tx, off, reg))) to_bus->b_transport(tx, delay);
     if (iface && reg == interrupt_controller::iar && tx.is_read() && tx.is_response_ok()) {
@@ -198,8 +199,9 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       if (id != interrupt_controller::spurious) {
         // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
         const bool wired = irqc_.is_wired(id);
-        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay, FMT_COMPILE("interrupt {}"), id);
-        if (charges_ack_) charge(cpu, exit_cause::irq_ack, delay, FMT_COMPILE("IAR"));
+        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay,
+               [&](timeline::label& l) { l << "interrupt " << id; });
+        if (charges_ack_) charge(cpu, exit_cause::irq_ack, delay, [](timeline::label& l) { l << "IAR"; });
         if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()))
           isr_start_ns_[cpu] = (kernel_time() + delay).to_seconds() * 1e9;
       }
@@ -211,20 +213,11 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     const uint64_t off = a - d.base;
     const bool doorbell = d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
     const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || doorbell);
-    // The label is built only for a timeline (in a stack buffer).
-    timeline::label_buffer what;
-    std::string_view label;
-    auto make_label = [&](std::string_view head) {
-      if (!timeline_) return static_cast<const std::string_view*>(nullptr);
-      fmt::format_to(std::back_inserter(what), FMT_COMPILE("{} {} "), head, d.name);
-      register_label(what, d, off);
-      label = std::string_view(what.data(), what.size());
-      return static_cast<const std::string_view*>(&label);
-    };
+    auto kick = [&](timeline::label& l) { register_label(l << "kick " << d.name << " ", d, off); };
     if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
-      count(cpu, exit_cause::notify_kernel, delay, make_label("kick"));  // QueueNotify is a register: it traps
+      charge(cpu, exit_cause::notify_kernel, delay, kick);  // QueueNotify is a register: it traps
     } else if (notify && d.notify == notify_class::mapped) {
-      count(cpu, exit_cause::notify_mapped, delay, make_label("kick"));
+      charge(cpu, exit_cause::notify_mapped, delay, kick);
     } else {
       // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
       // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
@@ -234,14 +227,9 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
                                          : sc_core::SC_ZERO_TIME;
       const sc_core::sc_time extra = lock_wait(delay, vmm_lock_hold_ + ioctl) + ioctl;
       const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
-      const std::string_view* w = nullptr;
-      if (timeline_) {
-        fmt::format_to(std::back_inserter(what), FMT_COMPILE("{} {} "), d.name, tx.is_write() ? "write" : "read");
-        register_label(what, d, off);
-        label = std::string_view(what.data(), what.size());
-        w = &label;
-      }
-      count(cpu, c, delay, w, &extra);
+      charge(cpu, c, delay,
+             [&](timeline::label& l) { register_label(l << d.name << (tx.is_write() ? " write " : " read "), d, off); },
+             &extra);
     }
     break;
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "vmsim/common/kernel_time.h"
@@ -238,8 +237,8 @@ void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core
     return;
   }
   if (timeline_)
-    timeline_->instant_f("msi", 100, (kernel_time() + delay).to_seconds() * 1e9,
-                         FMT_COMPILE("MSI id {} -> vCPU {}"), id, cpu);
+    timeline_->instant_named("msi", 100, (kernel_time() + delay).to_seconds() * 1e9,
+                             [&](timeline::label& l) { l << "MSI id " << id << " -> vCPU " << cpu; });
   // The message arrives when the writer's annotated time is reached.
   if (delay == sc_core::SC_ZERO_TIME) return set_pending(cpu, id);
   arrivals_.push_back({kernel_time() + delay, cpu, id});

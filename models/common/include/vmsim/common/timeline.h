@@ -5,24 +5,56 @@
 // Events stream to the file as they are recorded, one compact line each through a fixed buffer: memory
 // does not grow with the run and nothing is capped. A window [start, end) (ns of simulated time) keeps
 // only the events that overlap it; callers ask wants() first so an event outside costs no formatting.
+// An event is written with plain character copies and integer digits (no format strings): its name is
+// built on the stack from pieces (a label), only when the event is recorded.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <iterator>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
-
-#include <fmt/compile.h>
-#include <fmt/format.h>
+#include <type_traits>
 
 namespace vmsim {
 
 class timeline {
  public:
-  using label_buffer = fmt::basic_memory_buffer<char, 128>;  // an event's name as it is formatted
   static constexpr double forever = std::numeric_limits<double>::infinity();
+
+  // An event's name from pieces: text, unsigned integers in decimal, hex(v) as "0x..". Lives on the stack;
+  // a name longer than its capacity is cut there.
+  struct hex {
+    uint64_t v;
+  };
+  class label {
+   public:
+    static constexpr size_t capacity = 240;
+    label& operator<<(std::string_view s) {
+      const size_t n = std::min(s.size(), capacity - len_);
+      std::memcpy(b_ + len_, s.data(), n);
+      len_ += n;
+      return *this;
+    }
+    label& operator<<(const char* s) { return *this << std::string_view(s); }
+    template <class U, class = std::enable_if_t<std::is_integral_v<U> && std::is_unsigned_v<U>>>
+    label& operator<<(U v) {
+      char d[20];
+      return *this << std::string_view(d, put_decimal(d, v));
+    }
+    label& operator<<(hex h);
+    std::string_view view() const { return {b_, len_}; }
+
+   private:
+    char b_[capacity];
+    size_t len_ = 0;
+  };
+  // Writes v's decimal digits at `to` (room for 20): their count.
+  static size_t put_decimal(char* to, uint64_t v);
+
   // Opens `path` for writing (ok() says whether it could) and writes the trace's header.
   explicit timeline(const std::string& path, double window_start_ns = 0, double window_end_ns = forever);
   ~timeline();  // close()s
@@ -32,25 +64,25 @@ class timeline {
   bool ok() const { return file_ != nullptr && !failed_; }
   // Does an event over [start_ns, end_ns] fall in the window? (An instant: start == end.)
   bool wants(double start_ns, double end_ns) const { return end_ns >= from_ns_ && start_ns < to_ns_; }
+  bool recording() const { return file_ != nullptr; }
 
   // A span [start_ns, start_ns + dur_ns) on track `track` (a vCPU index, or a device track >= 100).
-  void span(std::string_view name, const char* category, unsigned track, double start_ns, double dur_ns);
-  void instant(std::string_view name, const char* category, unsigned track, double at_ns);
-  // As above, with the name formatted from `f` (a compiled format, FMT_COMPILE) and its arguments straight
-  // into a stack buffer: no string is built or parsed per event, and nothing when the window leaves it out.
-  template <class F, class... A>
-  void span_f(const char* category, unsigned track, double start_ns, double dur_ns, const F& f, const A&... args) {
+  void span(std::string_view name, std::string_view category, unsigned track, double start_ns, double dur_ns);
+  void instant(std::string_view name, std::string_view category, unsigned track, double at_ns);
+  // As above, with the name built by `name(label&)`, called only when the event is recorded.
+  template <class F>
+  void span_named(std::string_view category, unsigned track, double start_ns, double dur_ns, F&& name) {
     if (!file_ || !wants(start_ns, start_ns + dur_ns)) return;
-    label_buffer name;
-    fmt::format_to(std::back_inserter(name), f, args...);
-    span({name.data(), name.size()}, category, track, start_ns, dur_ns);
+    label l;
+    name(l);
+    span(l.view(), category, track, start_ns, dur_ns);
   }
-  template <class F, class... A>
-  void instant_f(const char* category, unsigned track, double at_ns, const F& f, const A&... args) {
+  template <class F>
+  void instant_named(std::string_view category, unsigned track, double at_ns, F&& name) {
     if (!file_ || !wants(at_ns, at_ns)) return;
-    label_buffer name;
-    fmt::format_to(std::back_inserter(name), f, args...);
-    instant({name.data(), name.size()}, category, track, at_ns);
+    label l;
+    name(l);
+    instant(l.view(), category, track, at_ns);
   }
   void name_track(unsigned track, std::string_view name);
   uint64_t size() const { return events_; }  // events written (in the window)
@@ -58,16 +90,23 @@ class timeline {
   bool close();
 
  private:
-  void begin_event();
-  void put(std::string_view s);
+  char* room(size_t n);  // n writable bytes at the end of the buffer (flushing or growing it first)
+  void begin_event(char*& p);
+  static void put(char*& p, std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  static void put_escaped(char*& p, std::string_view s);
+  static void put_us(char*& p, double ns);
+  void end_event(char* p);
   void flush();
-  void append_escaped(std::string_view s);
 
   std::FILE* file_;
   bool opened_, failed_ = false;
   double from_ns_, to_ns_;
   uint64_t events_ = 0, records_ = 0;
-  fmt::memory_buffer buf_;  // formatted records not yet written (bounded: flushed at a fixed size)
+  std::unique_ptr<char[]> buf_;  // records not yet written (flushed at a fixed size)
+  size_t cap_ = 0, len_ = 0;
 };
 
 }  // namespace vmsim

@@ -18,10 +18,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include <systemc>
 #include <tlm>
@@ -91,21 +90,29 @@ class hypervisor : public sc_core::sc_module {
   bool get_direct_mem_ptr(int cpu, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int cpu, tlm::tlm_generic_payload& tx);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
-  // Counts an exit and adds its cost to the access's delay; the label (a compiled format and its arguments)
-  // is formatted only for a timeline, into a stack buffer.
-  template <class F, class... A>
-  void charge(int cpu, exit_cause c, sc_core::sc_time& delay, const F& label, const A&... args) {
-    if (!timeline_) return count(cpu, c, delay, nullptr);
-    timeline::label_buffer what;
-    fmt::format_to(std::back_inserter(what), label, args...);
-    const std::string_view w(what.data(), what.size());
-    count(cpu, c, delay, &w);
+  // Counts an exit and adds its cost to the access's delay; `name(timeline::label&)` names it, called only
+  // for a timeline. `extra`: time beyond the cause's own cost spent in this exit.
+  template <class F>
+  void charge(int cpu, exit_cause c, sc_core::sc_time& delay, F&& name, const sc_core::sc_time* extra = nullptr) {
+    if (!timeline_) return count(cpu, c, delay, nullptr, extra);
+    timeline::label l;
+    name(l);
+    const std::string_view w = l.view();
+    count(cpu, c, delay, &w, extra);
   }
   void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
-             const sc_core::sc_time* extra = nullptr);
+             const sc_core::sc_time* extra = nullptr) {
+    const auto i = static_cast<size_t>(c);
+    if (what || extra || varies_[i]) return count_traced(cpu, c, delay, what, extra);
+    ++exits_[i].count;  // the common case: a constant cost, its ns converted once
+    exits_[i].ns += cost_exact_ns_[i];
+    delay += cost_[i];
+  }
+  void count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
+                    const sc_core::sc_time* extra);
   sc_core::sc_time cost_of(exit_cause c);  // a sample of the cause's cost
   // Appends a trapped access's register by name to a timeline label.
-  static void register_label(timeline::label_buffer& out, const hyp_device_window& d, uint64_t off);
+  static void register_label(timeline::label& out, const hyp_device_window& d, uint64_t off);
   // The vCPU interface's IAR read or EOIR write, taken by the local controller directly (what the bus would
   // deliver there, without the bus hop); false: anything else, which goes over the bus.
   bool irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg);
