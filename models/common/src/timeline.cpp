@@ -6,50 +6,15 @@ namespace {
 constexpr size_t flush_at = 1 << 16;  // bytes buffered before a write
 constexpr size_t event_room = 160;    // an event's bytes besides its name and category
 
-constexpr char digit_pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
 // A JSON string's characters that need escaping: '"', '\\' and controls. Eight at a time (SWAR): a byte
 // below 0x20, or equal to 0x22 or 0x5c, sets its top bit in the result.
-bool needs_escape(std::string_view s) {
+inline uint64_t escapes_in(uint64_t w) {
   constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    const uint64_t hit = ((w - ones * 0x20) | (quote - ones) | (backslash - ones)) & ~w & highs;
-    if (hit) return true;
-  }
-  for (; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return true;
-  }
-  return false;
+  const uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  return ((w - ones * 0x20) | (quote - ones) | (backslash - ones)) & ~w & highs;
 }
+bool escapes(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 }  // namespace
-
-size_t timeline::put_decimal(char* to, uint64_t v) {
-  char d[20];
-  char* p = d + sizeof d;
-  while (v >= 100) {
-    const auto r = static_cast<size_t>(v % 100) * 2;
-    v /= 100;
-    *--p = digit_pairs[r + 1];
-    *--p = digit_pairs[r];
-  }
-  if (v >= 10) {
-    *--p = digit_pairs[v * 2 + 1];
-    *--p = digit_pairs[v * 2];
-  } else {
-    *--p = static_cast<char>('0' + v);
-  }
-  const auto n = static_cast<size_t>(d + sizeof d - p);
-  std::memcpy(to, p, n);
-  return n;
-}
 
 timeline::label& timeline::label::operator<<(hex h) {
   char d[18] = {'0', 'x'};
@@ -89,7 +54,25 @@ void timeline::end_event(char* p) {
 }
 
 void timeline::put_escaped(char*& p, std::string_view s) {
-  if (!needs_escape(s)) return put(p, s);  // the model's names never need it: one scan, then a copy
+  // The model's names never need escaping: copied eight bytes at a time while looking (the room reserved
+  // for an event covers the copy), escaped only if anything was found.
+  char* const start = p;
+  size_t i = 0;
+  uint64_t hit = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    std::memcpy(p + i, &w, 8);
+    hit |= escapes_in(w);
+  }
+  bool found = hit != 0;
+  for (; i < s.size(); ++i) {
+    p[i] = s[i];
+    found |= escapes(static_cast<unsigned char>(s[i]));
+  }
+  p += s.size();
+  if (!found) return;
+  p = start;
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
@@ -125,7 +108,7 @@ void timeline::span(std::string_view name, std::string_view category, unsigned t
   put(p, "\"name\":\"");
   put_escaped(p, name);
   put(p, "\",\"cat\":\"");
-  put_escaped(p, category);
+  put(p, category);  // the model's own category names
   put(p, "\",\"ph\":\"X\",\"pid\":1,\"tid\":");
   p += put_decimal(p, track);
   put(p, ",\"ts\":");
@@ -144,7 +127,7 @@ void timeline::instant(std::string_view name, std::string_view category, unsigne
   put(p, "\"name\":\"");
   put_escaped(p, name);
   put(p, "\",\"cat\":\"");
-  put_escaped(p, category);
+  put(p, category);  // the model's own category names
   put(p, "\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":");
   p += put_decimal(p, track);
   put(p, ",\"ts\":");
