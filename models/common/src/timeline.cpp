@@ -1,5 +1,7 @@
 #include "vmsim/common/timeline.h"
 
+#include <array>
+
 namespace vmsim {
 
 namespace {
@@ -14,6 +16,13 @@ inline uint64_t escapes_in(uint64_t w) {
   return ((w - ones * 0x20) | (quote - ones) | (backslash - ones)) & ~w & highs;
 }
 bool escapes(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// ".000" .. ".999": a timestamp's fraction of a microsecond, four bytes each.
+const auto fractions = [] {
+  std::array<std::array<char, 4>, 1000> f{};
+  for (unsigned i = 0; i < 1000; ++i) f[i] = {'.', static_cast<char>('0' + i / 100), static_cast<char>('0' + i / 10 % 10),
+                                              static_cast<char>('0' + i % 10)};
+  return f;
+}();
 }  // namespace
 
 timeline::label& timeline::label::operator<<(hex h) {
@@ -65,6 +74,13 @@ void timeline::put_escaped(char*& p, std::string_view s) {
     std::memcpy(p + i, &w, 8);
     hit |= escapes_in(w);
   }
+  if (i < s.size() && s.size() >= 8) {  // the tail as the last eight bytes (overlapping what was copied)
+    uint64_t w;
+    std::memcpy(&w, s.data() + s.size() - 8, 8);
+    std::memcpy(p + s.size() - 8, &w, 8);
+    hit |= escapes_in(w);
+    i = s.size();
+  }
   bool found = hit != 0;
   for (; i < s.size(); ++i) {
     p[i] = s[i];
@@ -93,11 +109,8 @@ void timeline::put_us(char*& p, double ns) {
   const unsigned long long a = static_cast<unsigned long long>(v < 0 ? -v : v);
   if (v < 0) *p++ = '-';
   p += put_decimal(p, a / 1000);
-  const auto f = static_cast<unsigned>(a % 1000);
-  *p++ = '.';
-  *p++ = static_cast<char>('0' + f / 100);
-  *p++ = digit_pairs[(f % 100) * 2];
-  *p++ = digit_pairs[(f % 100) * 2 + 1];
+  std::memcpy(p, fractions[a % 1000].data(), 4);  // ".ddd"
+  p += 4;
 }
 
 void timeline::span(std::string_view name, std::string_view category, unsigned track, double start_ns, double dur_ns) {
