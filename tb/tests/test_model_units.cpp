@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(timeline_writes_names_escaped_and_times_exact) {
   for (size_t at = 0; at < 17; ++at)
     for (const char c : {'"', '\\', '\n', '\x01'}) names.push_back(std::string(at, 'x') + c + "tail");
   {
-    timeline t(path);
+    timeline t(path, -10);  // a window from before 0: the negative instant below is in it
     for (size_t i = 0; i < names.size(); ++i) t.span(names[i], "cat", 3, 1234567.0 + i, 1001.4);
     t.instant("at", "msi", 100, -2.6);
     t.name_track(3, "vCPU \"3\"");
