@@ -1,10 +1,14 @@
 // Pure pieces of the latency model: the histogram and the cost profile loader's validation.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/common/timeline.h"
 #include "vmsim/devices/splitmix64.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/resources/distribution.h"
@@ -29,6 +33,68 @@ BOOST_AUTO_TEST_CASE(histogram_quantiles_are_within_a_bucket) {
   h.merge(other);
   BOOST_TEST(h.max() == 1e9);
   BOOST_TEST(h.count() == 1001u);
+}
+
+BOOST_AUTO_TEST_CASE(histogram_buckets_are_where_log2_puts_them) {
+  // The bucket table must agree with the definition everywhere, at every octave's edges above all (where
+  // a rounded log2 may already give the next octave).
+  auto by_log2 = [](double v) {
+    return v < 1 ? 0 : std::min(histogram::buckets - 1, static_cast<int>(std::log2(v) * histogram::sub) + 1);
+  };
+  unsigned checked = 0, wrong = 0;
+  auto check = [&](double v) {
+    ++checked;
+    if (histogram::bucket_of(v) != by_log2(v)) ++wrong, BOOST_TEST_MESSAGE("bucket of " << v);
+  };
+  for (int e = 0; e < 66; ++e)
+    for (int k = 0; k <= histogram::sub; ++k) {
+      double v = std::exp2(e + static_cast<double>(k) / histogram::sub);
+      for (int i = 0; i < 4; ++i) v = std::nextafter(v, 0.0);
+      for (int i = 0; i < 9; ++i, v = std::nextafter(v, 1e300)) check(v);
+    }
+  splitmix64 g(7);
+  for (int i = 0; i < 200000; ++i) check(std::exp2(static_cast<double>(g() % 4400000) / 65536.0));  // 1 .. ~2^67
+  for (int i = 0; i < 100000; ++i) check(i * 0.5);
+  BOOST_TEST(checked > 300000u);
+  BOOST_TEST(wrong == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(timeline_writes_names_escaped_and_times_exact) {
+  // Decimal digits at every length change.
+  for (uint64_t v : {0ull, 9ull, 10ull, 99ull, 100ull, 12345ull, 4294967295ull, 9999999999999999999ull,
+                     10000000000000000000ull, 18446744073709551615ull}) {
+    char d[20];
+    BOOST_TEST(std::string(d, timeline::put_decimal(d, v)) == std::to_string(v));
+  }
+  timeline::label l;
+  l << "kick " << std::string("net0") << " " << 7u << " " << timeline::hex{0} << " " << timeline::hex{0x1f0};
+  BOOST_TEST(std::string(l.view()) == "kick net0 7 0x0 0x1f0");
+  // Names that need escaping (a quote, a backslash, a control, at every position of an 8-byte word) and
+  // plain ones of every length around a word; timestamps to the ns, negative ones too.
+  const std::string path = "timeline-unit.json";
+  std::vector<std::string> names;
+  for (size_t n = 0; n < 20; ++n) names.push_back(std::string(n, 'a'));
+  for (size_t at = 0; at < 17; ++at)
+    for (const char c : {'"', '\\', '\n', '\x01'}) names.push_back(std::string(at, 'x') + c + "tail");
+  {
+    timeline t(path, -10);  // a window from before 0: the negative instant below is in it
+    for (size_t i = 0; i < names.size(); ++i) t.span(names[i], "cat", 3, 1234567.0 + i, 1001.4);
+    t.instant("at", "msi", 100, -2.6);
+    t.name_track(3, "vCPU \"3\"");
+    BOOST_TEST(t.size() == names.size() + 1);
+    BOOST_TEST(t.close());
+  }
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  const auto& ev = j.at("traceEvents");
+  BOOST_TEST_REQUIRE(ev.size() == names.size() + 2);
+  for (size_t i = 0; i < names.size(); ++i) {
+    BOOST_TEST(ev[i].at("name").get<std::string>() == names[i]);
+    BOOST_TEST(ev[i].at("ts").get<double>() == (1234567.0 + static_cast<double>(i)) / 1000, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(ev[i].at("dur").get<double>() == 1.001, boost::test_tools::tolerance(1e-12));
+  }
+  BOOST_TEST(ev[names.size()].at("ts").get<double>() == -0.003, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(ev[names.size() + 1].at("args").at("name").get<std::string>() == "vCPU \"3\"");
 }
 
 BOOST_AUTO_TEST_CASE(splitmix64_matches_the_published_test_vector) {

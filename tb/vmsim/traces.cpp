@@ -18,7 +18,7 @@ pop_status traced_device_host::pop(unsigned q, desc_chain& out) {
     if (t.size() <= out.head) t.resize(out.head + 1u);
     t[out.head] = {now_ns(), out.readable_bytes, out.writable_bytes};
   } else if (st == pop_status::error) {
-    tl_.instant(fmt::format("q{}: malformed ring", q), "virtqueue", virtqueue_track + q, now_ns());
+    tl_.instant_named("virtqueue", virtqueue_track + q, now_ns(), [&](timeline::label& l) { l << "q" << q << ": malformed ring"; });
   }
   return st;
 }
@@ -28,18 +28,19 @@ void traced_device_host::push_used(unsigned q, const desc_chain& chain, uint32_t
   const double t = now_ns();
   if (q < taken_.size() && chain.head < taken_[q].size()) {
     const taken& k = taken_[q][chain.head];
-    if (k.at_ns >= 0 && tl_.wants(k.at_ns, t))
-      tl_.span(fmt::format("q{} head {}: {} B out, {} B in", q, chain.head, k.out, k.in), "backend", backend_track + q,
-               k.at_ns, t - k.at_ns);
+    if (k.at_ns >= 0)
+      tl_.span_named("backend", backend_track + q, k.at_ns, t - k.at_ns, [&](timeline::label& l) {
+        l << "q" << q << " head " << chain.head << ": " << k.out << " B out, " << k.in << " B in";
+      });
     taken_[q][chain.head].at_ns = -1;
   }
-  if (tl_.wants(t, t)) tl_.instant(fmt::format("used q{} head {}: {} B", q, chain.head, written), "virtqueue", virtqueue_track + q, t);
+  tl_.instant_named("virtqueue", virtqueue_track + q, t,
+                    [&](timeline::label& l) { l << "used q" << q << " head " << chain.head << ": " << written << " B"; });
 }
 
 void traced_device_host::notify_used(unsigned q) {
   in_.notify_used(q);
-  const double t = now_ns();
-  if (tl_.wants(t, t)) tl_.instant(fmt::format("notify q{}", q), "virtqueue", virtqueue_track + q, t);
+  tl_.instant_named("virtqueue", virtqueue_track + q, now_ns(), [&](timeline::label& l) { l << "notify q" << q; });
 }
 
 void traced_device_host::needs_reset(const std::string& why) {

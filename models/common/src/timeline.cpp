@@ -1,92 +1,176 @@
 #include "vmsim/common/timeline.h"
 
-#include <fmt/compile.h>
+#include <array>
 
 namespace vmsim {
 
 namespace {
 constexpr size_t flush_at = 1 << 16;  // bytes buffered before a write
+constexpr size_t event_room = 160;    // an event's bytes besides its name and category
+
+// A JSON string's characters that need escaping: '"', '\\' and controls. Eight at a time (SWAR): a byte
+// below 0x20, or equal to 0x22 or 0x5c, sets its top bit in the result.
+inline uint64_t escapes_in(uint64_t w) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  return ((w - ones * 0x20) | (quote - ones) | (backslash - ones)) & ~w & highs;
+}
+bool escapes(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// ".000" .. ".999": a timestamp's fraction of a microsecond, four bytes each.
+const auto fractions = [] {
+  std::array<std::array<char, 4>, 1000> f{};
+  for (unsigned i = 0; i < 1000; ++i) f[i] = {'.', static_cast<char>('0' + i / 100), static_cast<char>('0' + i / 10 % 10),
+                                              static_cast<char>('0' + i % 10)};
+  return f;
+}();
+}  // namespace
+
+timeline::label& timeline::label::operator<<(hex h) {
+  char d[18] = {'0', 'x'};
+  int n = 0;
+  for (uint64_t v = h.v; v; v >>= 4) ++n;
+  n = std::max(n, 1);
+  for (int i = 0; i < n; ++i) d[2 + n - 1 - i] = "0123456789abcdef"[(h.v >> (4 * i)) & 0xf];
+  return *this << std::string_view(d, static_cast<size_t>(2 + n));
 }
 
 timeline::timeline(const std::string& path, double window_start_ns, double window_end_ns)
-    : file_(std::fopen(path.c_str(), "w")), opened_(file_ != nullptr), from_ns_(window_start_ns), to_ns_(window_end_ns) {
-  buf_.reserve(flush_at + 512);
-  put("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+    : file_(std::fopen(path.c_str(), "w")), opened_(file_ != nullptr), from_ns_(window_start_ns), to_ns_(window_end_ns),
+      buf_(new char[flush_at + 4096]), cap_(flush_at + 4096) {
+  char* p = room(64);
+  put(p, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+  len_ = static_cast<size_t>(p - buf_.get());
 }
 
 timeline::~timeline() { close(); }
 
-void timeline::put(std::string_view s) { buf_.append(s.data(), s.data() + s.size()); }
-
-void timeline::begin_event() { put(records_++ ? ",\n{" : "\n{"); }
-
-void timeline::append_escaped(std::string_view s) {
-  bool plain_only = true;  // the model's labels never need escaping: look once, branch-free, then copy whole
-  for (const char c : s) plain_only &= c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
-  if (plain_only) return put(s);
-  size_t plain = 0;  // runs without a character to escape are copied whole
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
-    put(s.substr(plain, i - plain));
-    if (c == '"' || c == '\\') buf_.push_back('\\'), buf_.push_back(c);
-    else fmt::format_to(std::back_inserter(buf_), FMT_COMPILE("\\u{:04x}"), static_cast<unsigned>(c));
-    plain = i + 1;
+char* timeline::room(size_t n) {
+  if (len_ + n > cap_) {
+    flush();
+    if (n > cap_) {  // one huge name: a bigger buffer from now on
+      cap_ = 2 * n;
+      buf_.reset(new char[cap_]);
+    }
   }
-  put(s.substr(plain));
+  return buf_.get() + len_;
 }
 
-namespace {
-// Microseconds (the format's unit) with nanosecond digits, from integer ns: integer formatting only.
-void append_us(fmt::memory_buffer& buf, double ns) {
+void timeline::begin_event(char*& p) { put(p, records_++ ? std::string_view(",\n{") : std::string_view("\n{")); }
+
+void timeline::end_event(char* p) {
+  len_ = static_cast<size_t>(p - buf_.get());
+  if (len_ >= flush_at) flush();
+}
+
+void timeline::put_escaped(char*& p, std::string_view s) {
+  // The model's names never need escaping: copied eight bytes at a time while looking (the room reserved
+  // for an event covers the copy), escaped only if anything was found.
+  char* const start = p;
+  size_t i = 0;
+  uint64_t hit = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    std::memcpy(p + i, &w, 8);
+    hit |= escapes_in(w);
+  }
+  if (i < s.size() && s.size() >= 8) {  // the tail as the last eight bytes (overlapping what was copied)
+    uint64_t w;
+    std::memcpy(&w, s.data() + s.size() - 8, 8);
+    std::memcpy(p + s.size() - 8, &w, 8);
+    hit |= escapes_in(w);
+    i = s.size();
+  }
+  bool found = hit != 0;
+  for (; i < s.size(); ++i) {
+    p[i] = s[i];
+    found |= escapes(static_cast<unsigned char>(s[i]));
+  }
+  p += s.size();
+  if (!found) return;
+  p = start;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      *p++ = '\\', *p++ = c;
+    } else if (u < 0x20) {
+      put(p, "\\u00");
+      *p++ = "0123456789abcdef"[u >> 4];
+      *p++ = "0123456789abcdef"[u & 0xf];
+    } else {
+      *p++ = c;
+    }
+  }
+}
+
+// Microseconds (the format's unit) with nanosecond digits, from ns rounded to an integer.
+void timeline::put_us(char*& p, double ns) {
   const auto v = static_cast<long long>(ns + (ns < 0 ? -0.5 : 0.5));
   const unsigned long long a = static_cast<unsigned long long>(v < 0 ? -v : v);
-  fmt::format_to(std::back_inserter(buf), FMT_COMPILE("{}{}.{:03}"), v < 0 ? "-" : "", a / 1000, a % 1000);
+  if (v < 0) *p++ = '-';
+  p += put_decimal(p, a / 1000);
+  std::memcpy(p, fractions[a % 1000].data(), 4);  // ".ddd"
+  p += 4;
 }
-}  // namespace
 
-void timeline::span(std::string_view name, const char* category, unsigned track, double start_ns, double dur_ns) {
+void timeline::span(std::string_view name, std::string_view category, unsigned track, double start_ns, double dur_ns) {
   if (!file_ || !wants(start_ns, start_ns + dur_ns)) return;
   ++events_;
-  begin_event();
-  put("\"name\":\"");
-  append_escaped(name);
-  fmt::format_to(std::back_inserter(buf_), FMT_COMPILE("\",\"cat\":\"{}\",\"ph\":\"X\",\"pid\":1,\"tid\":{},\"ts\":"), category, track);
-  append_us(buf_, start_ns);
-  put(",\"dur\":");
-  append_us(buf_, dur_ns);
-  buf_.push_back('}');
-  if (buf_.size() >= flush_at) flush();
+  char* p = room(6 * name.size() + category.size() + event_room);
+  begin_event(p);
+  put(p, "\"name\":\"");
+  put_escaped(p, name);
+  put(p, "\",\"cat\":\"");
+  put(p, category);  // the model's own category names
+  put(p, "\",\"ph\":\"X\",\"pid\":1,\"tid\":");
+  p += put_decimal(p, track);
+  put(p, ",\"ts\":");
+  put_us(p, start_ns);
+  put(p, ",\"dur\":");
+  put_us(p, dur_ns);
+  *p++ = '}';
+  end_event(p);
 }
 
-void timeline::instant(std::string_view name, const char* category, unsigned track, double at_ns) {
+void timeline::instant(std::string_view name, std::string_view category, unsigned track, double at_ns) {
   if (!file_ || !wants(at_ns, at_ns)) return;
   ++events_;
-  begin_event();
-  put("\"name\":\"");
-  append_escaped(name);
-  fmt::format_to(std::back_inserter(buf_), FMT_COMPILE("\",\"cat\":\"{}\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":{},\"ts\":"), category, track);
-  append_us(buf_, at_ns);
-  buf_.push_back('}');
-  if (buf_.size() >= flush_at) flush();
+  char* p = room(6 * name.size() + category.size() + event_room);
+  begin_event(p);
+  put(p, "\"name\":\"");
+  put_escaped(p, name);
+  put(p, "\",\"cat\":\"");
+  put(p, category);  // the model's own category names
+  put(p, "\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":");
+  p += put_decimal(p, track);
+  put(p, ",\"ts\":");
+  put_us(p, at_ns);
+  *p++ = '}';
+  end_event(p);
 }
 
 void timeline::name_track(unsigned track, std::string_view name) {
   if (!file_) return;
-  begin_event();
-  fmt::format_to(std::back_inserter(buf_), "\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":{},\"args\":{{\"name\":\"", track);
-  append_escaped(name);
-  put("\"}}");
+  char* p = room(6 * name.size() + event_room);
+  begin_event(p);
+  put(p, "\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":");
+  p += put_decimal(p, track);
+  put(p, ",\"args\":{\"name\":\"");
+  put_escaped(p, name);
+  put(p, "\"}}");
+  end_event(p);
 }
 
 void timeline::flush() {
-  if (file_ && buf_.size() && std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) failed_ = true;
-  buf_.clear();
+  if (file_ && len_ && std::fwrite(buf_.get(), 1, len_, file_) != len_) failed_ = true;
+  len_ = 0;
 }
 
 bool timeline::close() {
   if (!file_) return opened_ && !failed_;
-  put("\n]}\n");
+  char* p = room(8);
+  put(p, "\n]}\n");
+  len_ = static_cast<size_t>(p - buf_.get());
   flush();
   if (std::fclose(file_) != 0) failed_ = true;
   file_ = nullptr;

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/report_ids.h"
 
 namespace vmsim {
 
-vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg) : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg) {
+vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg)
+    : sc_module(name), bus("bus"), irq("irq"), cfg_(cfg),
+      units_per_ns_(static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution())) {
   irq.bind(*this);
   tx_.set_data_ptr(data_);
   SC_HAS_PROCESS(vcpu);
@@ -19,7 +22,7 @@ void vcpu::thread() {
   sc_core::wait(local_);
   local_ = sc_core::SC_ZERO_TIME;
   finished_ = true;
-  sleep_from_ = sc_core::sc_time_stamp();  // a finished program leaves its vCPU idle
+  sleep_from_ = kernel_time();  // a finished program leaves its vCPU idle
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
@@ -72,20 +75,12 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
   if (sleeping_) irq_rise_.notify(after);
 }
 
-namespace {
-// Kernel time units per ns, 0 if the resolution is coarser than 1 ns.
-uint64_t units_per_ns() {
-  static const auto u = static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
-  return u;
-}
-}  // namespace
-
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
   const uint64_t now = now_ns();
   if (deadline_ns <= now) return;
-  const sc_core::sc_time kernel = sc_core::sc_time_stamp();
+  const sc_core::sc_time kernel = kernel_time();
   // In integer units (the driver arms its timeout at every wait: no floating point on this path).
-  const uint64_t upn = units_per_ns();
+  const uint64_t upn = units_per_ns_;
   const sc_core::sc_time at = kernel + local_ + (upn ? sc_core::sc_time::from_value((deadline_ns - now) * upn)
                                                      : sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS));
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
@@ -100,7 +95,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
   if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
-  const sc_core::sc_time from = sc_core::sc_time_stamp(), busy = local_;
+  const sc_core::sc_time from = kernel_time(), busy = local_;
   // No watchdog: only the input, a wake-up or the vCPU's own timer ends the sleep. A guest that waits for
   // what never comes leaves the kernel without events, and the run reports the stranded vCPU.
   sleeping_ = true;
@@ -111,7 +106,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.activations;
   resumed();
   local_ = sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time now = sc_core::sc_time_stamp(), slept = now - from;
+  const sc_core::sc_time now = kernel_time(), slept = now - from;
   if (slept < busy) {
     local_ = busy - slept;  // it rose while the vCPU was still busy: taken when the work ends
     halted_ = false;
@@ -127,7 +122,7 @@ void vcpu::wait_for_interrupt() {
 }
 
 double vcpu::utilisation() const {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = kernel_time();
   if (now <= measure_from_) return 0;
   sc_core::sc_time idle = idle_;
   if ((sleeping_ || finished_) && now > sleep_from_) idle += now - sleep_from_;
@@ -137,13 +132,13 @@ double vcpu::utilisation() const {
 
 void vcpu::reset_utilisation() {
   idle_ = sc_core::SC_ZERO_TIME;
-  measure_from_ = sc_core::sc_time_stamp() + local_;
+  measure_from_ = kernel_time() + local_;
 }
 
 uint64_t vcpu::now_ns() {
   // In integer time-resolution units (no floating point): this is called several times per round trip.
-  const uint64_t upn = units_per_ns();
-  const sc_core::sc_time now = sc_core::sc_time_stamp() + local_;
+  const uint64_t upn = units_per_ns_;
+  const sc_core::sc_time now = kernel_time() + local_;
   if (upn == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
   return (now.value() + upn / 2) / upn;
 }

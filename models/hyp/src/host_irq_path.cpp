@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "vmsim/common/kernel_time.h"
+
 namespace vmsim {
 
 host_irq_path::host_irq_path(sc_core::sc_module_name name) : sc_module(name), in("in"), out("out") {
@@ -63,7 +65,7 @@ void host_irq_path::set_irq(bool level) {
     return out.write(true);
   }
   if (pending_) return;  // an edge while one is on its way: coalesced, as in an IRR
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = kernel_time();
   pending_ = true;
   rose_at_ = now;
   ready_.notify(relay_time(now));
@@ -74,7 +76,7 @@ void host_irq_path::deliver() {
   pending_ = false;
   asserted_ = true;
   ++stats_.relayed;
-  stats_.delay.add((sc_core::sc_time_stamp() - rose_at_).to_seconds() * 1e9);
+  stats_.delay.add((kernel_time() - rose_at_).to_seconds() * 1e9);
   out.write(true);
   if (edge_ && !level_) asserted_ = false, out.write(false);  // the pulse fell meanwhile
 }

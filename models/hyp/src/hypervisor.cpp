@@ -2,8 +2,7 @@
 
 #include <cstring>
 
-#include <fmt/format.h>
-
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/regmap/virtio_mmio.h"
 
 namespace vmsim {
@@ -35,7 +34,7 @@ const char* to_string(notify_class c) {
   return "?";
 }
 
-hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile, const interrupt_controller& irqc,
+hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile, interrupt_controller& irqc,
                        uint64_t irqc_base, std::vector<hyp_device_window> devices, server_pool* vmm_lock, uint64_t seed)
     : sc_module(name), from_cpu("from_cpu"), to_bus("to_bus"), profile_(profile), irqc_(irqc), irqc_base_(irqc_base),
       devices_(std::move(devices)), vmm_lock_(vmm_lock), sample_(seed, "hypervisor"), isr_start_ns_(irqc.config().cpus, -1) {
@@ -46,6 +45,7 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
     const auto i = static_cast<size_t>(c);
     cost_ns_[i] = p.mean() + extra_ns;
     cost_[i] = sc_core::sc_time(cost_ns_[i], sc_core::SC_NS);
+    cost_exact_ns_[i] = cost_[i].to_seconds() * 1e9;
     varies_[i] = p.value.shape == dist_shape::constant ? nullptr : &p.value;
   };
   set(exit_cause::mmio_user, profile_.mmio_exit_user_ns);
@@ -59,6 +59,8 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
   set(exit_cause::eoi_virtual, profile_.eoi_virtual_ns);
   set(exit_cause::hlt_wake, profile_.hlt_exit_ns);
   set(exit_cause::ipi_send, profile_.ipi_send_ns);
+  vmm_lock_hold_ = sc_core::sc_time(profile_.vmm_lock_hold_ns.mean(), sc_core::SC_NS);
+  charges_ack_ = profile_.irq_ack_ns.mean() > 0;
   from_cpu.register_b_transport(this, &hypervisor::b_transport);
   from_cpu.register_get_direct_mem_ptr(this, &hypervisor::get_direct_mem_ptr);
   from_cpu.register_transport_dbg(this, &hypervisor::transport_dbg);
@@ -87,27 +89,40 @@ sc_core::sc_time hypervisor::cost_of(exit_cause c) {
 
 sc_core::sc_time hypervisor::lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold) {
   if (!vmm_lock_) return sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time arrival = kernel_time() + delay;
   return vmm_lock_->serve(arrival, hold).start - arrival;
 }
 
-// `extra`: time beyond the cause's own cost spent in this exit (waiting for the VMM's lock, an ioctl).
-void hypervisor::count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what, const sc_core::sc_time* extra) {
+// An exit that varies, takes extra time (waiting for the VMM's lock, an ioctl) or goes on the timeline.
+void hypervisor::count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
+                              const sc_core::sc_time* extra) {
   const auto i = static_cast<size_t>(c);
-  const sc_core::sc_time cost = cost_of(c) + (extra ? *extra : sc_core::SC_ZERO_TIME);
-  const double ns = cost.to_seconds() * 1e9;
+  sc_core::sc_time cost;
+  double ns;
+  if (!varies_[i] && !extra) {
+    cost = cost_[i];
+    ns = cost_exact_ns_[i];
+  } else {
+    cost = cost_of(c) + (extra ? *extra : sc_core::SC_ZERO_TIME);
+    ns = cost.to_seconds() * 1e9;
+  }
   ++exits_[i].count;
   exits_[i].ns += ns;
   if (what) {
-    const double start = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
-    timeline_->span(*what, to_string(c), static_cast<unsigned>(cpu), start, ns);
+    static const auto categories = [] {  // the causes' names, measured once
+      std::array<std::string_view, static_cast<size_t>(exit_cause::count)> n;
+      for (size_t k = 0; k < n.size(); ++k) n[k] = to_string(static_cast<exit_cause>(k));
+      return n;
+    }();
+    const double start = (kernel_time() + delay).to_seconds() * 1e9;
+    timeline_->span(*what, categories[i], static_cast<unsigned>(cpu), start, ns);
   }
   delay += cost;
 }
 
 sc_core::sc_time hypervisor::send_ipi(int cpu) {
   sc_core::sc_time delay;
-  charge(cpu, exit_cause::ipi_send, delay, "IPI");
+  charge(cpu, exit_cause::ipi_send, delay, [](timeline::label& l) { l << "IPI"; });
   return delay;
 }
 
@@ -118,24 +133,40 @@ sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& sle
   if (slept.to_seconds() * 1e9 > profile_.halt_poll_ns)
     extra = sc_core::sc_time(sample_.draw(profile_.host_wakeup_ns.value), sc_core::SC_NS);
   sc_core::sc_time delay;
-  if (timeline_) {
-    const std::string what = "wake";
-    count(cpu, exit_cause::hlt_wake, delay, &what, &extra);
-  } else {
-    count(cpu, exit_cause::hlt_wake, delay, nullptr, &extra);
-  }
+  const std::string_view what = "wake";
+  // No extra time is the constant cost alone (and counts as that, without a conversion).
+  count(cpu, exit_cause::hlt_wake, delay, timeline_ ? &what : nullptr,
+        extra == sc_core::SC_ZERO_TIME ? nullptr : &extra);
   return delay;
 }
 
 // A trapped access's register by name, for the timeline: the virtio-mmio register, the doorbell, or the
 // device's configuration space.
-std::string hypervisor::register_label(const hyp_device_window& d, uint64_t off) {
+void hypervisor::register_label(timeline::label& out, const hyp_device_window& d, uint64_t off) {
   if (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size)
-    return fmt::format("doorbell+{:#x}", off - d.doorbell_base);
-  if (off >= regmap::register_block_size) return fmt::format("config+{:#x}", off - regmap::register_block_size);
+    return void(out << "doorbell+" << timeline::hex{off - d.doorbell_base});
+  if (off >= regmap::register_block_size) return void(out << "config+" << timeline::hex{off - regmap::register_block_size});
   for (const auto& r : regmap::standard_registers)
-    if (r.offset == off) return r.name;
-  return fmt::format("{:#x}", off);
+    if (r.offset == off) return void(out << r.name);
+  out << timeline::hex{off};
+}
+
+bool hypervisor::irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg) {
+  // Only the plain 32-bit accesses: anything else gets the controller's own answer (and warning) by bus.
+  if (tx.get_data_length() != 4 || off % 4 || tx.get_byte_enable_ptr()) return false;
+  const auto cpu = static_cast<unsigned>(off / interrupt_controller::cpu_window);
+  uint32_t v = 0;
+  if (reg == interrupt_controller::iar && tx.is_read()) {
+    v = irqc_.acknowledge(cpu);
+    std::memcpy(tx.get_data_ptr(), &v, 4);
+  } else if (reg == interrupt_controller::eoir && tx.is_write()) {
+    std::memcpy(&v, tx.get_data_ptr(), 4);
+    irqc_.eoi(cpu, v);
+  } else {
+    return false;
+  }
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  return true;
 }
 
 void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
@@ -150,27 +181,29 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     if (iface && reg == interrupt_controller::eoir && tx.is_write()) {
       const bool wired = irqc_.is_wired(written);
       const bool traps = wired ? irqc_.config().eoi_traps_wired : irqc_.config().eoi_traps_msi;
-      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay, "EOI {}", written);
+      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay,
+             [&](timeline::label& l) { l << "EOI " << written; });
       if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
-        const double end = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
-        timeline_->span(fmt::format("ISR {}", written), "isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu],
-                        end - isr_start_ns_[cpu]);
+        const double end = (kernel_time() + delay).to_seconds() * 1e9;
+        timeline_->span_named("isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu], end - isr_start_ns_[cpu],
+                              [&](timeline::label& l) { l << "ISR " << written; });
         isr_start_ns_[cpu] = -1;
       }
     } else if (!(iface && reg == interrupt_controller::iar && tx.is_read())) {
-      charge(cpu, exit_cause::mmio_user, delay, "irqc {:#x}", off);
+      charge(cpu, exit_cause::mmio_user, delay, [&](timeline::label& l) { l << "irqc " << timeline::hex{off}; });
     }
-    to_bus->b_transport(tx, delay);
+    if (!(iface && irqc_direct(tx, off, reg))) to_bus->b_transport(tx, delay);
     if (iface && reg == interrupt_controller::iar && tx.is_read() && tx.is_response_ok()) {
       uint32_t id = 0;
       std::memcpy(&id, tx.get_data_ptr(), 4);
       if (id != interrupt_controller::spurious) {
         // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
         const bool wired = irqc_.is_wired(id);
-        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay, "interrupt {}", id);
-        if (profile_.irq_ack_ns.mean() > 0) charge(cpu, exit_cause::irq_ack, delay, "IAR");
+        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay,
+               [&](timeline::label& l) { l << "interrupt " << id; });
+        if (charges_ack_) charge(cpu, exit_cause::irq_ack, delay, [](timeline::label& l) { l << "IAR"; });
         if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()))
-          isr_start_ns_[cpu] = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
+          isr_start_ns_[cpu] = (kernel_time() + delay).to_seconds() * 1e9;
       }
     }
     return;
@@ -180,13 +213,11 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
     const uint64_t off = a - d.base;
     const bool doorbell = d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
     const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || doorbell);
+    auto kick = [&](timeline::label& l) { register_label(l << "kick " << d.name << " ", d, off); };
     if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
-      // QueueNotify is a register: it traps. The label is built only for a timeline (it formats).
-      if (timeline_) charge(cpu, exit_cause::notify_kernel, delay, "kick {} {}", d.name, register_label(d, off));
-      else count(cpu, exit_cause::notify_kernel, delay, nullptr);
+      charge(cpu, exit_cause::notify_kernel, delay, kick);  // QueueNotify is a register: it traps
     } else if (notify && d.notify == notify_class::mapped) {
-      if (timeline_) charge(cpu, exit_cause::notify_mapped, delay, "kick {} {}", d.name, register_label(d, off));
-      else count(cpu, exit_cause::notify_mapped, delay, nullptr);
+      charge(cpu, exit_cause::notify_mapped, delay, kick);
     } else {
       // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
       // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
@@ -194,15 +225,11 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
                        profile_.wired_path == wired_irq_path::user_relay;
       const sc_core::sc_time ioctl = ack ? sc_core::sc_time(sample_.draw(profile_.irq_line_ioctl_ns.value), sc_core::SC_NS)
                                          : sc_core::SC_ZERO_TIME;
-      const sc_core::sc_time hold = sc_core::sc_time(profile_.vmm_lock_hold_ns.mean(), sc_core::SC_NS) + ioctl;
-      const sc_core::sc_time extra = lock_wait(delay, hold) + ioctl;
+      const sc_core::sc_time extra = lock_wait(delay, vmm_lock_hold_ + ioctl) + ioctl;
       const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
-      if (timeline_) {
-        const std::string what = fmt::format("{} {} {}", d.name, tx.is_write() ? "write" : "read", register_label(d, off));
-        count(cpu, c, delay, &what, &extra);
-      } else {
-        count(cpu, c, delay, nullptr, &extra);
-      }
+      charge(cpu, c, delay,
+             [&](timeline::label& l) { register_label(l << d.name << (tx.is_write() ? " write " : " read "), d, off); },
+             &extra);
     }
     break;
   }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/report_ids.h"
 
 namespace vmsim {
@@ -136,7 +137,7 @@ void interrupt_controller::line_changed(unsigned line, bool now) {
 }
 
 void interrupt_controller::deliver_arrivals() {
-  const auto now = sc_core::sc_time_stamp();
+  const auto now = kernel_time();
   auto due = [&](const arrival& a) { return a.at <= now; };
   for (const auto& a : arrivals_)
     if (due(a)) set_pending(a.cpu, a.id);
@@ -237,11 +238,11 @@ void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core
     return;
   }
   if (timeline_)
-    timeline_->instant(fmt::format("MSI id {} -> vCPU {}", id, cpu), "msi", 100,
-                       (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9);
+    timeline_->instant_named("msi", 100, (kernel_time() + delay).to_seconds() * 1e9,
+                             [&](timeline::label& l) { l << "MSI id " << id << " -> vCPU " << cpu; });
   // The message arrives when the writer's annotated time is reached.
   if (delay == sc_core::SC_ZERO_TIME) return set_pending(cpu, id);
-  arrivals_.push_back({sc_core::sc_time_stamp() + delay, cpu, id});
+  arrivals_.push_back({kernel_time() + delay, cpu, id});
   arrival_event_.notify(delay);
 }
 

@@ -19,11 +19,12 @@ class histogram {
   double quantile(double q) const;
   void merge(const histogram& other);
   std::string summary() const;  // "n=... mean=... p50=... p99=... max=... ns"
-
- private:
   static constexpr int sub = 8;             // buckets per power of two
   static constexpr int buckets = 64 * sub;  // up to 2^64 ns
+  // A value's bucket: 0 below 1, else min(buckets - 1, floor(log2(v) * sub) + 1) (by table, no log2).
   static int bucket_of(double v);
+
+ private:
   static double lower_edge(int b);
   std::array<uint64_t, buckets> bins_{};
   uint64_t count_ = 0;

@@ -18,6 +18,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "vmsim/common/irq_wire.h"
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/params.h"
 
 namespace vmsim {
@@ -48,7 +49,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   bool halted() const { return sleeping_; }  // in a WFI now
   // Asleep with nothing that will wake it: no interrupt raised, no deadline armed (after the kernel ran out
   // of events, the sign of an interrupt that never came).
-  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= sc_core::sc_time_stamp(); }
+  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= kernel_time(); }
   unsigned index() const { return cfg_.index; }
 
   // ---- what the guest's HAL needs (tb/common/vcpu_hal.h adapts it to vdrv::hal) ----
@@ -103,6 +104,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   }
 
   vcpu_config cfg_;
+  uint64_t units_per_ns_;  // kernel time units per ns, 0 if the resolution is coarser than 1 ns
   sc_core::sc_time local_;  // the local time offset: how far this vCPU is ahead of the kernel
   std::function<void(vcpu&)> program_;
   std::vector<std::function<void()>> on_resume_;

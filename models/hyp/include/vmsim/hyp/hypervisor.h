@@ -18,10 +18,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include <systemc>
 #include <tlm>
@@ -65,7 +64,9 @@ class hypervisor : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<hypervisor> to_bus;
 
   // `vmm_lock`: the VMM's lock (null: none), shared with whatever else takes it; `seed`: the cost samples.
-  hypervisor(sc_core::sc_module_name name, const cost_profile& profile, const interrupt_controller& irqc,
+  // `irqc` is the local interrupt controller at `irqc_base`: its vCPU interfaces' IAR and EOIR are taken
+  // directly (the costs charged are the same as over the bus).
+  hypervisor(sc_core::sc_module_name name, const cost_profile& profile, interrupt_controller& irqc,
              uint64_t irqc_base, std::vector<hyp_device_window> devices, server_pool* vmm_lock = nullptr,
              uint64_t seed = 1);
   void attach_timeline(timeline* t) { timeline_ = t; }
@@ -89,26 +90,45 @@ class hypervisor : public sc_core::sc_module {
   bool get_direct_mem_ptr(int cpu, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int cpu, tlm::tlm_generic_payload& tx);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
-  // Counts an exit and adds its cost to the access's delay; the label is formatted only for a timeline.
-  template <class... A>
-  void charge(int cpu, exit_cause c, sc_core::sc_time& delay, fmt::format_string<A...> label, A&&... args) {
-    if (!timeline_) return count(cpu, c, delay, nullptr);
-    const std::string what = fmt::format(label, std::forward<A>(args)...);
-    count(cpu, c, delay, &what);
+  // Counts an exit and adds its cost to the access's delay; `name(timeline::label&)` names it, called only
+  // for a timeline. `extra`: time beyond the cause's own cost spent in this exit.
+  template <class F>
+  void charge(int cpu, exit_cause c, sc_core::sc_time& delay, F&& name, const sc_core::sc_time* extra = nullptr) {
+    if (!timeline_) return count(cpu, c, delay, nullptr, extra);
+    timeline::label l;
+    name(l);
+    const std::string_view w = l.view();
+    count(cpu, c, delay, &w, extra);
   }
-  void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string* what, const sc_core::sc_time* extra = nullptr);
+  void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
+             const sc_core::sc_time* extra = nullptr) {
+    const auto i = static_cast<size_t>(c);
+    if (what || extra || varies_[i]) return count_traced(cpu, c, delay, what, extra);
+    ++exits_[i].count;  // the common case: a constant cost, its ns converted once
+    exits_[i].ns += cost_exact_ns_[i];
+    delay += cost_[i];
+  }
+  void count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
+                    const sc_core::sc_time* extra);
   sc_core::sc_time cost_of(exit_cause c);  // a sample of the cause's cost
-  static std::string register_label(const hyp_device_window& d, uint64_t off);
+  // Appends a trapped access's register by name to a timeline label.
+  static void register_label(timeline::label& out, const hyp_device_window& d, uint64_t off);
+  // The vCPU interface's IAR read or EOIR write, taken by the local controller directly (what the bus would
+  // deliver there, without the bus hop); false: anything else, which goes over the bus.
+  bool irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg);
   // Takes the VMM lock for a user-space handler of `hold` from the current annotated time: the wait.
   sc_core::sc_time lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold);
 
   cost_profile profile_;
-  const interrupt_controller& irqc_;
+  interrupt_controller& irqc_;
   uint64_t irqc_base_;
   std::vector<hyp_device_window> devices_;
   std::array<cause_stats, static_cast<size_t>(exit_cause::count)> exits_{};
   std::array<double, static_cast<size_t>(exit_cause::count)> cost_ns_{};  // per exit, by cause
   std::array<sc_core::sc_time, static_cast<size_t>(exit_cause::count)> cost_{};
+  std::array<double, static_cast<size_t>(exit_cause::count)> cost_exact_ns_{};  // cost_ in ns, as recorded
+  sc_core::sc_time vmm_lock_hold_;  // a user-space handler's share under the VMM's lock
+  bool charges_ack_ = false;        // an IAR costs more than the injection
   std::array<const distribution*, static_cast<size_t>(exit_cause::count)> varies_{};  // null: constant
   double entry_ns_ = 0;  // the guest's interrupt entry, part of an injection's cost
   server_pool* vmm_lock_;
