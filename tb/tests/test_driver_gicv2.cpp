@@ -86,6 +86,6 @@ BOOST_AUTO_TEST_CASE(vmsim_controller_layout_is_unchanged) {
   ic.mask(33, false);
   ic.eoi(1, 33);
   const std::vector<recording_hal::access> want = {
-      {0x08000000 + 0x10000 + 4 * 33, 4, 1}, {0x08000000 + 0x14000 + 4 * 33, 4, 0}, {0x08000000 + 0x1000 + 0x4, 4, 33}};
+      {0x08000000 + 0x10000 + 4 * 33, 4, 1}, {0x08000000 + 0x14000 + 4 * 33, 4, 0}, {0x08000000 + 0x800 + 0x4, 4, 33}};  // vCPU 1's interface: one 0x800 window up
   BOOST_TEST((h.writes == want));
 }
