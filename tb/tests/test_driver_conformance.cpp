@@ -409,7 +409,8 @@ void conforms(const char* name) {
     BOOST_TEST_CONTEXT(phase) {
       BOOST_TEST(got_seq.size() == want_seq.size());
       for (size_t i = 0; i < got_seq.size() && i < want_seq.size(); ++i)
-        BOOST_TEST(show(got_seq[i]) == show(want_seq[i]), "access " << i);
+        BOOST_TEST(show(got_seq[i]) == show(want_seq[i]),
+                   "access " << i << ": got " << show(got_seq[i]) << ", want " << show(want_seq[i]));
     }
   };
   compare("set-up", in_block(setup), want.setup);
