@@ -4,7 +4,7 @@
 // support", Liu Jiang / Zha Bin, 2020-02-10, with 3/5's MSI domain; docs/interrupt-schemes.md "Protocol
 // variants"). Phases: MSI set-up, one interrupt (no device access with MSI), retarget of a vector, teardown
 // (v2; v1 as the v1 kernel patch's del_vqs does it). Each row of the table is one variant (and device mode).
-// The set-up is also compared over the whole device window (virtio-mmio registers and the MSI block): the
+// The set-up (and the one interrupt: a QueueNotify write) is also compared over the whole device window (virtio-mmio registers and the MSI block): the
 // reference is the Linux probe and virtio core init (drivers/virtio/virtio_mmio.c virtio_mmio_probe,
 // vm_reset, vm_set_status, vm_get_features, vm_finalize_features, vm_find_vqs, vm_setup_vq; virtio.c
 // register_virtio_device, virtio_dev_probe, virtio_finalize_features as of v5.6, the base of the posted MSI
