@@ -129,11 +129,14 @@ void interrupt_controller::line_changed(unsigned line, bool now) {
     return;
   }
   if (now && in_service_[cpu] != id) set_pending(cpu, id);
-  if (!now)  // a level interrupt that is no longer asserted is pending nowhere (it may have been rerouted since it rose)
-    for (unsigned c = 0; c < cfg_.cpus; ++c) {
-      pending_[c].reset(id);
-      update_output(c);
-    }
+  // A level interrupt that is no longer asserted is pending nowhere (it may have been rerouted since it rose).
+  // Only the vCPUs that had it pending can change output: every other change of state updates its output.
+  if (!now)
+    for (unsigned c = 0; c < cfg_.cpus; ++c)
+      if (pending_[c].test(id)) {
+        pending_[c].reset(id);
+        update_output(c);
+      }
 }
 
 void interrupt_controller::deliver_arrivals() {
