@@ -113,8 +113,8 @@ void timeline::put_us(char*& p, double ns) {
   p += 4;
 }
 
-void timeline::span(std::string_view name, std::string_view category, unsigned track, double start_ns, double dur_ns) {
-  if (!file_ || !wants(start_ns, start_ns + dur_ns)) return;
+// An event's opening up to its timestamp: name, category, phase (with its own fields), track.
+char* timeline::open_event(std::string_view name, std::string_view category, std::string_view phase, unsigned track) {
   ++events_;
   char* p = room(6 * name.size() + category.size() + event_room);
   begin_event(p);
@@ -122,9 +122,15 @@ void timeline::span(std::string_view name, std::string_view category, unsigned t
   put_escaped(p, name);
   put(p, "\",\"cat\":\"");
   put(p, category);  // the model's own category names
-  put(p, "\",\"ph\":\"X\",\"pid\":1,\"tid\":");
+  put(p, phase);
   p += put_decimal(p, track);
   put(p, ",\"ts\":");
+  return p;
+}
+
+void timeline::span(std::string_view name, std::string_view category, unsigned track, double start_ns, double dur_ns) {
+  if (!file_ || !wants(start_ns, start_ns + dur_ns)) return;
+  char* p = open_event(name, category, "\",\"ph\":\"X\",\"pid\":1,\"tid\":", track);
   put_us(p, start_ns);
   put(p, ",\"dur\":");
   put_us(p, dur_ns);
@@ -134,16 +140,7 @@ void timeline::span(std::string_view name, std::string_view category, unsigned t
 
 void timeline::instant(std::string_view name, std::string_view category, unsigned track, double at_ns) {
   if (!file_ || !wants(at_ns, at_ns)) return;
-  ++events_;
-  char* p = room(6 * name.size() + category.size() + event_room);
-  begin_event(p);
-  put(p, "\"name\":\"");
-  put_escaped(p, name);
-  put(p, "\",\"cat\":\"");
-  put(p, category);  // the model's own category names
-  put(p, "\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":");
-  p += put_decimal(p, track);
-  put(p, ",\"ts\":");
+  char* p = open_event(name, category, "\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":", track);
   put_us(p, at_ns);
   *p++ = '}';
   end_event(p);

@@ -125,6 +125,7 @@ class timeline {
  private:
   char* room(size_t n);  // n writable bytes at the end of the buffer (flushing or growing it first)
   void begin_event(char*& p);
+  char* open_event(std::string_view name, std::string_view category, std::string_view phase, unsigned track);
   static void put(char*& p, std::string_view s) {
     std::memcpy(p, s.data(), s.size());
     p += s.size();
