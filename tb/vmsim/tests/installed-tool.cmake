@@ -4,13 +4,7 @@
 # directory beside it: --version, --describe-profile, a micro run with a timeline, a two-point sweep (with its
 # plots when python3-matplotlib is there). Under strace every file the runs (and their children) name is
 # recorded, and none may be under the source or the build tree.
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../../../cmake/RunChecked.cmake)
 execute_process(COMMAND mktemp -d /tmp/vmsim-installed-XXXXXX OUTPUT_VARIABLE tmp OUTPUT_STRIP_TRAILING_WHITESPACE)
 run(${CMAKE_COMMAND} --install ${BUILD} --prefix ${tmp}/first)
 file(COPY ${tmp}/first/ DESTINATION ${tmp}/prefix)
