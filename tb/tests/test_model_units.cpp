@@ -2,12 +2,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "vmsim/common/histogram.h"
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/timeline.h"
 #include "vmsim/devices/splitmix64.h"
 #include "vmsim/hyp/cost_profile.h"
@@ -55,6 +57,35 @@ BOOST_AUTO_TEST_CASE(histogram_buckets_are_where_log2_puts_them) {
   splitmix64 g(7);
   for (int i = 0; i < 200000; ++i) check(std::exp2(static_cast<double>(g() % 4400000) / 65536.0));  // 1 .. ~2^67
   for (int i = 0; i < 100000; ++i) check(i * 0.5);
+  BOOST_TEST(checked > 300000u);
+  BOOST_TEST(wrong == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(inline_time_conversions_match_the_library_bit_for_bit) {
+  // to_ns and from_ns replace to_seconds() * 1e9 and sc_time(ns, SC_NS) on the per-access path: every
+  // result that uses them must stay what the library gives, to the last bit.
+  unsigned checked = 0, wrong = 0;
+  auto same_ns = [&](const sc_core::sc_time& t) {
+    ++checked;
+    const double lib = t.to_seconds() * 1e9, ours = to_ns(t);
+    if (std::memcmp(&lib, &ours, sizeof lib) != 0) ++wrong, BOOST_TEST_MESSAGE("to_ns of " << t.value());
+  };
+  auto same_time = [&](double ns) {
+    ++checked;
+    if (sc_core::sc_time(ns, sc_core::SC_NS) != from_ns(ns)) ++wrong, BOOST_TEST_MESSAGE("from_ns of " << ns);
+  };
+  splitmix64 g(11);
+  for (int i = 0; i < 100000; ++i) {
+    same_ns(sc_core::sc_time::from_value(g() >> (g() % 64)));                   // every magnitude
+    same_time(static_cast<double>(g() >> 20) / static_cast<double>(1 + g() % 100000));  // fractional ns
+    same_time(std::ldexp(static_cast<double>(g() >> 11), -static_cast<int>(g() % 60)));  // 0 .. 2^53
+  }
+  for (uint64_t v = 0; v < 5000; ++v) same_ns(sc_core::sc_time::from_value(v));
+  for (int i = 0; i < 5000; ++i) {  // exactly on and next to the half-unit rounding edges
+    const double edge = i + 0.0005;
+    same_time(edge), same_time(std::nextafter(edge, 0.0)), same_time(std::nextafter(edge, 1e300));
+  }
+  same_time(0.0);
   BOOST_TEST(checked > 300000u);
   BOOST_TEST(wrong == 0u);
 }

@@ -51,15 +51,6 @@ int histogram::bucket_of(double v) {
 
 double histogram::lower_edge(int b) { return b == 0 ? 0 : std::exp2(static_cast<double>(b - 1) / sub); }
 
-void histogram::add(double v) {
-  if (v < 0) v = 0;
-  ++bins_[static_cast<size_t>(bucket_of(v))];
-  if (count_ == 0 || v < min_) min_ = v;
-  if (count_ == 0 || v > max_) max_ = v;
-  ++count_;
-  sum_ += v;
-}
-
 double histogram::quantile(double q) const {
   if (count_ == 0) return 0;
   const double target = std::clamp(q, 0.0, 1.0) * static_cast<double>(count_);

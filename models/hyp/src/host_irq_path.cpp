@@ -23,7 +23,7 @@ void host_irq_path::configure(const cost_profile& profile, server_pool* vmm_thre
 }
 
 sc_core::sc_time host_irq_path::relay_time(const sc_core::sc_time& now) {
-  auto ns = [&](const cost_param& p) { return sc_core::sc_time(sample_.draw(p.value), sc_core::SC_NS); };
+  auto ns = [&](const cost_param& p) { return from_ns(sample_.draw(p.value)); };
   if (path_ == wired_irq_path::irqfd_kworker) return ns(profile_->host_wakeup_ns);
   if (path_ == wired_irq_path::vmm_signal) {
     // The device's thread itself: the KVM_SIGNAL_MSI ioctl under the IOAPIC's mutex (no wake-up, no hop).
@@ -76,7 +76,7 @@ void host_irq_path::deliver() {
   pending_ = false;
   asserted_ = true;
   ++stats_.relayed;
-  stats_.delay.add((kernel_time() - rose_at_).to_seconds() * 1e9);
+  stats_.delay.add(to_ns(kernel_time() - rose_at_));
   out.write(true);
   if (edge_ && !level_) asserted_ = false, out.write(false);  // the pulse fell meanwhile
 }

@@ -84,7 +84,7 @@ sc_core::sc_time hypervisor::cost_of(exit_cause c) {
   const auto i = static_cast<size_t>(c);
   if (!varies_[i]) return cost_[i];
   const double extra = c == exit_cause::inject_wired || c == exit_cause::inject_msi ? entry_ns_ : 0;
-  return sc_core::sc_time(sample_.draw(*varies_[i]) + extra, sc_core::SC_NS);
+  return from_ns(sample_.draw(*varies_[i]) + extra);
 }
 
 sc_core::sc_time hypervisor::lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold) {
@@ -104,7 +104,7 @@ void hypervisor::count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, co
     ns = cost_exact_ns_[i];
   } else {
     cost = cost_of(c) + (extra ? *extra : sc_core::SC_ZERO_TIME);
-    ns = cost.to_seconds() * 1e9;
+    ns = to_ns(cost);
   }
   ++exits_[i].count;
   exits_[i].ns += ns;
@@ -114,7 +114,7 @@ void hypervisor::count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, co
       for (size_t k = 0; k < n.size(); ++k) n[k] = to_string(static_cast<exit_cause>(k));
       return n;
     }();
-    const double start = (kernel_time() + delay).to_seconds() * 1e9;
+    const double start = to_ns(kernel_time() + delay);
     timeline_->span(*what, categories[i], static_cast<unsigned>(cpu), start, ns);
   }
   delay += cost;
@@ -130,8 +130,7 @@ sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& sle
   // Halt polling keeps the vCPU's thread spinning on its CPU for halt_poll_ns; past that it slept and the
   // host must wake it up (a scheduler wake-up of the vCPU thread).
   sc_core::sc_time extra;
-  if (slept.to_seconds() * 1e9 > profile_.halt_poll_ns)
-    extra = sc_core::sc_time(sample_.draw(profile_.host_wakeup_ns.value), sc_core::SC_NS);
+  if (to_ns(slept) > profile_.halt_poll_ns) extra = from_ns(sample_.draw(profile_.host_wakeup_ns.value));
   sc_core::sc_time delay;
   const std::string_view what = "wake";
   // No extra time is the constant cost alone (and counts as that, without a conversion).
@@ -184,7 +183,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay,
              [&](timeline::label& l) { l << "EOI " << written; });
       if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
-        const double end = (kernel_time() + delay).to_seconds() * 1e9;
+        const double end = to_ns(kernel_time() + delay);
         timeline_->span_named("isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu], end - isr_start_ns_[cpu],
                               [&](timeline::label& l) { l << "ISR " << written; });
         isr_start_ns_[cpu] = -1;
@@ -203,7 +202,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
                [&](timeline::label& l) { l << "interrupt " << id; });
         if (charges_ack_) charge(cpu, exit_cause::irq_ack, delay, [](timeline::label& l) { l << "IAR"; });
         if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()))
-          isr_start_ns_[cpu] = (kernel_time() + delay).to_seconds() * 1e9;
+          isr_start_ns_[cpu] = to_ns(kernel_time() + delay);
       }
     }
     return;
@@ -223,8 +222,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
       const bool ack = tx.is_write() && off == regmap::offset_of(regmap::reg::interrupt_ack) &&
                        profile_.wired_path == wired_irq_path::user_relay;
-      const sc_core::sc_time ioctl = ack ? sc_core::sc_time(sample_.draw(profile_.irq_line_ioctl_ns.value), sc_core::SC_NS)
-                                         : sc_core::SC_ZERO_TIME;
+      const sc_core::sc_time ioctl = ack ? from_ns(sample_.draw(profile_.irq_line_ioctl_ns.value)) : sc_core::SC_ZERO_TIME;
       const sc_core::sc_time extra = lock_wait(delay, vmm_lock_hold_ + ioctl) + ioctl;
       const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
       charge(cpu, c, delay,

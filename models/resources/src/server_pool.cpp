@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/report_ids.h"
 
 namespace vmsim {
@@ -41,8 +42,8 @@ server_pool::booking server_pool::serve(const sc_core::sc_time& arrival, const s
   }
   *first_free = std::max(*first_free, start + service);
   ++jobs_;
-  busy_ns_ += service.to_seconds() * 1e9;
-  wait_.add((start - arrival).to_seconds() * 1e9);
+  busy_ns_ += to_ns(service);
+  wait_.add(to_ns(start - arrival));
   return {start, start + service};
 }
 
