@@ -65,8 +65,12 @@ double sampler::draw(const distribution& d) {
     case dist_shape::exponential: return -d.mean * std::log(uniform());
     case dist_shape::lognormal: {
       // mean m and cv c: sigma^2 = ln(1 + c^2), mu = ln m - sigma^2 / 2.
-      const double s2 = std::log1p(d.cv * d.cv);
-      return std::exp(std::log(d.mean) - s2 / 2 + std::sqrt(s2) * normal());
+      auto& p = d.derived;
+      if (p.mean != d.mean || p.cv != d.cv) {
+        const double s2 = std::log1p(d.cv * d.cv);
+        p = {d.mean, d.cv, std::log(d.mean) - s2 / 2, std::sqrt(s2)};
+      }
+      return std::exp(p.mu + p.sigma * normal());
     }
   }
   return d.mean;

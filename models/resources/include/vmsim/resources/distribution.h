@@ -25,11 +25,21 @@ bool parse_dist_shape(const std::string& name, dist_shape& out);
 const std::vector<std::string>& dist_shape_names();
 
 struct distribution {
+  distribution(double mean_ = 0, dist_shape shape_ = dist_shape::constant, double cv_ = 0)
+      : mean(mean_), shape(shape_), cv(cv_) {}
   double mean = 0;  // in the unit of whatever it measures (ns, guest cycles)
   dist_shape shape = dist_shape::constant;
   double cv = 0;    // lognormal only; exponential is 1 by definition, constant 0
   // An empty string when the parameters are possible, else what is wrong with them.
   std::string check() const;
+
+  // The lognormal's mu and sigma, derived from the mean and cv the first time they are drawn with (a
+  // sample then costs one exp, not also a log, a log1p and a sqrt). Not part of the value.
+  struct lognormal_params {
+    double mean = -1, cv = -1;  // what mu and sigma were derived from (-1: nothing yet)
+    double mu = 0, sigma = 0;
+  };
+  mutable lognormal_params derived;
 };
 
 // One stream of samples. Each consumer owns its stream (seeded from the run's seed and the consumer's
