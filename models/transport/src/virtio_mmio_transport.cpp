@@ -478,12 +478,13 @@ void virtio_mmio_transport::write_queue_notify(uint32_t v) {
 }
 
 void virtio_mmio_transport::kick(unsigned index, const sc_core::sc_time& extra, const char* via) {
-  std::string why;
-  if (!(status_ & st::driver_ok)) why = "before DRIVER_OK";
-  else if (status_ & st::device_needs_reset) why = "while the device needs reset";
-  else if (index >= queues_.size()) why = fmt::format("queue {} does not exist", index);
-  else if (!queues_[index].ready) why = fmt::format("queue {} is not enabled", index);
-  if (!why.empty()) {
+  const bool live = (status_ & st::driver_ok) && !(status_ & st::device_needs_reset);
+  if (!live || index >= queues_.size() || !queues_[index].ready) {  // the message only when refused
+    std::string why;
+    if (!(status_ & st::driver_ok)) why = "before DRIVER_OK";
+    else if (status_ & st::device_needs_reset) why = "while the device needs reset";
+    else if (index >= queues_.size()) why = fmt::format("queue {} does not exist", index);
+    else why = fmt::format("queue {} is not enabled", index);
     guest_error(ids::bad_notify, std::string(via) + " " + why);
     return;
   }
