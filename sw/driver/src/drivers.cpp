@@ -134,9 +134,10 @@ status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t ti
       check_status_ = false;
       if (status h = dev_.health(); h != status::ok) return fail(h);
     }
-    if (h_->now_ns() - start > timeout_ns) return status::timeout;
+    const uint64_t now = h_->now_ns();  // no access between here and the wait: one reading serves both
+    if (now - start > timeout_ns) return status::timeout;
     if (irqs) {
-      const uint64_t end = start + timeout_ns + 1, next = h_->now_ns() + poll_interval_ns;
+      const uint64_t end = start + timeout_ns + 1, next = now + poll_interval_ns;
       h_->wait_for_interrupt_until(polled && next < end ? next : end);
     }
   }
