@@ -65,6 +65,7 @@ class driver_platform : public virtio_system<Device> {
   // controller's bus with no hypervisor between, and charge no time per access.
   local_irq_interface irq_interface(unsigned i) {
     namespace ic = regmap::irqc;
+    if (i >= cfg.irqc.cpus) return {};  // no such interface: the bus answers
     return {&this->irqc, i, cfg.irqc_base + ic::cpu_reg(i, ic::iar), cfg.irqc_base + ic::cpu_reg(i, ic::eoir),
             vcpu_config_of(i).quantum};
   }
