@@ -15,7 +15,7 @@ void cpu_context::attach(virtio_driver& d) {
 bool cpu_context::service() {
   if (!ic_) return false;
   auto& ch = static_cast<counting_hal&>(h_);
-  const uint64_t r0 = ch.reads, w0 = ch.writes, entry = ch.now_ns();
+  const uint64_t r0 = ch.reads, w0 = ch.writes, entry = h_.now_ns();
   const uint32_t id = ic_->acknowledge(cpu_);
   if (id == irq_controller::spurious) return false;
   virtio_driver* first = nullptr;
