@@ -4,7 +4,8 @@
 // One round trip is what the sw/ driver does for one virtio-rng read on a vCPU: post a buffer, kick through
 // the queue's doorbell, sleep until the interrupt, take it (IAR), reap the used ring, EOI. The platform is
 // tb::driver_platform (vCPU on the bus, guest RAM, the transport with MSI v2 and per-queue doorbells, the
-// interrupt controller); no hypervisor cost model (vmsim's bench_model.sh measures that path).
+// interrupt controller, whose IAR and EOIR the vCPU reaches directly as a CPU does its interrupt interface);
+// no hypervisor cost model (vmsim's bench_model.sh measures that path).
 //
 // Beside them, the kernel skeleton of one round trip: what SystemC and TLM-2.0 cost at the least for the
 // same shape (4 transactions through one bus hop, a timed notify, a method, one thread wake), with no model
@@ -49,7 +50,8 @@ struct bench_side {
     top.cpu[0].run([this](vcpu& c) { program(c); });
   }
   void program(vcpu& c) {
-    guest g(c, top.irqc_layout(), 0x100000, 8 << 20);
+    // The vCPU takes IAR and EOIR to its local controller directly, as a CPU does its interrupt interface.
+    guest g(c, top.irqc_layout(), 0x100000, 8 << 20, true, top.irq_interface(c.index()));
     vdrv::rng_driver rng(g.io, top.cfg.mmio_base, g.ctx);
     if (rng.start(g.mem, top.options()) != vdrv::status::ok) {
       std::fprintf(stderr, "bench: %s: the driver did not start\n", top.name());

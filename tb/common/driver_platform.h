@@ -49,12 +49,7 @@ class driver_platform : public virtio_system<Device> {
   template <class... DeviceArgs>
   driver_platform(sc_core::sc_module_name name, const system_config& c, DeviceArgs&&... args)
       : virtio_system<Device>(name, c, std::forward<DeviceArgs>(args)...),
-        cpu("cpu", c.irqc.cpus, [&](const char* n, size_t i) {
-          vcpu_config vc;
-          vc.index = static_cast<unsigned>(i);
-          vc.ram_base = c.ram_base;
-          return new vcpu(n, vc);
-        }) {
+        cpu("cpu", c.irqc.cpus, [&](const char* n, size_t i) { return new vcpu(n, vcpu_config_of(static_cast<unsigned>(i))); }) {
     for (unsigned i = 0; i < c.irqc.cpus; ++i) {
       cpu[i].bus.bind(this->bus.target);
       this->irqc.cpu_irq[i].bind(cpu[i].irq);
@@ -66,12 +61,30 @@ class driver_platform : public virtio_system<Device> {
 
   vdrv::irqc_layout irqc_layout() const { return guest_irqc_layout(cfg); }
   vdrv::start_options options(const uint8_t* vector_cpu = nullptr) const { return guest_options(cfg, vector_cpu); }
+  // vCPU i's interface of the controller, reached without the bus (vcpu_hal.h): the vCPUs are on the
+  // controller's bus with no hypervisor between, and charge no time per access.
+  local_irq_interface irq_interface(unsigned i) {
+    namespace ic = regmap::irqc;
+    if (i >= cfg.irqc.cpus) return {};  // no such interface: the bus answers
+    return {&this->irqc, i, cfg.irqc_base + ic::cpu_reg(i, ic::iar), cfg.irqc_base + ic::cpu_reg(i, ic::eoir),
+            vcpu_config_of(i).quantum};
+  }
+
+ private:
+  vcpu_config vcpu_config_of(unsigned i) const {
+    vcpu_config vc;
+    vc.index = i;
+    vc.ram_base = cfg.ram_base;
+    return vc;
+  }
 };
 
 // One vCPU's guest environment: a counting HAL, the controller driver, the dispatcher and a DMA arena.
+// `local`: the vCPU's interface of the controller without the bus (driver_platform::irq_interface).
 struct guest {
-  guest(vcpu& c, const vdrv::irqc_layout& layout, uint64_t arena_offset, uint64_t arena_size, bool interrupts = true)
-      : io(c),
+  guest(vcpu& c, const vdrv::irqc_layout& layout, uint64_t arena_offset, uint64_t arena_size, bool interrupts = true,
+        const local_irq_interface& local = {})
+      : io(c, local),
         ic(io, layout),
         ctx(io, interrupts ? &ic : nullptr, c.index()),
         mem(c.ram() + arena_offset, c.to_bus(c.ram() + arena_offset), arena_size) {}

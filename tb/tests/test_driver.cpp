@@ -83,6 +83,103 @@ BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_arm) { rng_with("msi-v2", 2, msi_flavour:
 BOOST_AUTO_TEST_CASE(driver_rng_msi_v2_pair) { rng_with("msi-v2-pair"); }
 BOOST_AUTO_TEST_CASE(driver_rng_msix_reference) { rng_with("pci-msix-reference"); }
 
+namespace {
+// What a run of rng reads leaves behind, for comparing two platforms' runs.
+struct rng_run {
+  vdrv::driver_stats stats;
+  uint64_t end_ns = 0, acknowledges = 0, eois = 0, spurious_eois = 0, bad_accesses = 0;
+};
+
+// Two platforms in one simulation, one taking IAR and EOIR by bus and one to its local controller
+// (driver_platform::irq_interface): the same reads, latencies, access counts and simulated times.
+void local_interface_matches_the_bus(const std::string& scheme) {
+  rng_params rp;
+  rp.seed = 5;
+  driver_platform<virtio_rng> by_bus("by_bus", config(scheme), rp), local("local", config(scheme), rp);
+  rng_run run[2];
+  unsigned finished = 0;
+  auto program = [&](driver_platform<virtio_rng>& top, bool direct, rng_run& out) {
+    top.cpu[0].run([&top, direct, &out, &finished](vcpu& c) {
+      guest g(c, top.irqc_layout(), 0x100000, 8 << 20, true,
+              direct ? top.irq_interface(c.index()) : local_irq_interface{});
+      vdrv::rng_driver rng(g.io, top.cfg.mmio_base, g.ctx);
+      BOOST_REQUIRE(rng.start(g.mem, top.options()) == vdrv::status::ok);
+      auto* buf = g.mem.alloc(64, 64);
+      for (unsigned i = 0; i < 50; ++i) {
+        uint32_t got = 0;
+        BOOST_REQUIRE_EQUAL(rng.read(buf, 64, got), vdrv::status::ok);
+      }
+      out.stats = rng.stats();
+      out.end_ns = g.io.now_ns();
+      const auto& ic = top.irqc.stats();
+      out.acknowledges = ic.acknowledges;
+      out.eois = ic.eois;
+      out.spurious_eois = ic.spurious_eois;
+      out.bad_accesses = ic.bad_accesses;
+      if (++finished == 2) sc_core::sc_stop();
+    });
+  };
+  program(by_bus, false, run[0]);
+  program(local, true, run[1]);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
+  BOOST_REQUIRE(finished == 2u);
+  const auto &a = run[0], &b = run[1];
+  BOOST_TEST(a.stats.interrupts == 50u);
+  BOOST_TEST(b.stats.interrupts == a.stats.interrupts);
+  BOOST_TEST(b.stats.kicks == a.stats.kicks);
+  BOOST_TEST(b.stats.kick_to_irq.sum == a.stats.kick_to_irq.sum);
+  BOOST_TEST(b.stats.kick_to_irq.min == a.stats.kick_to_irq.min);
+  BOOST_TEST(b.stats.kick_to_irq.max == a.stats.kick_to_irq.max);
+  BOOST_TEST(b.stats.isr.sum == a.stats.isr.sum);
+  BOOST_TEST(b.stats.isr_reads == a.stats.isr_reads);  // the driver still counts the IAR read and EOIR write
+  BOOST_TEST(b.stats.isr_writes == a.stats.isr_writes);
+  BOOST_TEST(b.end_ns == a.end_ns);
+  BOOST_TEST(a.acknowledges == 50u);
+  BOOST_TEST(b.acknowledges == a.acknowledges);
+  BOOST_TEST(b.eois == a.eois);
+  BOOST_TEST(a.spurious_eois + b.spurious_eois + a.bad_accesses + b.bad_accesses == 0u);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(driver_local_irq_interface_matches_the_bus_msi_v2) { local_interface_matches_the_bus("msi-v2"); }
+BOOST_AUTO_TEST_CASE(driver_local_irq_interface_matches_the_bus_legacy_wired) {
+  local_interface_matches_the_bus("legacy-wired");
+}
+
+// Only this vCPU's plain IAR read and EOIR write are calls: every other access to the controller, and a
+// malformed one, gets the controller's bus answer (and warning).
+BOOST_AUTO_TEST_CASE(driver_local_irq_interface_leaves_other_accesses_to_the_bus) {
+  driver_platform<virtio_rng> top("top", config("msi-v2"), rng_params{});
+  report_log log;
+  bool done = false;
+  top.cpu[0].run([&](vcpu& c) {
+    vcpu_io io(c, top.irq_interface(0));
+    vdrv::hal& h = io.counting();
+    namespace ic = regmap::irqc;
+    const uint64_t base = top.cfg.irqc_base;
+    BOOST_TEST(h.read32(base + ic::cpu_reg(0, ic::iar)) == interrupt_controller::spurious);  // nothing pending
+    BOOST_TEST(top.irqc.stats().spurious_acks == 1u);  // the call reached the controller
+    BOOST_TEST(log.total() == 0u);
+    BOOST_TEST(h.read32(base + ic::cpu_reg(0, ic::eoir)) == ~0u);  // EOIR is write-only: a bus error
+    h.write32(base + ic::cpu_reg(0, ic::iar), 1);                   // IAR is read-only
+    BOOST_TEST(h.read16(base + ic::cpu_reg(0, ic::iar)) == 0xffffu);  // registers are 32-bit
+    BOOST_TEST(top.irqc.stats().bad_accesses == 3u);
+    BOOST_TEST(log.count(ids::irqc_bad_access) == 3u);
+    BOOST_TEST(top.irqc.stats().spurious_acks == 1u);  // none of them acknowledged anything
+    BOOST_TEST(h.read32(base + ic::cpu_reg(1, ic::iar)) == interrupt_controller::spurious);  // vCPU 1's: by bus
+    BOOST_TEST(top.irqc.stats().spurious_acks == 2u);
+    h.write32(base + ic::cpu_reg(0, ic::eoir), 48);  // an EOI with nothing in service: the controller's warning
+    BOOST_TEST(top.irqc.stats().spurious_eois == 1u);
+    BOOST_TEST(log.count(ids::spurious_eoi) == 1u);
+    BOOST_TEST(c.stats().bus_errors == 3u);
+    done = true;
+  });
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_MS));
+  BOOST_TEST(done);
+}
+
 BOOST_AUTO_TEST_CASE(driver_falls_back_to_wired_irq_when_msi_is_refused) {
   driver_platform_config c = config("msi-v2");
   c.msi.vectors = 1;  // too few for the fixed mapping: ENABLE is refused

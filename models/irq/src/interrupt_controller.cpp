@@ -56,7 +56,8 @@ std::pair<uint64_t, uint32_t> interrupt_controller::msi_message(uint64_t frame_b
 // ---- state ------------------------------------------------------------------------------------------
 void interrupt_controller::set_pending(unsigned cpu, uint32_t id) {
   pending_[cpu].set(id);
-  update_output(cpu);
+  // The output can only rise, and only for an id it may deliver.
+  if (in_service_[cpu] == spurious && !masked_.test(id)) drive_output(cpu, true);
 }
 
 uint32_t interrupt_controller::id_set::first_not_in(const id_set& mask) const {
@@ -83,7 +84,7 @@ uint32_t interrupt_controller::acknowledge(unsigned cpu) {
   in_service_[cpu] = id;
   ++stats_.acknowledges;
   ++delivered_[cpu * max_ids + id];
-  update_output(cpu);
+  drive_output(cpu, false);  // in service: no nesting
   return id;
 }
 
@@ -153,8 +154,11 @@ void interrupt_controller::deliver_arrivals() {
 }
 
 void interrupt_controller::update_output(unsigned cpu) {
-  const bool level = in_service_[cpu] == spurious && highest_pending(cpu) != spurious;
-  if (level == output_[cpu]) return;
+  drive_output(cpu, in_service_[cpu] == spurious && highest_pending(cpu) != spurious);
+}
+
+void interrupt_controller::drive_output(unsigned cpu, bool level) {
+  if (level == static_cast<bool>(output_[cpu])) return;
   output_[cpu] = level;
   cpu_irq[cpu].write(level);
 }

@@ -75,7 +75,7 @@ status mmio_device::begin_init(uint64_t wanted) {
   return status::ok;
 }
 
-status mmio_device::setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t max_size) {
+status mmio_device::setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t max_size, hal* ring_io) {
   set(off(reg::queue_sel), q);
   const bool legacy = version_ == rm::version_legacy;
   if (!legacy && reg(off(reg::queue_ready)) != 0) return status::queue_unavailable;
@@ -85,7 +85,8 @@ status mmio_device::setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t 
   uint16_t size = 1;
   while (size * 2u <= max && size * 2u <= max_size) size = static_cast<uint16_t>(size * 2);
   const bool event_idx = has(rm::feature::ring_event_idx), indirect = has(rm::feature::ring_indirect_desc);
-  if (status s = vq.init(*h_, mem, size, event_idx, indirect, legacy ? 4096 : 0); s != status::ok) return s;
+  if (status s = vq.init(ring_io ? *ring_io : *h_, mem, size, event_idx, indirect, legacy ? 4096 : 0); s != status::ok)
+    return s;
   set(off(reg::queue_num), size);
   if (legacy) {
     set(off(reg::queue_align), 4096);

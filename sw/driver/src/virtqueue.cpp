@@ -8,7 +8,25 @@ namespace vr = vmsim::regmap::vring;
 
 namespace {
 // Ring memory is little-endian whatever the CPU is; volatile so the compiler keeps every access in the
-// order the barriers demand.
+// order the barriers demand. Every ring field is naturally aligned (the rings and descriptor tables are),
+// so a little-endian CPU loads and stores a field whole; others assemble it from bytes.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+template <class T>
+inline T ld(const uint8_t* p) {
+  typedef T __attribute__((may_alias)) aliasing;  // ring memory is bytes to the rest of the driver
+  return *reinterpret_cast<const volatile aliasing*>(p);
+}
+template <class T>
+inline void st(uint8_t* p, T x) {
+  typedef T __attribute__((may_alias)) aliasing;
+  *reinterpret_cast<volatile aliasing*>(p) = x;
+}
+inline uint16_t ld16(const uint8_t* p) { return ld<uint16_t>(p); }
+inline uint32_t ld32(const uint8_t* p) { return ld<uint32_t>(p); }
+inline void st16(uint8_t* p, uint16_t x) { st(p, x); }
+inline void st32(uint8_t* p, uint32_t x) { st(p, x); }
+inline void st64(uint8_t* p, uint64_t x) { st(p, x); }
+#else
 inline uint16_t ld16(const uint8_t* p) {
   auto* v = reinterpret_cast<const volatile uint8_t*>(p);
   return static_cast<uint16_t>(v[0] | v[1] << 8);
@@ -27,6 +45,7 @@ inline void st64(uint8_t* p, uint64_t x) {
   st32(p, static_cast<uint32_t>(x));
   st32(p + 4, static_cast<uint32_t>(x >> 32));
 }
+#endif
 void put_desc(uint8_t* table, unsigned i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next) {
   uint8_t* d = table + i * vr::desc_size;
   st64(d + vr::desc_addr, addr);

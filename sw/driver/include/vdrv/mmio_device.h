@@ -28,7 +28,8 @@ class mmio_device {
   static const uint64_t unimplemented_features;
   uint64_t features() const { return features_; }
   bool has(unsigned bit) const { return (features_ >> bit) & 1; }
-  status setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t max_size);
+  // ring_io: the HAL the ring uses for its barriers and bus addresses (default: the device's).
+  status setup_queue(unsigned q, virtqueue& vq, arena& mem, uint16_t max_size, hal* ring_io = nullptr);
   status driver_ok();
   void reset();
   void fail();  // sets FAILED: the driver stops using the device

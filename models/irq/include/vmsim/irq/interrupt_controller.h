@@ -103,7 +103,9 @@ class interrupt_controller : public sc_core::sc_module {
   };
   void line_changed(unsigned line, bool level);
   void deliver_arrivals();  // SC_METHOD: MSIs whose annotated time has come
-  void update_output(unsigned cpu);  // drives cpu_irq[cpu] when its level changes
+  // cpu_irq[cpu] is high while the vCPU has a deliverable (pending, unmasked) id and none in service.
+  void update_output(unsigned cpu);  // recomputes that level and drives it
+  void drive_output(unsigned cpu, bool level);  // drives a level known from the change just made
   void update_outputs();
   void set_pending(unsigned cpu, uint32_t id);
   tlm::tlm_response_status bad(const std::string& what);
@@ -133,7 +135,7 @@ class interrupt_controller : public sc_core::sc_module {
   id_set masked_;
   std::vector<bool> level_;                    // per wired line
   std::vector<line_input> line_inputs_;
-  std::vector<bool> output_;                   // per vCPU: the level cpu_irq drives
+  std::vector<uint8_t> output_;                // per vCPU: the level cpu_irq drives (a byte: read per change)
   std::vector<uint64_t> delivered_;            // acknowledged count per (vCPU, id): [cpu * max_ids + id]
   struct arrival {
     sc_core::sc_time at;
