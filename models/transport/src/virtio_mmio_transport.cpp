@@ -179,6 +179,25 @@ void virtio_mmio_transport::declare_registers() {
 // ---------------------------------------------------------------------------------------------------
 // Bus side
 // ---------------------------------------------------------------------------------------------------
+namespace {
+// A 1-, 2- or 4-byte little-endian value, by width (the 4-byte case compiles to one load or store on a
+// little-endian host, where a loop over the bytes does not).
+uint32_t load_le(const uint8_t* p, unsigned width) {
+  switch (width) {
+    case 4: return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+    case 2: return uint32_t{p[0]} | uint32_t{p[1]} << 8;
+    default: return p[0];
+  }
+}
+void store_le(uint8_t* p, unsigned width, uint32_t v) {
+  switch (width) {
+    case 4: p[3] = static_cast<uint8_t>(v >> 24), p[2] = static_cast<uint8_t>(v >> 16); [[fallthrough]];
+    case 2: p[1] = static_cast<uint8_t>(v >> 8); [[fallthrough]];
+    default: p[0] = static_cast<uint8_t>(v);
+  }
+}
+}  // namespace
+
 void virtio_mmio_transport::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   delay += cfg_.register_latency;
   access_delay_ = delay;
@@ -232,9 +251,7 @@ tlm::tlm_response_status virtio_mmio_transport::access(tlm::tlm_generic_payload&
     return refuse(bus_fault::bad_width, tlm::TLM_BURST_ERROR_RESPONSE,
                   fmt::format("streaming {} at {:#x} (not supported)", dir, addr));
 
-  uint32_t value = 0;
-  if (is_write)
-    for (unsigned i = 0; i < width; ++i) value |= uint32_t{data[i]} << (8 * i);  // guest is little-endian
+  uint32_t value = is_write ? load_le(data, width) : 0;  // the guest is little-endian
 
   tlm::tlm_response_status answer = tlm::TLM_OK_RESPONSE;
   const uint64_t config_end = regmap::config_space_offset + device_.config().size();
@@ -257,8 +274,7 @@ tlm::tlm_response_status virtio_mmio_transport::access(tlm::tlm_generic_payload&
       value = 0;
     }
   }
-  if (!is_write)
-    for (unsigned i = 0; i < width; ++i) data[i] = static_cast<uint8_t>(value >> (8 * i));
+  if (!is_write) store_le(data, width, value);
   return answer;
 }
 

@@ -22,7 +22,7 @@ void wired_irq_scheme::used_buffer(unsigned queue) {
   ++stats_.used_raised;
   if (mode_ == wired_status_mode::irqfd) {  // KVM asserts and deasserts the pin; InterruptStatus untouched
     host_->drive_irq(line, true);
-    host_->drive_irq(line, level_[line]);
+    host_->drive_irq(line, level_[line] != 0);
     return;
   }
   status_ |= regmap::irq::used_buffer;
@@ -56,7 +56,7 @@ void wired_irq_scheme::update_lines() {
   for (unsigned l = 0; l < raised_.size(); ++l) {
     raised_[l] &= status_;
     const bool high = raised_[l] != 0;
-    if (high == level_[l]) continue;
+    if (high == (level_[l] != 0)) continue;
     level_[l] = high;
     host_->drive_irq(l, high);
   }

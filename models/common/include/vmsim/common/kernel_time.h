@@ -13,24 +13,33 @@ namespace vmsim {
 
 inline const sc_core::sc_time& kernel_time() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
 
-// The time resolution in femtoseconds, as the kernel holds it. It is a power of ten not above one second,
-// so 1e15 / (resolution units per second) is exact. Read once: the resolution is fixed by then.
-inline double time_resolution_fs() {
-  static const double fs = 1e15 / static_cast<double>(sc_core::sc_time(1, sc_core::SC_SEC).value());
-  return fs;
+// The kernel's time resolution in femtoseconds, and 1 ns in its units. The resolution is a power of ten
+// not above one second, so 1e15 / (units per second) is exact. Read once: the resolution is fixed by then.
+struct time_scale {
+  double resolution_fs;
+  sc_core::sc_time one_ns;  // zero when the resolution is coarser than 1 ns
+};
+inline const time_scale& kernel_time_scale() {
+  static const time_scale s = [] {
+    const double fs = 1e15 / static_cast<double>(sc_core::sc_time(1, sc_core::SC_SEC).value());
+    return time_scale{fs, fs <= 1e6 ? sc_core::sc_time(1, sc_core::SC_NS) : sc_core::SC_ZERO_TIME};
+  }();
+  return s;
 }
 
 // t.to_seconds() * 1e9: in 2.3.4, to_seconds() is value * time_resolution * 1e-15.
 inline double to_ns(const sc_core::sc_time& t) {
-  return static_cast<double>(t.value()) * time_resolution_fs() * 1e-15 * 1e9;
+  return static_cast<double>(t.value()) * kernel_time_scale().resolution_fs * 1e-15 * 1e9;
 }
 
-// sc_time(ns, SC_NS): in 2.3.4, zero stays zero, else value = int64(scale * v + 0.5) with scale =
-// time_values[SC_NS] / time_resolution (1e6 fs per ns / resolution).
+// sc_time(ns, SC_NS): in 2.3.4 that is int64(v * (1e6 fs / resolution) + 0.5), zero for zero. With a
+// resolution of 1 ns or finer, 1e6 / resolution is exactly 1 ns's value, and sc_time's inline *= computes
+// int64(value * v + 0.5): the same product, without the library call.
 inline sc_core::sc_time from_ns(double ns) {
-  if (ns == 0) return sc_core::SC_ZERO_TIME;
-  static const double units_per_ns = 1e6 / time_resolution_fs();
-  return sc_core::sc_time::from_value(static_cast<uint64_t>(static_cast<int64_t>(units_per_ns * ns + 0.5)));
+  const time_scale& s = kernel_time_scale();
+  if (s.one_ns == sc_core::SC_ZERO_TIME) return sc_core::sc_time(ns, sc_core::SC_NS);
+  sc_core::sc_time t = s.one_ns;
+  return t *= ns;
 }
 
 }  // namespace vmsim

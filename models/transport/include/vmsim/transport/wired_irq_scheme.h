@@ -39,7 +39,7 @@ class wired_irq_scheme : public interrupt_scheme {
   wired_status_mode mode_;
   uint32_t status_ = 0;           // InterruptStatus, device-wide
   std::vector<uint32_t> raised_;  // per line: the status bits it was raised for
-  std::vector<bool> level_;       // per line: as driven
+  std::vector<uint8_t> level_;    // per line: as driven (bytes: vector<bool> costs a bit extraction per look)
 };
 
 }  // namespace vmsim
