@@ -53,7 +53,12 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
   const counters& stats() const { return stats_; }
 
  private:
-  bool in_last(uint64_t addr, uint64_t len) const { return last_.valid && range_inside(addr, len, last_.base, last_.size); }
+  // range_inside for the last window in two compares: `off` wraps above size when addr < base, as a
+  // window never wraps; an invalid window has size 0.
+  bool in_last(uint64_t addr, uint64_t len) const {
+    const uint64_t off = addr - last_.base;
+    return off < last_.size && len <= last_.size - off;
+  }
   bool accessed(const sc_core::sc_time& latency, uint64_t len) {
     delay_ += latency;
     ++stats_.dmi_accesses;
