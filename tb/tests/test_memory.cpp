@@ -30,6 +30,23 @@ BOOST_AUTO_TEST_CASE(unmapped_address_gets_address_error) {
   BOOST_TEST(top.bus.decode_errors() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(decode_after_a_hit_still_checks_the_whole_range) {
+  // The router tries an initiator's last hit first: an access straddling that range's end must still fail,
+  // and accesses alternating between two targets must each reach their own.
+  rng_platform top("top", config_for(2), rng_params{});
+  report_log log;
+  run_thread([&] {
+    BOOST_TEST(top.cpu.write(top.cfg.ram_base + 0x100, 4, 0x12345678) == tlm::TLM_OK_RESPONSE);
+    uint32_t v;
+    BOOST_TEST(top.cpu.read(top.cfg.ram_base + top.cfg.ram_size - 2, 4, v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    for (int i = 0; i < 2; ++i) {
+      BOOST_TEST(top.cpu.read32(top.cfg.mmio_base) == 0x74726976u);  // MagicValue "virt": the device, not RAM
+      BOOST_TEST(top.cpu.read32(top.cfg.ram_base + 0x100) == 0x12345678u);
+    }
+  });
+  BOOST_TEST(log.count(ids::bus_decode_error) == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(dmi_window_is_translated_to_global_addresses) {
   rng_platform top("top", config_for(2), rng_params{});
   run_thread([&] {

@@ -286,3 +286,21 @@ BOOST_AUTO_TEST_CASE(a_backfilling_lock_takes_an_earlier_gap) {
   fifo.serve(sc_time(1000, SC_NS), sc_time(200, SC_NS));
   BOOST_TEST(fifo.serve(sc_time(500, SC_NS), sc_time(200, SC_NS)).start == sc_time(1200, SC_NS));
 }
+
+BOOST_AUTO_TEST_CASE(splitmix64_fill_gives_the_bytes_of_successive_draws) {
+  // fill(n) is n bytes of draws, least significant byte first, a partial last draw included; the state
+  // after it is that of ceil(n / 8) draws.
+  for (size_t n = 0; n <= 20; ++n) {
+    splitmix64 a(11), b(11);
+    std::vector<uint8_t> got(n + 1, 0xa5);
+    a.fill(got.data(), n);
+    std::vector<uint8_t> want;
+    for (size_t i = 0; i < n; i += 8) {
+      const uint64_t r = b();
+      for (size_t k = 0; k < 8 && i + k < n; ++k) want.push_back(static_cast<uint8_t>(r >> (8 * k)));
+    }
+    want.push_back(0xa5);  // nothing written past n
+    BOOST_TEST(got == want, "n = " << n);
+    BOOST_TEST(a() == b(), "n = " << n);
+  }
+}

@@ -1,7 +1,5 @@
 #include "vmsim/devices/virtio_rng.h"
 
-#include <algorithm>
-#include <cstring>
 #include <vector>
 
 namespace vmsim {
@@ -40,16 +38,7 @@ void virtio_rng::serve() {
 void virtio_rng::complete() {
   auto& bytes = bytes_buffer_;  // kept across requests: no allocation per request
   bytes.resize(served_bytes());
-  for (size_t i = 0; i < bytes.size(); i += 8) {  // each 64-bit draw gives 8 bytes, least significant first
-    const uint64_t r = gen_();
-    const size_t n = std::min<size_t>(8, bytes.size() - i);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n == 8) std::memcpy(&bytes[i], &r, 8);  // a constant size: a single store, not a library call
-    else std::memcpy(&bytes[i], &r, n);
-#else
-    for (size_t k = 0; k < n; ++k) bytes[i + k] = static_cast<uint8_t>(r >> (8 * k));
-#endif
-  }
+  gen_.fill(bytes.data(), bytes.size());
   int64_t n = chain_.write(host_->memory(), 0, bytes.data(), bytes.size());
   if (n < 0) return host_->needs_reset("rng: buffer write faulted");
   ++requests_;

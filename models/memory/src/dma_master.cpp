@@ -5,19 +5,6 @@
 
 namespace vmsim {
 
-namespace {
-// Ring fields are 2, 4, 8 or 16 bytes: copy those with constant sizes (single loads and stores).
-inline void copy(uint8_t* dst, const uint8_t* src, uint64_t len) {
-  switch (len) {
-    case 2: std::memcpy(dst, src, 2); break;
-    case 4: std::memcpy(dst, src, 4); break;
-    case 8: std::memcpy(dst, src, 8); break;
-    case 16: std::memcpy(dst, src, 16); break;
-    default: std::memcpy(dst, src, len);
-  }
-}
-}  // namespace
-
 dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
   socket.register_invalidate_direct_mem_ptr(this, &dma_master::invalidate);
 }
@@ -40,7 +27,7 @@ const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
   return nullptr;
 }
 
-bool dma_master::valid(uint64_t addr, uint64_t len) {
+bool dma_master::valid_slow(uint64_t addr, uint64_t len) {
   // Devices reach guest RAM only: a range must lie inside a window the bus grants DMI for. A buffer
   // aimed at MMIO space (another device's registers, the interrupt controller) is refused.
   if (len == 0) len = 1;
@@ -60,19 +47,12 @@ bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, ui
   const bool hit = last_.valid && range_inside(addr, len, last_.base, last_.size);
   if (!hit && (addr + len < addr || dmi_for(addr, len) == nullptr)) return ++stats_.faults, false;
   uint8_t* p = last_.ptr + (addr - last_.base);
-  if (cmd == tlm::TLM_READ_COMMAND) copy(data, p, len), delay_ += last_.read_latency;
-  else copy(p, data, len), delay_ += last_.write_latency;
-  ++stats_.dmi_accesses;
-  stats_.bytes += len;
-  return true;
-}
-
-bool dma_master::read(uint64_t addr, void* dst, uint64_t len) {
-  return transfer(tlm::TLM_READ_COMMAND, addr, static_cast<uint8_t*>(dst), len);
-}
-
-bool dma_master::write(uint64_t addr, const void* src, uint64_t len) {
-  return transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint8_t*>(static_cast<const uint8_t*>(src)), len);
+  if (cmd == tlm::TLM_READ_COMMAND) {
+    copy(data, p, len);
+    return accessed(last_.read_latency, len);
+  }
+  copy(p, data, len);
+  return accessed(last_.write_latency, len);
 }
 
 bool dma_master::post_write32(uint64_t addr, uint32_t data, const sc_core::sc_time& delay) {

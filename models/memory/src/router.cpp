@@ -24,21 +24,28 @@ void router::add_target(tlm::tlm_target_socket<>& socket, const address_range& r
                                   range.name, range.base, range.size, r.name, r.base, r.size).c_str());
   initiator.bind(socket);
   map_.push_back(range);
+  spans_.push_back({range.base, range.size});
 }
 
-int router::decode(uint64_t addr, unsigned len) const {
+int router::decode(int initiator, uint64_t addr, unsigned len) {
   const uint64_t n = len == 0 ? 1 : len;
-  // The last hit first: an initiator's accesses come in runs to one target (ranges never overlap, so a hit
-  // there is the only hit).
-  if (last_ >= 0 && range_inside(addr, n, map_[last_].base, map_[last_].size)) return last_;
-  for (size_t i = 0; i < map_.size(); ++i)
-    if (range_inside(addr, n, map_[i].base, map_[i].size)) return last_ = static_cast<int>(i);
+  // This initiator's last hit first (ranges never overlap, so a hit there is the only hit).
+  const auto who = static_cast<size_t>(initiator);
+  int* last = who < last_hit_.size() ? &last_hit_[who] : nullptr;
+  if (last && *last >= 0 && range_inside(addr, n, spans_[*last].base, spans_[*last].size)) return *last;
+  for (size_t i = 0; i < spans_.size(); ++i)
+    if (range_inside(addr, n, spans_[i].base, spans_[i].size)) {
+      if (last) *last = static_cast<int>(i);
+      return static_cast<int>(i);
+    }
   return -1;
 }
 
-void router::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+void router::end_of_elaboration() { last_hit_.assign(target.size(), -1); }
+
+void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   uint64_t addr = tx.get_address();
-  int port = decode(addr, tx.get_data_length());
+  int port = decode(id, addr, tx.get_data_length());
   if (port < 0) {
     ++decode_errors_;
     SC_REPORT_WARNING(ids::bus_decode_error,
@@ -46,14 +53,14 @@ void router::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& de
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  tx.set_address(addr - map_[port].base);
+  tx.set_address(addr - spans_[port].base);
   initiator[port]->b_transport(tx, delay);
   tx.set_address(addr);
 }
 
-bool router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
+bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
   uint64_t addr = tx.get_address();
-  int port = decode(addr, 1);
+  int port = decode(id, addr, 1);
   if (port < 0) return false;
   const auto& r = map_[port];
   tx.set_address(addr - r.base);
@@ -67,9 +74,9 @@ bool router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi&
   return ok;
 }
 
-unsigned int router::transport_dbg(int, tlm::tlm_generic_payload& tx) {
+unsigned int router::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
   uint64_t addr = tx.get_address();
-  int port = decode(addr, tx.get_data_length());
+  int port = decode(id, addr, tx.get_data_length());
   if (port < 0) {
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return 0;

@@ -33,15 +33,24 @@ class router : public sc_core::sc_module {
   uint64_t decode_errors() const { return decode_errors_; }
 
  private:
-  int decode(uint64_t addr, unsigned len) const;
+  int decode(int initiator, uint64_t addr, unsigned len);
+  void end_of_elaboration() override;  // sizes last_hit_: one entry per bound initiator
   void b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& tx);
   void invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end);
 
   std::vector<address_range> map_;  // index = initiator port
+  // The decode table: map_'s ranges without their names, so a scan touches 16 bytes an entry.
+  struct span {
+    uint64_t base, size;
+  };
+  std::vector<span> spans_;
+  // Per initiator (target socket index): the port of its last decode hit. Each initiator's accesses
+  // come in runs to one target (a device's DMA, a vCPU's register accesses), interleaved with others'.
+  // Empty before elaboration ends (no caching then).
+  std::vector<int> last_hit_;
   uint64_t decode_errors_ = 0;
-  mutable int last_ = -1;  // the port of the last decode hit
 };
 
 }  // namespace vmsim
