@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -126,6 +127,16 @@ BOOST_AUTO_TEST_CASE(timeline_writes_names_escaped_and_times_exact) {
   }
   BOOST_TEST(ev[names.size()].at("ts").get<double>() == -0.003, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(ev[names.size() + 1].at("args").at("name").get<std::string>() == "vCPU \"3\"");
+  // No event at all (a window nothing falls in): still a trace, with an empty list.
+  {
+    timeline t(path, 100, 200);
+    t.span("outside", "cat", 0, 0, 50);
+    BOOST_TEST(t.size() == 0u);
+    BOOST_TEST(t.close());
+  }
+  std::ifstream empty(path);
+  std::string text((std::istreambuf_iterator<char>(empty)), std::istreambuf_iterator<char>());
+  BOOST_TEST(text == "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n]}\n");
 }
 
 BOOST_AUTO_TEST_CASE(splitmix64_matches_the_published_test_vector) {

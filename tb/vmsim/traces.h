@@ -30,7 +30,7 @@ inline constexpr unsigned isr_track = 50, msi_track = 100, virtqueue_track = 200
 // back-end's host (device_backend::attach) and forwards everything.
 class traced_device_host : public device_host {
  public:
-  traced_device_host(device_host& inner, timeline& tl) : in_(inner), tl_(tl) {}
+  traced_device_host(device_host& inner, timeline& tl);
   pop_status pop(unsigned q, desc_chain& out) override;
   void push_used(unsigned q, const desc_chain& chain, uint32_t written) override;
   void notify_used(unsigned q) override;
@@ -41,8 +41,11 @@ class traced_device_host : public device_host {
   bool driver_ok() const override { return in_.driver_ok(); }
 
  private:
+  double now_ns() const;  // the kernel's time in ns
+
   device_host& in_;
   timeline& tl_;
+  double resolution_fs_;  // the kernel's time resolution, in fs
   struct taken {
     double at_ns = -1;  // when the back-end popped the chain (-1: not in flight)
     uint64_t out = 0, in = 0;  // its readable and writable bytes
