@@ -1,6 +1,5 @@
 #include "traces.h"
 
-#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -9,14 +8,10 @@
 
 namespace vmsim::app {
 
-traced_device_host::traced_device_host(device_host& inner, timeline& tl)
-    : in_(inner), tl_(tl), resolution_fs_(std::round(sc_core::sc_get_time_resolution().to_seconds() * 1e15)) {}
+traced_device_host::traced_device_host(device_host& inner, timeline& tl) : in_(inner), tl_(tl) {}
 
-// The same double as sc_time_stamp().to_seconds() * 1e9 (the value times the resolution in fs times 1e-15,
-// in that order), without the two calls into the library per event.
-double traced_device_host::now_ns() const {
-  return static_cast<double>(kernel_time().value()) * resolution_fs_ * 1e-15 * 1e9;
-}
+// sc_time_stamp().to_seconds() * 1e9, without the two calls into the library per event.
+double traced_device_host::now_ns() const { return to_ns(kernel_time()); }
 
 pop_status traced_device_host::pop(unsigned q, desc_chain& out) {
   const pop_status st = in_.pop(q, out);

@@ -45,7 +45,6 @@ class traced_device_host : public device_host {
 
   device_host& in_;
   timeline& tl_;
-  double resolution_fs_;  // the kernel's time resolution, in fs
   struct taken {
     double at_ns = -1;  // when the back-end popped the chain (-1: not in flight)
     uint64_t out = 0, in = 0;  // its readable and writable bytes

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/report_ids.h"
 #include "vmsim/regmap/virtio_devices.h"
 #include "vmsim/regmap/virtio_mmio.h"
@@ -172,7 +173,7 @@ void virtio_blk::complete() {
     ++st.completions;
     if (r.seq < last_completed_seq_[r.queue]) ++st.out_of_order;
     last_completed_seq_[r.queue] = std::max(last_completed_seq_[r.queue], r.seq);
-    st.latency.add((now - r.taken).to_seconds() * 1e9);
+    st.latency.add(to_ns(now - r.taken));
     touched[r.queue] = true;
   }
   for (unsigned q = 0; q < params_.queues; ++q)

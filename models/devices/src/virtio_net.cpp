@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/report_ids.h"
 #include "vmsim/regmap/virtio_devices.h"
 #include "vmsim/regmap/virtio_mmio.h"
@@ -198,7 +199,7 @@ bool virtio_net::deliver(unsigned pair, const packet& p) {
   host_->push_used(q, chain, static_cast<uint32_t>(frame.size()));
   ++queues_[q].packets;
   queues_[q].bytes += p.bytes;
-  queues_[q].latency.add((sc_core::sc_time_stamp() - p.origin).to_seconds() * 1e9);
+  queues_[q].latency.add(to_ns(kernel_time() - p.origin));
   return true;
 }
 

@@ -245,7 +245,7 @@ void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core
     return;
   }
   if (timeline_)
-    timeline_->instant_named("msi", 100, (kernel_time() + delay).to_seconds() * 1e9,
+    timeline_->instant_named("msi", 100, to_ns(kernel_time() + delay),
                              [&](timeline::label& l) { l << "MSI id " << id << " -> vCPU " << cpu; });
   // The message arrives when the writer's annotated time is reached.
   if (delay == sc_core::SC_ZERO_TIME) return set_pending(cpu, id);
