@@ -2,6 +2,12 @@
 
 namespace vmsim {
 
+void irq_out::cache() {
+  targets_.clear();
+  for (int i = 0; i < size(); ++i) targets_.push_back((*this)[i]);
+  cached_ = true;
+}
+
 irq_probe::irq_probe(sc_core::sc_module_name name) : sc_module(name), in("in"), signal("signal") {
   in.bind(*this);
   SC_HAS_PROCESS(irq_probe);

@@ -76,13 +76,13 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
 }
 
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
-  const uint64_t now = now_ns();
+  const sc_core::sc_time kernel = kernel_time(), local_now = kernel + local_;  // one reading serves both
+  const uint64_t now = to_ns(local_now);
   if (deadline_ns <= now) return;
-  const sc_core::sc_time kernel = kernel_time();
   // In integer units (the driver arms its timeout at every wait: no floating point on this path).
   const uint64_t upn = units_per_ns_;
-  const sc_core::sc_time at = kernel + local_ + (upn ? sc_core::sc_time::from_value((deadline_ns - now) * upn)
-                                                     : sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS));
+  const sc_core::sc_time at = local_now + (upn ? sc_core::sc_time::from_value((deadline_ns - now) * upn)
+                                                : sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS));
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
   if (timer_at_ <= kernel || at < timer_at_) {
     timer_at_ = at;
@@ -135,10 +135,11 @@ void vcpu::reset_utilisation() {
   measure_from_ = kernel_time() + local_;
 }
 
-uint64_t vcpu::now_ns() {
+uint64_t vcpu::now_ns() { return to_ns(kernel_time() + local_); }
+
+uint64_t vcpu::to_ns(const sc_core::sc_time& now) const {
   // In integer time-resolution units (no floating point): this is called several times per round trip.
   const uint64_t upn = units_per_ns_;
-  const sc_core::sc_time now = kernel_time() + local_;
   if (upn == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
   return (now.value() + upn / 2) / upn;
 }

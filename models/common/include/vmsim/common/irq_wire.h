@@ -29,17 +29,14 @@ class irq_out : public sc_core::sc_port<irq_target_if, 0, sc_core::SC_ZERO_OR_MO
   irq_out() = default;
   explicit irq_out(const char* name) : sc_port(name) {}
   void write(bool level) {
-    if (!cached_) cache();
+    if (!cached_) cache();  // only a write during elaboration gets here
     for (irq_target_if* t : targets_) t->set_irq(level);
   }
 
  private:
   void end_of_elaboration() override { cache(); }
-  void cache() {
-    targets_.clear();
-    for (int i = 0; i < size(); ++i) targets_.push_back((*this)[i]);
-    cached_ = true;
-  }
+  // Cold and out of line: inlined, its port lookups would weigh down every write's prologue.
+  [[gnu::cold]] void cache();
   std::vector<irq_target_if*> targets_;
   bool cached_ = false;
 };
