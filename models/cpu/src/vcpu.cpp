@@ -77,7 +77,7 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
 
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
   const sc_core::sc_time kernel = kernel_time(), local_now = kernel + local_;  // one reading serves both
-  const uint64_t now = to_ns(local_now);
+  const uint64_t now = whole_ns(local_now);
   if (deadline_ns <= now) return;
   // In integer units (the driver arms its timeout at every wait: no floating point on this path).
   const uint64_t upn = units_per_ns_;
@@ -135,9 +135,9 @@ void vcpu::reset_utilisation() {
   measure_from_ = kernel_time() + local_;
 }
 
-uint64_t vcpu::now_ns() { return to_ns(kernel_time() + local_); }
+uint64_t vcpu::now_ns() { return whole_ns(kernel_time() + local_); }
 
-uint64_t vcpu::to_ns(const sc_core::sc_time& now) const {
+uint64_t vcpu::whole_ns(const sc_core::sc_time& now) const {
   // In integer time-resolution units (no floating point): this is called several times per round trip.
   const uint64_t upn = units_per_ns_;
   if (upn == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns

@@ -98,7 +98,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   void thread();
   uint32_t access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value);
   void map_ram();
-  uint64_t to_ns(const sc_core::sc_time& t) const;  // a time in whole nanoseconds, rounded as now_ns()
+  uint64_t whole_ns(const sc_core::sc_time& t) const;  // a time in whole nanoseconds, rounded as now_ns()
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
   void resumed() {
     for (auto& h : on_resume_) h();
