@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "vmsim/common/kernel_time.h"
+#include "vmsim/common/little_endian.h"
 #include "vmsim/common/report_ids.h"
 
 namespace vmsim {
@@ -27,7 +28,7 @@ void vcpu::thread() {
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
   if (width > sizeof data_) width = sizeof data_;  // the HAL's widths are 1, 2 and 4
-  for (unsigned i = 0; i < width; ++i) data_[i] = static_cast<uint8_t>(value >> (8 * i));
+  store_le(data_, width, value);
   tlm::tlm_generic_payload& tx = tx_;
   tx.set_command(cmd);
   tx.set_address(addr);
@@ -42,8 +43,7 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
   ++(cmd == tlm::TLM_READ_COMMAND ? stats_.reads : stats_.writes);
   uint32_t v = ~0u;  // a bus error: the target already warned; a CPU would take a data abort, the driver sees all-ones
   if (tx.is_response_ok()) {
-    v = 0;
-    for (unsigned i = 0; i < width; ++i) v |= uint32_t{data_[i]} << (8 * i);
+    v = load_le(data_, width);
   } else {
     ++stats_.bus_errors;
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "vmsim/common/little_endian.h"
+
 namespace vmsim {
 
 dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
@@ -57,7 +59,7 @@ bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, ui
 
 bool dma_master::post_write32(uint64_t addr, uint32_t data, const sc_core::sc_time& delay) {
   uint8_t bytes[4];
-  for (unsigned i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(data >> (8 * i));
+  store_le(bytes, 4, data);
   tlm::tlm_generic_payload& tx = posted_;  // reused: a payload's construction allocates
   tx.set_command(tlm::TLM_WRITE_COMMAND);
   tx.set_address(addr);

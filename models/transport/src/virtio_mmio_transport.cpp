@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "vmsim/common/little_endian.h"
 #include "vmsim/common/report_ids.h"
 #include "vmsim/transport/status_machine.h"
 #include "vmsim/transport/wired_irq_scheme.h"
@@ -179,25 +180,6 @@ void virtio_mmio_transport::declare_registers() {
 // ---------------------------------------------------------------------------------------------------
 // Bus side
 // ---------------------------------------------------------------------------------------------------
-namespace {
-// A 1-, 2- or 4-byte little-endian value, by width (the 4-byte case compiles to one load or store on a
-// little-endian host, where a loop over the bytes does not).
-uint32_t load_le(const uint8_t* p, unsigned width) {
-  switch (width) {
-    case 4: return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-    case 2: return uint32_t{p[0]} | uint32_t{p[1]} << 8;
-    default: return p[0];
-  }
-}
-void store_le(uint8_t* p, unsigned width, uint32_t v) {
-  switch (width) {
-    case 4: p[3] = static_cast<uint8_t>(v >> 24), p[2] = static_cast<uint8_t>(v >> 16); [[fallthrough]];
-    case 2: p[1] = static_cast<uint8_t>(v >> 8); [[fallthrough]];
-    default: p[0] = static_cast<uint8_t>(v);
-  }
-}
-}  // namespace
-
 void virtio_mmio_transport::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   delay += cfg_.register_latency;
   access_delay_ = delay;
