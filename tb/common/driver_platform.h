@@ -49,7 +49,12 @@ class driver_platform : public virtio_system<Device> {
   template <class... DeviceArgs>
   driver_platform(sc_core::sc_module_name name, const system_config& c, DeviceArgs&&... args)
       : virtio_system<Device>(name, c, std::forward<DeviceArgs>(args)...),
-        cpu("cpu", c.irqc.cpus, [&](const char* n, size_t i) { return new vcpu(n, vcpu_config_of(static_cast<unsigned>(i))); }) {
+        cpu("cpu", c.irqc.cpus, [&](const char* n, size_t i) {
+          vcpu_config vc;
+          vc.index = static_cast<unsigned>(i);
+          vc.ram_base = c.ram_base;
+          return new vcpu(n, vc);
+        }) {
     for (unsigned i = 0; i < c.irqc.cpus; ++i) {
       cpu[i].bus.bind(this->bus.target);
       this->irqc.cpu_irq[i].bind(cpu[i].irq);
@@ -66,16 +71,7 @@ class driver_platform : public virtio_system<Device> {
   local_irq_interface irq_interface(unsigned i) {
     namespace ic = regmap::irqc;
     if (i >= cfg.irqc.cpus) return {};  // no such interface: the bus answers
-    return {&this->irqc, i, cfg.irqc_base + ic::cpu_reg(i, ic::iar), cfg.irqc_base + ic::cpu_reg(i, ic::eoir),
-            vcpu_config_of(i).quantum};
-  }
-
- private:
-  vcpu_config vcpu_config_of(unsigned i) const {
-    vcpu_config vc;
-    vc.index = i;
-    vc.ram_base = cfg.ram_base;
-    return vc;
+    return {&this->irqc, i, cfg.irqc_base + ic::cpu_reg(i, ic::iar), cfg.irqc_base + ic::cpu_reg(i, ic::eoir)};
   }
 };
 

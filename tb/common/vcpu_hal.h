@@ -18,12 +18,11 @@ namespace vmsim::tb {
 // this vCPU's interface; everything else, malformed accesses included, goes by bus for the controller's
 // answer. The result is the bus access's: the controller's registers take no time, and a vCPU given this
 // interface charges none per access (vcpu_config::access_cost zero), so only the quantum check remains
-// (vcpu::stats() does not count these accesses).
+// (vcpu::keep_quantum; vcpu::stats() does not count these accesses).
 struct local_irq_interface {
   interrupt_controller* irqc = nullptr;  // none: every access by bus
   unsigned cpu = 0;
   uint64_t iar = 0, eoir = 0;  // bus addresses of the vCPU's IAR and EOIR
-  sc_core::sc_time quantum;    // the vCPU's (vcpu_config::quantum)
 };
 
 class vcpu_hal final : public vdrv::hal {
@@ -34,7 +33,7 @@ class vcpu_hal final : public vdrv::hal {
   uint32_t read32(uint64_t a) override {
     if (a == local_.iar && local_.irqc) {
       const uint32_t id = local_.irqc->acknowledge(local_.cpu);
-      after_local_access();
+      c_.keep_quantum();
       return id;
     }
     return c_.read32(a);
@@ -42,7 +41,7 @@ class vcpu_hal final : public vdrv::hal {
   void write8(uint64_t a, uint8_t v) override { c_.write8(a, v); }
   void write16(uint64_t a, uint16_t v) override { c_.write16(a, v); }
   void write32(uint64_t a, uint32_t v) override {
-    if (a == local_.eoir && local_.irqc) return local_.irqc->eoi(local_.cpu, v), after_local_access();
+    if (a == local_.eoir && local_.irqc) return local_.irqc->eoi(local_.cpu, v), c_.keep_quantum();
     c_.write32(a, v);
   }
   void barrier() override { c_.barrier(); }
@@ -54,10 +53,6 @@ class vcpu_hal final : public vdrv::hal {
   void* from_bus(uint64_t a) override { return c_.from_bus(a); }
 
  private:
-  // As after any access: a vCPU past its quantum synchronises.
-  void after_local_access() {
-    if (c_.local_time() >= local_.quantum) c_.sync();
-  }
   vcpu& c_;
   local_irq_interface local_;
 };

@@ -49,7 +49,7 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
   }
   // The payload is done with before the thread may yield: nothing of it is read after a sync.
   local_ = delay;
-  if (local_ >= cfg_.quantum) sync();  // no kernel time read: the quantum counts from where it resumed
+  keep_quantum();
   return v;
 }
 

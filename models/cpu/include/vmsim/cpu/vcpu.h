@@ -78,6 +78,12 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   void spend(const sc_core::sc_time& t) { local_ += t; }  // guest work between accesses
   sc_core::sc_time local_time() const { return local_; }  // how far ahead of the kernel it runs
   void sync();
+  // The quantum keeper's check after an access: past its quantum, the vCPU synchronises. No kernel time
+  // is read: the quantum counts from where it resumed. (An access made without the bus, such as to a
+  // local interrupt interface, ends with it as a bus access does.)
+  void keep_quantum() {
+    if (local_ >= cfg_.quantum) sync();
+  }
   // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
   // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
