@@ -232,3 +232,45 @@ BOOST_AUTO_TEST_CASE(register_accesses_are_counted) {
   BOOST_TEST(top.transport.registers().find("QueueSel")->writes == 1u);
   BOOST_TEST(top.transport.stats_table().find("MagicValue") != std::string::npos);
 }
+
+// The register block's socket (lt_target_socket) answers the other TLM-2.0 entry points as the base protocol
+// says: nb_transport_fw completes a read at BEGIN_REQ with what b_transport answers, transport_dbg reads the
+// config space, no DMI is offered, and a phase other than BEGIN_REQ is a protocol error.
+BOOST_AUTO_TEST_CASE(register_socket_answers_nb_transport_dbg_and_dmi) {
+  loopback_platform top("top", config_for(2));
+  tlm::tlm_fw_transport_if<>& fw = top.transport.mmio.get_base_export();
+  run_thread([&] {
+    uint8_t data[4] = {};
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(regmap::offset_of(reg::magic_value));
+    tx.set_data_ptr(data);
+    tx.set_data_length(4);
+    tx.set_streaming_width(4);
+    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    BOOST_TEST(fw.nb_transport_fw(tx, phase, delay) == tlm::TLM_COMPLETED);
+    BOOST_TEST((phase == tlm::END_RESP));
+    BOOST_TEST(tx.is_response_ok());
+    uint32_t v = 0;
+    std::memcpy(&v, data, 4);
+    BOOST_TEST(v == regmap::magic_value);
+
+    tlm::tlm_dmi dmi;
+    BOOST_TEST(!fw.get_direct_mem_ptr(tx, dmi));
+
+    tx.set_address(regmap::config_space_offset + loopback_device::cfg_u8);
+    tx.set_data_length(1);
+    BOOST_TEST(fw.transport_dbg(tx) == 1u);
+    BOOST_TEST(data[0] == 0xa5);
+
+    phase = tlm::END_RESP;
+    try {
+      fw.nb_transport_fw(tx, phase, delay);
+      BOOST_FAIL("a phase other than BEGIN_REQ was accepted");
+    } catch (const sc_core::sc_report& r) {
+      BOOST_TEST(std::string(r.get_msg_type()) == ids::tlm_protocol);
+    }
+  });
+}

@@ -18,7 +18,7 @@ namespace feat = regmap::feature;
 virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, device_backend& device,
                                              const transport_config& cfg, std::unique_ptr<interrupt_scheme> scheme)
     : sc_module(name),
-      mmio("mmio"),
+      mmio("mmio", *this),
       dma("dma"),
       irq("irq", cfg.irq_lines),
       device_(device),
@@ -61,8 +61,6 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
   retired_.assign(queues_.size(), {});
   line_level_.assign(cfg_.irq_lines, false);
 
-  mmio.register_b_transport(this, &virtio_mmio_transport::b_transport);
-  mmio.register_transport_dbg(this, &virtio_mmio_transport::transport_dbg);
   scheme_->attach(*this);
   declare_registers();
   try {

@@ -26,6 +26,7 @@ inline constexpr const char* device_needs_reset = "vmsim/virtqueue/device-needs-
 // Memory and bus.
 inline constexpr const char* bus_decode_error = "vmsim/bus/decode-error";
 inline constexpr const char* ram_out_of_range = "vmsim/ram/out-of-range";
+inline constexpr const char* tlm_protocol = "vmsim/bus/tlm-protocol";
 // Interrupt controller.
 inline constexpr const char* msi_undecodable = "vmsim/irqc/msi-undecodable";
 inline constexpr const char* spurious_eoi = "vmsim/irqc/spurious-eoi";

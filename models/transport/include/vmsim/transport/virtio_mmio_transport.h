@@ -13,9 +13,9 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "vmsim/common/irq_wire.h"
+#include "vmsim/common/lt_target_socket.h"
 #include "vmsim/common/params.h"
 #include "vmsim/common/register_bank.h"
 #include "vmsim/memory/dma_master.h"
@@ -48,10 +48,15 @@ struct transport_config {
 const param_group<transport_config>& param_table(const transport_config&);
 
 class virtio_mmio_transport : public sc_core::sc_module, public device_host, private interrupt_host {
+  // The bus side's entry points, declared before the socket that is bound to them at compile time.
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
+
  public:
-  tlm_utils::simple_target_socket<virtio_mmio_transport> mmio;  // registers + config space
-  dma_master dma;                                                // bind dma.socket to the bus
-  sc_core::sc_vector<irq_out> irq;                               // wired interrupt lines (irq_wire.h)
+  // Registers + config space.
+  lt_target_socket<virtio_mmio_transport, &virtio_mmio_transport::b_transport, &virtio_mmio_transport::transport_dbg> mmio;
+  dma_master dma;                   // bind dma.socket to the bus
+  sc_core::sc_vector<irq_out> irq;  // wired interrupt lines (irq_wire.h)
 
   virtio_mmio_transport(sc_core::sc_module_name name, device_backend& device, const transport_config& cfg,
                         std::unique_ptr<interrupt_scheme> scheme = nullptr);
@@ -105,9 +110,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
     split_virtqueue vq;
   };
 
-  // bus side
-  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
+  // bus side (b_transport and transport_dbg: above, before the socket that calls them)
   tlm::tlm_response_status access(tlm::tlm_generic_payload& tx, bool debug);
   tlm::tlm_response_status config_access(uint32_t offset, unsigned width, bool is_write, uint32_t& value);
   tlm::tlm_response_status doorbell_access(uint32_t offset, unsigned width, bool is_write, uint32_t value);
