@@ -154,5 +154,4 @@ void vcpu::look_up_ram() {
   ram_size_ = dmi.get_end_address() - cfg_.ram_base + 1;
 }
 
-
 }  // namespace vmsim

@@ -117,6 +117,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
     return upn ? (t.value() + upn / 2) / upn : coarse_ns(t);
   }
   [[gnu::cold]] static uint64_t coarse_ns(const sc_core::sc_time& t);  // a resolution coarser than 1 ns
+  void arm_timer(const sc_core::sc_time& at, const sc_core::sc_time& kernel);  // fires at `at` (kernel: now)
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
   void resumed() {
     for (auto& h : on_resume_) h();
@@ -139,7 +140,6 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   sc_core::sc_time idle_, measure_from_;
   sc_core::sc_event irq_rise_, timer_;
   sc_core::sc_time timer_at_;  // when the armed timer fires (a later deadline needs no new notification)
-  void arm_timer(const sc_core::sc_time& at, const sc_core::sc_time& kernel);  // fires at `at` (kernel: now)
   bool wake_pending_ = false;
   tlm::tlm_generic_payload tx_;  // reused by every access: a payload's construction allocates
   uint8_t data_[4] = {};
