@@ -227,3 +227,29 @@ BOOST_AUTO_TEST_CASE(the_quantum_counts_from_where_the_vcpu_resumed) {
   BOOST_TEST(kernel_ns[0] == 130000u);  // 80 us ahead: no sync
   BOOST_TEST(kernel_ns[1] == 290000u);  // 160 us ahead: synchronised
 }
+
+BOOST_AUTO_TEST_CASE(a_later_deadline_keeps_the_armed_timer_and_an_earlier_one_replaces_it) {
+  // One timer notification at a time: a deadline is armed when none is pending or when it comes first; a
+  // pending earlier one wakes the vCPU early (the guest looks and waits again). Interrupts at 1 and 12 ms.
+  cpu_bench top("top");
+  std::vector<uint64_t> woke;
+  top.msi_at(sc_time(1, sc_core::SC_MS));
+  top.msi_at(sc_time(12, sc_core::SC_MS));
+  top.cpu.run([&](vcpu& c) {
+    auto wait_until = [&](uint64_t ms) {
+      c.wait_for_interrupt(ms * 1000000);
+      woke.push_back(c.now_ns() / 1000);
+      if (c.interrupt_pending()) top.irqc.eoi(0, top.irqc.acknowledge(0));
+    };
+    wait_until(5);   // armed at 5 ms; the interrupt at 1 ms ends it
+    wait_until(8);   // 5 ms still pending: kept, and it ends this wait early
+    wait_until(8);   // armed at 8 ms
+    wait_until(20);  // armed at 20 ms; the interrupt at 12 ms ends it
+    wait_until(15);  // earlier than 20 ms: armed at 15 ms instead
+    wait_until(30);  // nothing fires at 20 ms: the next wake is the 30 ms deadline
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start(sc_time(100, sc_core::SC_MS));
+  BOOST_TEST(woke == (std::vector<uint64_t>{1000, 5000, 8000, 12000, 15000, 30000}), boost::test_tools::per_element());
+  BOOST_TEST(top.cpu.stats().activations == 6u);
+}

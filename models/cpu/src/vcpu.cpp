@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "vmsim/common/kernel_time.h"
 #include "vmsim/common/little_endian.h"
 #include "vmsim/common/report_ids.h"
 
@@ -23,7 +22,7 @@ void vcpu::thread() {
   sc_core::wait(local_);
   local_ = sc_core::SC_ZERO_TIME;
   finished_ = true;
-  sleep_from_ = kernel_time();  // a finished program leaves its vCPU idle
+  sleep_from_ = kernel_now();  // a finished program leaves its vCPU idle
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
@@ -76,26 +75,33 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
 }
 
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
-  const sc_core::sc_time kernel = kernel_time(), local_now = kernel + local_;  // one reading serves both
+  const sc_core::sc_time kernel = kernel_now(), local_now = kernel + local_;  // one reading serves both
   const uint64_t now = whole_ns(local_now);
   if (deadline_ns <= now) return;
-  // In integer units (the driver arms its timeout at every wait: no floating point on this path).
-  const uint64_t upn = units_per_ns_;
-  const sc_core::sc_time at = local_now + (upn ? sc_core::sc_time::from_value((deadline_ns - now) * upn)
-                                                : sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS));
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
-  if (timer_at_ <= kernel || at < timer_at_) {
-    timer_at_ = at;
-    timer_.notify(at - kernel);
+  const uint64_t upn = units_per_ns_;
+  if (upn) {
+    // In integer units (the driver arms its timeout at every wait, and the timer already armed usually
+    // comes first): the time value is built only when the timer is armed anew.
+    const uint64_t at = local_now.value() + (deadline_ns - now) * upn;
+    if (timer_at_ <= kernel || at < timer_at_.value()) arm_timer(sc_core::sc_time::from_value(at), kernel);
+  } else {
+    const sc_core::sc_time at = local_now + sc_core::sc_time(double(deadline_ns - now), sc_core::SC_NS);
+    if (timer_at_ <= kernel || at < timer_at_) arm_timer(at, kernel);
   }
   wait_for_interrupt();
+}
+
+void vcpu::arm_timer(const sc_core::sc_time& at, const sc_core::sc_time& kernel) {
+  timer_at_ = at;
+  timer_.notify(at - kernel);
 }
 
 void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
   if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
-  const sc_core::sc_time from = kernel_time(), busy = local_;
+  const sc_core::sc_time from = kernel_now(), busy = local_;
   // No watchdog: only the input, a wake-up or the vCPU's own timer ends the sleep. A guest that waits for
   // what never comes leaves the kernel without events, and the run reports the stranded vCPU.
   sleeping_ = true;
@@ -106,7 +112,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.activations;
   resumed();
   local_ = sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time now = kernel_time(), slept = now - from;
+  const sc_core::sc_time now = kernel_now(), slept = now - from;
   if (slept < busy) {
     local_ = busy - slept;  // it rose while the vCPU was still busy: taken when the work ends
     halted_ = false;
@@ -122,7 +128,7 @@ void vcpu::wait_for_interrupt() {
 }
 
 double vcpu::utilisation() const {
-  const sc_core::sc_time now = kernel_time();
+  const sc_core::sc_time now = kernel_now();
   if (now <= measure_from_) return 0;
   sc_core::sc_time idle = idle_;
   if ((sleeping_ || finished_) && now > sleep_from_) idle += now - sleep_from_;
@@ -132,20 +138,12 @@ double vcpu::utilisation() const {
 
 void vcpu::reset_utilisation() {
   idle_ = sc_core::SC_ZERO_TIME;
-  measure_from_ = kernel_time() + local_;
+  measure_from_ = kernel_now() + local_;
 }
 
-uint64_t vcpu::now_ns() { return whole_ns(kernel_time() + local_); }
+uint64_t vcpu::coarse_ns(const sc_core::sc_time& t) { return static_cast<uint64_t>(t.to_seconds() * 1e9 + 0.5); }
 
-uint64_t vcpu::whole_ns(const sc_core::sc_time& now) const {
-  // In integer time-resolution units (no floating point): this is called several times per round trip.
-  const uint64_t upn = units_per_ns_;
-  if (upn == 0) return static_cast<uint64_t>(now.to_seconds() * 1e9 + 0.5);  // resolution coarser than 1 ns
-  return (now.value() + upn / 2) / upn;
-}
-
-void vcpu::map_ram() {
-  if (ram_) return;
+void vcpu::look_up_ram() {
   tlm::tlm_generic_payload tx;
   tx.set_address(cfg_.ram_base);
   tx.set_command(tlm::TLM_READ_COMMAND);
@@ -155,10 +153,5 @@ void vcpu::map_ram() {
   ram_ = dmi.get_dmi_ptr() + (cfg_.ram_base - dmi.get_start_address());
   ram_size_ = dmi.get_end_address() - cfg_.ram_base + 1;
 }
-
-uint8_t* vcpu::ram() { return map_ram(), ram_; }
-uint64_t vcpu::ram_size() { return map_ram(), ram_size_; }
-uint64_t vcpu::to_bus(const void* p) { return cfg_.ram_base + static_cast<uint64_t>(static_cast<const uint8_t*>(p) - ram()); }
-void* vcpu::from_bus(uint64_t a) { return ram() + (a - cfg_.ram_base); }
 
 }  // namespace vmsim

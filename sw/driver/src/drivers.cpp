@@ -14,8 +14,7 @@ void cpu_context::attach(virtio_driver& d) {
 
 bool cpu_context::service() {
   if (!ic_) return false;
-  auto& ch = static_cast<counting_hal&>(h_);
-  const uint64_t r0 = ch.reads, w0 = ch.writes, entry = h_.now_ns();
+  const uint64_t r0 = h_.reads, w0 = h_.writes, entry = h_.now_ns();
   const uint32_t id = ic_->acknowledge(cpu_);
   if (id == irq_controller::spurious) return false;
   virtio_driver* first = nullptr;
@@ -31,9 +30,9 @@ bool cpu_context::service() {
     for (unsigned i = 0; i < count_; ++i) {
       virtio_driver* d = devices_[i];
       if (!d->owns(id)) continue;
-      const uint64_t rk = ch.reads, wk = ch.writes;
+      const uint64_t rk = h_.reads, wk = h_.writes;
       const bool mine = d->on_interrupt(id, entry, true);
-      const uint64_t r = ch.reads - rk, w = ch.writes - wk;
+      const uint64_t r = h_.reads - rk, w = h_.writes - wk;
       claimed = claimed || mine;
       if (!mine) {
         ++shared_.idle_calls;
@@ -47,14 +46,14 @@ bool cpu_context::service() {
     }
     if (!claimed) ++shared_.unclaimed;
     ic_->eoi(cpu_, id);
-    first->isr_done(entry, ch.reads - r0 - others_r, ch.writes - w0 - others_w);
+    first->isr_done(entry, h_.reads - r0 - others_r, h_.writes - w0 - others_w);
     return true;
   } else {  // nobody here can acknowledge it at its device: a level line would come straight back
     ++unowned_;
     ic_->mask(id, true);
   }
   ic_->eoi(cpu_, id);
-  if (first) first->isr_done(entry, ch.reads - r0, ch.writes - w0);
+  if (first) first->isr_done(entry, h_.reads - r0, h_.writes - w0);
   return true;
 }
 
@@ -111,9 +110,9 @@ status virtio_driver::poll(unsigned q, void*& cookie, uint32_t& len) {
   return s;
 }
 
-void virtio_driver::take_interrupts() {
+void virtio_driver::take_pending_interrupts() {
   // A burst at most: a line that stays up must not keep the caller here (its wait has a deadline).
-  for (unsigned i = 0; i < interrupt_burst && h_->interrupt_pending() && cpu_->service(); ++i) {
+  for (unsigned i = 1; cpu_->service() && i < interrupt_burst && h_->interrupt_pending(); ++i) {
   }
 }
 
@@ -125,17 +124,21 @@ status virtio_driver::wait(unsigned q, void*& cookie, uint32_t& len, uint64_t ti
   const uint64_t start = h_->now_ns();
   for (unsigned spin = 0;; ++spin) {
     // Take what is pending first, as a CPU would, so each interrupt is serviced (and timed) when it comes.
-    if (irqs) take_interrupts();
+    const bool took = irqs && take_interrupts();
     const status s = poll(q, cookie, len);
     if (s == status::ok && irqs && !polled) take_trailing(q);
     if (s != status::empty) return s;
     // A config interrupt may announce DEVICE_NEEDS_RESET, or a device that reset itself or took
     // FEATURES_OK back; without interrupts look now and then (an MMIO read).
-    if (check_status_ || (!irqs && spin % 64 == 63)) {
+    const bool looked = check_status_ || (!irqs && spin % 64 == 63);
+    if (looked) {
       check_status_ = false;
       if (status h = dev_.health(); h != status::ok) return fail(h);
     }
-    const uint64_t now = h_->now_ns();  // no access between here and the wait: one reading serves both
+    // No access between here and the wait: one reading serves both. A first look that took no interrupt
+    // and read no register reuses `start` (on a simulated vCPU only accesses and waits move the clock;
+    // on hardware a look at the ring is nanoseconds).
+    const uint64_t now = spin > 0 || took || looked ? h_->now_ns() : start;
     if (now - start > timeout_ns) return status::timeout;
     if (irqs) {
       const uint64_t end = start + timeout_ns + 1, next = now + poll_interval_ns;

@@ -130,12 +130,11 @@ status virtqueue::add(const buffer* bufs, unsigned n, void* cookie) {
   h_->barrier();  // the ring entry before the index that publishes it
   ++avail_idx_;
   st16(avail_ + vr::avail_idx, avail_idx_);
-  h_->barrier();  // the index before the device is told
-  return status::ok;
+  return status::ok;  // kick_needed()'s barrier orders the index before the device is told (as Linux's kick_prepare)
 }
 
 bool virtqueue::kick_needed() {
-  h_->barrier();
+  h_->barrier();  // the index before the look at the device's event and before any notify
   const uint16_t old = kicked_avail_, now = avail_idx_;
   kicked_avail_ = now;
   if (event_idx_) return vr::need_event(ld16(used_ + vr::avail_event_offset(size_)), now, old);

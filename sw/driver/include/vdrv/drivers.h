@@ -22,7 +22,8 @@ class virtio_driver;
 class cpu_context {
  public:
   static constexpr unsigned max_devices = 64;
-  cpu_context(hal& h, irq_controller* ic, unsigned cpu) : h_(h), ic_(ic), cpu_(cpu) {}
+  // h: the counting HAL the ISR's register accesses are counted by (the controller's too).
+  cpu_context(counting_hal& h, irq_controller* ic, unsigned cpu) : h_(h), ic_(ic), cpu_(cpu) {}
   void attach(virtio_driver& d);
   // Acknowledge, dispatch and EOI one interrupt; false if none was pending (spurious). An interrupt no
   // attached driver owns is masked at the controller (nobody could silence its device) and counted.
@@ -34,13 +35,13 @@ class cpu_context {
     uint64_t interrupts = 0, idle_calls = 0, idle_reads = 0, unclaimed = 0;
   };
   const shared_counters& shared() const { return shared_; }
-  hal& io() { return h_; }
+  counting_hal& io() { return h_; }
   unsigned cpu() const { return cpu_; }
   bool interrupts() const { return ic_ != nullptr; }
   irq_controller* controller() { return ic_; }
 
  private:
-  hal& h_;
+  counting_hal& h_;
   irq_controller* ic_;
   unsigned cpu_;
   virtio_driver* devices_[max_devices] = {};
@@ -105,7 +106,14 @@ class virtio_driver {
   // wait() with the start options' timeout; a request that does not complete in time gives the device up
   // (its buffers are still the device's: the driver cannot hand them back to the caller).
   status wait_request(unsigned q, void*& cookie, uint32_t& len);
-  void take_interrupts();
+  // Takes the interrupts pending now; with none, that is one look at the input. Answers whether it took any
+  // (an interrupt found pending, spurious or not, costs register accesses).
+  bool take_interrupts() {
+    if (!h_->interrupt_pending()) return false;
+    take_pending_interrupts();
+    return true;
+  }
+  void take_pending_interrupts();
   void take_trailing(unsigned q);
   counting_hal* h_;
   mmio_device dev_;

@@ -28,7 +28,8 @@ class virtqueue {
 
   // Posts one chain; `cookie` comes back from get_used. Uses an indirect table for n > 1 when negotiated.
   status add(const buffer* bufs, unsigned n, void* cookie);
-  // After add(): does the device want a kick? (EVENT_IDX avail_event or VRING_USED_F_NO_NOTIFY)
+  // After add(), before any notify: does the device want a kick? (EVENT_IDX avail_event or
+  // VRING_USED_F_NO_NOTIFY) Its barrier publishes the index added before the device can be told.
   bool kick_needed();
   // Reaps one used element: ok, empty, or an error for a used element that cannot be true.
   status get_used(void*& cookie, uint32_t& len);

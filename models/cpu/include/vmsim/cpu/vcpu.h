@@ -49,7 +49,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   bool halted() const { return sleeping_; }  // in a WFI now
   // Asleep with nothing that will wake it: no interrupt raised, no deadline armed (after the kernel ran out
   // of events, the sign of an interrupt that never came).
-  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= kernel_time(); }
+  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= kernel_now(); }
   unsigned index() const { return cfg_.index; }
 
   // ---- what the guest's HAL needs (tb/common/vcpu_hal.h adapts it to vdrv::hal) ----
@@ -68,13 +68,13 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   // leaves its halt then (the sender pays the IPI; see the hypervisor), or does not halt before it looks.
   void wake_up(const sc_core::sc_time& after);
   bool interrupt_pending();
-  uint64_t now_ns();
-  uint64_t to_bus(const void* p);
-  void* from_bus(uint64_t a);
+  uint64_t now_ns() { return whole_ns(kernel_now() + local_); }
+  uint64_t to_bus(const void* p) { return cfg_.ram_base + static_cast<uint64_t>(static_cast<const uint8_t*>(p) - ram()); }
+  void* from_bus(uint64_t a) { return ram() + (a - cfg_.ram_base); }
 
   // Guest RAM as the driver sees it: [ram(), ram() + ram_size()) maps to bus addresses from ram_base.
-  uint8_t* ram();
-  uint64_t ram_size();
+  uint8_t* ram() { return map_ram(), ram_; }
+  uint64_t ram_size() { return map_ram(), ram_size_; }
   void spend(const sc_core::sc_time& t) { local_ += t; }  // guest work between accesses
   sc_core::sc_time local_time() const { return local_; }  // how far ahead of the kernel it runs
   void sync();
@@ -103,8 +103,21 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
  private:
   void thread();
   uint32_t access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value);
-  void map_ram();
-  uint64_t whole_ns(const sc_core::sc_time& t) const;  // a time in whole nanoseconds, rounded as now_ns()
+  void map_ram() {  // on first use: the DMI look-up
+    if (!ram_) look_up_ram();
+  }
+  void look_up_ram();
+  // The kernel's time through this module's own simcontext: what kernel_time() reads, without looking
+  // up the current simcontext (whose creation path would weigh down every clock reading's prologue).
+  const sc_core::sc_time& kernel_now() const { return simcontext()->time_stamp(); }
+  // A time in whole nanoseconds, rounded as now_ns(): in integer time-resolution units (no floating point,
+  // and inline: the driver reads its clock several times per round trip).
+  uint64_t whole_ns(const sc_core::sc_time& t) const {
+    const uint64_t upn = units_per_ns_;
+    return upn ? (t.value() + upn / 2) / upn : coarse_ns(t);
+  }
+  [[gnu::cold]] static uint64_t coarse_ns(const sc_core::sc_time& t);  // a resolution coarser than 1 ns
+  void arm_timer(const sc_core::sc_time& at, const sc_core::sc_time& kernel);  // fires at `at` (kernel: now)
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
   void resumed() {
     for (auto& h : on_resume_) h();
