@@ -22,7 +22,7 @@ void vcpu::thread() {
   sc_core::wait(local_);
   local_ = sc_core::SC_ZERO_TIME;
   finished_ = true;
-  sleep_from_ = kernel_now();  // a finished program leaves its vCPU idle
+  sleep_from_ = kernel_time();  // a finished program leaves its vCPU idle
 }
 
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
@@ -75,7 +75,7 @@ void vcpu::wake_up(const sc_core::sc_time& after) {
 }
 
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
-  const sc_core::sc_time kernel = kernel_now(), local_now = kernel + local_;  // one reading serves both
+  const sc_core::sc_time kernel = kernel_time(), local_now = kernel + local_;  // one reading serves both
   const uint64_t now = whole_ns(local_now);
   if (deadline_ns <= now) return;
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
@@ -101,7 +101,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
   if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
-  const sc_core::sc_time from = kernel_now(), busy = local_;
+  const sc_core::sc_time from = kernel_time(), busy = local_;
   // No watchdog: only the input, a wake-up or the vCPU's own timer ends the sleep. A guest that waits for
   // what never comes leaves the kernel without events, and the run reports the stranded vCPU.
   sleeping_ = true;
@@ -112,7 +112,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.activations;
   resumed();
   local_ = sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time now = kernel_now(), slept = now - from;
+  const sc_core::sc_time now = kernel_time(), slept = now - from;
   if (slept < busy) {
     local_ = busy - slept;  // it rose while the vCPU was still busy: taken when the work ends
     halted_ = false;
@@ -128,7 +128,7 @@ void vcpu::wait_for_interrupt() {
 }
 
 double vcpu::utilisation() const {
-  const sc_core::sc_time now = kernel_now();
+  const sc_core::sc_time now = kernel_time();
   if (now <= measure_from_) return 0;
   sc_core::sc_time idle = idle_;
   if ((sleeping_ || finished_) && now > sleep_from_) idle += now - sleep_from_;
@@ -138,7 +138,7 @@ double vcpu::utilisation() const {
 
 void vcpu::reset_utilisation() {
   idle_ = sc_core::SC_ZERO_TIME;
-  measure_from_ = kernel_now() + local_;
+  measure_from_ = kernel_time() + local_;
 }
 
 uint64_t vcpu::coarse_ns(const sc_core::sc_time& t) { return static_cast<uint64_t>(t.to_seconds() * 1e9 + 0.5); }

@@ -11,7 +11,14 @@
 
 namespace vmsim {
 
-inline const sc_core::sc_time& kernel_time() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
+// The library's sc_get_curr_simcontext() is inline but creates the context when there is none yet; that
+// creation path, inlined at every reading, makes callers save and restore registers. A context exists from
+// the first module on, so the creation is kept out of line (cold).
+[[gnu::cold, gnu::noinline]] inline sc_core::sc_simcontext* first_simcontext() { return sc_core::sc_get_curr_simcontext(); }
+inline const sc_core::sc_time& kernel_time() {
+  sc_core::sc_simcontext* c = sc_core::sc_curr_simcontext;
+  return (__builtin_expect(c != nullptr, 1) ? c : first_simcontext())->time_stamp();
+}
 
 // The kernel's time resolution in femtoseconds, and 1 ns in its units. The resolution is a power of ten
 // not above one second, so 1e15 / (units per second) is exact. Read once: the resolution is fixed by then.

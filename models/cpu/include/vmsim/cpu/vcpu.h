@@ -49,7 +49,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   bool halted() const { return sleeping_; }  // in a WFI now
   // Asleep with nothing that will wake it: no interrupt raised, no deadline armed (after the kernel ran out
   // of events, the sign of an interrupt that never came).
-  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= kernel_now(); }
+  bool stranded() const { return sleeping_ && !finished_ && timer_at_ <= kernel_time(); }
   unsigned index() const { return cfg_.index; }
 
   // ---- what the guest's HAL needs (tb/common/vcpu_hal.h adapts it to vdrv::hal) ----
@@ -68,7 +68,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   // leaves its halt then (the sender pays the IPI; see the hypervisor), or does not halt before it looks.
   void wake_up(const sc_core::sc_time& after);
   bool interrupt_pending();
-  uint64_t now_ns() { return whole_ns(kernel_now() + local_); }
+  uint64_t now_ns() { return whole_ns(kernel_time() + local_); }
   uint64_t to_bus(const void* p) { return cfg_.ram_base + static_cast<uint64_t>(static_cast<const uint8_t*>(p) - ram()); }
   void* from_bus(uint64_t a) { return ram() + (a - cfg_.ram_base); }
 
@@ -107,9 +107,6 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
     if (!ram_) look_up_ram();
   }
   void look_up_ram();
-  // The kernel's time through this module's own simcontext: what kernel_time() reads, without looking
-  // up the current simcontext (whose creation path would weigh down every clock reading's prologue).
-  const sc_core::sc_time& kernel_now() const { return simcontext()->time_stamp(); }
   // A time in whole nanoseconds, rounded as now_ns(): in integer time-resolution units (no floating point,
   // and inline: the driver reads its clock several times per round trip).
   uint64_t whole_ns(const sc_core::sc_time& t) const {
