@@ -37,14 +37,24 @@ struct mapped_range {
   uint8_t* host = nullptr;
 
   bool read(guest_memory_if& mem, uint64_t off, void* dst, uint64_t len) const {
-    if (host == nullptr) return mem.read(addr + off, dst, len);
+    if (host == nullptr) return checked_read(mem, off, dst, len);
     std::memcpy(dst, host + off, len);
     return true;
   }
   bool write(guest_memory_if& mem, uint64_t off, const void* src, uint64_t len) const {
-    if (host == nullptr) return mem.write(addr + off, src, len);
+    if (host == nullptr) return checked_write(mem, off, src, len);
     std::memcpy(host + off, src, len);
     return true;
+  }
+
+ private:
+  // Cold: a structure that did not map is the exception; the compiler keeps these calls out of line so
+  // the mapped path inlines into its caller.
+  [[gnu::cold]] bool checked_read(guest_memory_if& mem, uint64_t off, void* dst, uint64_t len) const {
+    return mem.read(addr + off, dst, len);
+  }
+  [[gnu::cold]] bool checked_write(guest_memory_if& mem, uint64_t off, const void* src, uint64_t len) const {
+    return mem.write(addr + off, src, len);
   }
 };
 
