@@ -29,23 +29,19 @@ void router::add_target(tlm::tlm_target_socket<>& socket, const address_range& r
 
 int router::decode(int initiator, uint64_t addr, unsigned len) {
   const uint64_t n = len == 0 ? 1 : len;
-  // This initiator's last hit first (ranges never overlap, so a hit there is the only hit). range_inside
-  // in two compares: `off` wraps above size when addr < base, as a range never wraps.
+  // This initiator's last hit first (ranges never overlap, so a hit there is the only hit).
   const auto who = static_cast<size_t>(initiator);
-  if (who < last_hit_.size()) {
-    const hit& h = last_hit_[who];
-    const uint64_t off = addr - h.base;
-    if (off < h.size && n <= h.size - off) return h.port;
-  }
+  int* last = who < last_hit_.size() ? &last_hit_[who] : nullptr;
+  if (last && *last >= 0 && range_inside(addr, n, spans_[*last].base, spans_[*last].size)) return *last;
   for (size_t i = 0; i < spans_.size(); ++i)
     if (range_inside(addr, n, spans_[i].base, spans_[i].size)) {
-      if (who < last_hit_.size()) last_hit_[who] = {spans_[i].base, spans_[i].size, static_cast<int>(i)};
+      if (last) *last = static_cast<int>(i);
       return static_cast<int>(i);
     }
   return -1;
 }
 
-void router::end_of_elaboration() { last_hit_.assign(target.size(), hit{}); }
+void router::end_of_elaboration() { last_hit_.assign(target.size(), -1); }
 
 void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   uint64_t addr = tx.get_address();
