@@ -465,10 +465,12 @@ BOOST_AUTO_TEST_CASE(rng_bytes_are_the_seeded_stream_in_one_buffer_or_scattered)
     top.driver.post(0, {{a, 64, true}});
     top.driver.kick(0);
     BOOST_REQUIRE(top.wait_irq());
+    top.isr();
     BOOST_TEST(top.driver.reap(0).len == 64u);
     top.driver.post(0, {{a + 0x200, 16, false}, {a + 0x100, 3, true}, {a + 0x300, 61, true}});
     top.driver.kick(0);
     BOOST_REQUIRE(top.wait_irq());
+    top.isr();
     BOOST_TEST(top.driver.reap(0).len == 64u);
   });
   splitmix64 gen(42);
