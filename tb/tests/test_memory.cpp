@@ -95,3 +95,26 @@ BOOST_AUTO_TEST_CASE(invalid_transport_version_is_a_user_error) {
   c.version = 3;
   BOOST_CHECK_THROW(virtio_mmio_transport("t", rng, c), sc_core::sc_report);
 }
+
+BOOST_AUTO_TEST_CASE(dma_maps_only_ranges_inside_a_dmi_window) {
+  // dma_master::map (how a virtqueue reaches its rings): a host pointer for a range inside guest RAM, none for
+  // one that straddles RAM's start or end or has no target; an invalidation moves map_epoch on.
+  router bus("bus");
+  guest_ram ram("ram", 0x1000);
+  dma_master dma("dma");
+  bus.add_target(ram.socket, {"ram", 0x10000, 0x1000});
+  dma.socket.bind(bus.target);
+  run_thread([&] {
+    BOOST_TEST(dma.map(0x10010, 16) == ram.data() + 0x10);
+    BOOST_TEST(dma.map(0x10ff8, 8) == ram.data() + 0xff8);
+    BOOST_TEST(dma.map(0x10ff8, 16) == nullptr);
+    BOOST_TEST(dma.map(0xfff8, 16) == nullptr);
+    BOOST_TEST(dma.map(0x20000, 4) == nullptr);
+    uint8_t b[16];
+    BOOST_TEST(!dma.read(0x10ff8, b, 16));  // the checked path agrees
+    const uint64_t epoch = dma.map_epoch();
+    ram.socket->invalidate_direct_mem_ptr(0, 0xfff);
+    BOOST_TEST(dma.map_epoch() == epoch + 1);
+    BOOST_TEST(dma.map(0x10010, 16) == ram.data() + 0x10);  // granted again
+  });
+}

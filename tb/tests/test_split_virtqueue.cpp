@@ -17,17 +17,27 @@ constexpr uint64_t ram_base = 0x1000;
 struct fake_memory : guest_memory_if {
   std::vector<uint8_t> bytes = std::vector<uint8_t>(1 << 16);
   unsigned faults = 0;
+  unsigned accesses = 0;   // reads and writes through the checked path
+  bool maps = false;       // hands out host pointers, as dma_master does inside its DMI window
+  unsigned map_calls = 0;
   bool valid(uint64_t a, uint64_t n) override { return range_inside(a, n == 0 ? 1 : n, ram_base, bytes.size()); }
   bool read(uint64_t a, void* d, uint64_t n) override {
+    ++accesses;
     if (!valid(a, n)) return ++faults, false;
     std::memcpy(d, &bytes[a - ram_base], n);
     return true;
   }
   bool write(uint64_t a, const void* s, uint64_t n) override {
+    ++accesses;
     if (!valid(a, n)) return ++faults, false;
     std::memcpy(&bytes[a - ram_base], s, n);
     return true;
   }
+  uint8_t* map(uint64_t a, uint64_t n) override {
+    ++map_calls;
+    return maps && valid(a, n) ? &bytes[a - ram_base] : nullptr;
+  }
+  void invalidate() { unmap_all(); }
   template <class T> void put(uint64_t a, T v) { std::memcpy(&bytes[a - ram_base], &v, sizeof v); }
   template <class T> T get(uint64_t a) { T v; std::memcpy(&v, &bytes[a - ram_base], sizeof v); return v; }
 };
@@ -291,4 +301,100 @@ BOOST_AUTO_TEST_CASE(event_idx_interrupts_only_when_used_event_is_passed) {
   BOOST_TEST(irq == (std::vector<bool>{true, false, true, false}), "got " << irq[0] << irq[1] << irq[2] << irq[3]);
   // The device published avail_event = its last_avail_idx for the driver's kick suppression.
   BOOST_TEST(f.mem.get<uint16_t>(f.layout.used + vr::avail_event_offset(f.layout.num)) == 4u);
+}
+
+// ---- mapped rings: a ring part inside RAM is mapped once; one that is not is read field by field ----
+
+BOOST_AUTO_TEST_CASE(mapped_rings_take_no_checked_accesses) {
+  ring_fixture f({false, true});
+  f.mem.maps = true;
+  f.desc(0, buf, 12, vr::desc_f_next, 1);
+  f.desc(1, buf + 0x100, 100, vr::desc_f_write);
+  f.make_available(0);
+  f.mem.put<uint16_t>(f.layout.avail + vr::used_event_offset(f.layout.num), 0);
+  desc_chain c;
+  BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+  BOOST_TEST(c.readable_bytes == 12u);
+  BOOST_TEST(c.writable_bytes == 100u);
+  BOOST_TEST(f.vq.push_used(f.mem, c.head, 60));
+  BOOST_TEST(f.vq.should_interrupt(f.mem));
+  BOOST_TEST((f.pop(c) == pop_status::empty));
+  // The same ring contents as the checked path would produce...
+  BOOST_TEST(f.mem.get<uint32_t>(f.layout.used + vr::used_ring) == 0u);
+  BOOST_TEST(f.mem.get<uint32_t>(f.layout.used + vr::used_ring + 4) == 60u);
+  BOOST_TEST(f.mem.get<uint16_t>(f.layout.used + vr::used_idx) == 1u);
+  BOOST_TEST(f.mem.get<uint16_t>(f.layout.used + vr::avail_event_offset(f.layout.num)) == 1u);
+  // ...with every ring field reached through the three parts' host pointers, mapped once.
+  BOOST_TEST(f.mem.accesses == 0u);
+  BOOST_TEST(f.mem.map_calls == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(an_invalidation_maps_the_rings_again) {
+  ring_fixture f;
+  f.mem.maps = true;
+  for (uint16_t i = 0; i < 3; ++i) {
+    f.desc(i, buf + i * 0x10u, 8, vr::desc_f_write);
+    f.make_available(i);
+  }
+  desc_chain c;
+  BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+  BOOST_TEST(f.mem.map_calls == 3u);
+  // The memory takes its pointers back (and now refuses to map): the queue falls back to checked accesses.
+  f.mem.maps = false;
+  f.mem.invalidate();
+  BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+  BOOST_TEST(c.head == 1u);
+  BOOST_TEST(f.mem.map_calls == 6u);
+  BOOST_TEST(f.mem.accesses > 0u);
+  // Mapping again after the next invalidation.
+  f.mem.maps = true;
+  f.mem.invalidate();
+  const unsigned before = f.mem.accesses;
+  BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+  BOOST_TEST(c.head == 2u);
+  BOOST_TEST(f.mem.accesses == before);
+  BOOST_TEST(f.mem.map_calls == 9u);
+}
+
+BOOST_AUTO_TEST_CASE(rings_straddling_the_end_of_ram_fail_where_they_leave_it) {
+  // A used ring whose first element lies in RAM, and an 8-entry avail ring whose first 3 slots do: each
+  // part fails to map whole, so its fields are checked one by one and the queue fails at the first field
+  // outside RAM, exactly as without mappings.
+  for (bool maps : {false, true}) {
+    BOOST_TEST_CONTEXT("maps " << maps) {
+      ring_fixture f;
+      f.mem.maps = maps;
+      const uint64_t ram_end = ram_base + f.mem.bytes.size();
+      f.layout.used = ram_end - 12;  // flags, idx, ring[0]
+      f.vq.enable(f.layout, {});
+      for (uint16_t i = 0; i < 3; ++i) {
+        f.desc(i, buf + i * 0x10u, 8, vr::desc_f_write);
+        f.make_available(i);
+      }
+      desc_chain c;
+      BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+      BOOST_TEST(f.vq.push_used(f.mem, c.head, 8));                // used ring[0]: inside
+      BOOST_TEST(f.mem.get<uint16_t>(f.layout.used + vr::used_idx) == 1u);
+      BOOST_TEST(f.vq.should_interrupt(f.mem));
+      BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+      BOOST_TEST(!f.vq.push_used(f.mem, c.head, 8));               // used ring[1]: outside
+      BOOST_TEST((f.vq.error() == vq_error::memory));
+      BOOST_TEST(f.mem.faults == 1u);
+
+      // The avail ring: flags, idx and slots 0..2 in RAM, slot 3 outside.
+      ring_fixture g;
+      g.mem.maps = maps;
+      g.layout.avail = ram_end - 10;
+      g.vq.enable(g.layout, {});
+      for (uint16_t i = 0; i < 4; ++i) {
+        g.desc(i, buf + i * 0x10u, 8, vr::desc_f_write);
+        if (i < 3) g.make_available(i);
+      }
+      g.mem.put<uint16_t>(g.layout.avail + vr::avail_idx, 4);  // slot 3 would be at ram_end
+      for (int i = 0; i < 3; ++i) BOOST_REQUIRE((g.pop(c) == pop_status::chain));
+      BOOST_TEST((g.pop(c) == pop_status::error));
+      BOOST_TEST((g.vq.error() == vq_error::memory));
+      BOOST_TEST(g.mem.faults == 1u);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 #include "vmsim/devices/virtio_rng.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace vmsim {
@@ -36,10 +37,22 @@ void virtio_rng::serve() {
 }
 
 void virtio_rng::complete() {
-  auto& bytes = bytes_buffer_;  // kept across requests: no allocation per request
-  bytes.resize(served_bytes());
-  gen_.fill(bytes.data(), bytes.size());
-  int64_t n = chain_.write(host_->memory(), 0, bytes.data(), bytes.size());
+  const uint32_t served = served_bytes();
+  guest_memory_if& mem = host_->memory();
+  int64_t n = served;
+  // The usual request is one writable buffer: its bytes are drawn in place when it maps whole. Otherwise
+  // they are drawn into a buffer and scattered over the writable segments (the same bytes either way).
+  const auto first = std::find_if(chain_.segments.begin(), chain_.segments.end(),
+                                  [](const desc_segment& s) { return s.device_writable; });
+  uint8_t* in_place = first != chain_.segments.end() && first->len >= served ? mem.map(first->addr, served) : nullptr;
+  if (in_place) {
+    gen_.fill(in_place, served);
+  } else {
+    auto& bytes = bytes_buffer_;  // kept across requests: no allocation per request
+    bytes.resize(served);
+    gen_.fill(bytes.data(), bytes.size());
+    n = chain_.write(mem, 0, bytes.data(), bytes.size());
+  }
   if (n < 0) return host_->needs_reset("rng: buffer write faulted");
   ++requests_;
   bytes_ += static_cast<uint64_t>(n);

@@ -20,9 +20,13 @@ const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
   tx.set_command(tlm::TLM_READ_COMMAND);
   tlm::tlm_dmi dmi;
   if (socket->get_direct_mem_ptr(tx, dmi) && dmi.is_read_write_allowed()) {
-    dmi_.push_back(dmi);
-    const auto& d = dmi_.back();
-    if (range_inside(addr, len, d.get_start_address(), d.get_end_address() - d.get_start_address() + 1)) return remember(d);
+    // A range that straddles a window's end is granted the window it starts in again: keep one copy.
+    const auto same = [&](const tlm::tlm_dmi& d) {
+      return d.get_start_address() == dmi.get_start_address() && d.get_end_address() == dmi.get_end_address();
+    };
+    if (std::none_of(dmi_.begin(), dmi_.end(), same)) dmi_.push_back(dmi);
+    if (range_inside(addr, len, dmi.get_start_address(), dmi.get_end_address() - dmi.get_start_address() + 1))
+      return remember(dmi_.back());
     return nullptr;
   }
   if (no_dmi_.size() < 64) no_dmi_.push_back(addr);
@@ -34,6 +38,11 @@ bool dma_master::valid_slow(uint64_t addr, uint64_t len) {
   // aimed at MMIO space (another device's registers, the interrupt controller) is refused.
   if (len == 0) len = 1;
   return addr + len >= addr && dmi_for(addr, len) != nullptr;
+}
+
+uint8_t* dma_master::map(uint64_t addr, uint64_t len) {
+  if (len == 0 || !(in_last(addr, len) || valid_slow(addr, len))) return nullptr;
+  return last_.ptr + (addr - last_.base);  // valid_slow's hit is remembered in last_
 }
 
 const tlm::tlm_dmi* dma_master::remember(const tlm::tlm_dmi& d) {
@@ -85,6 +94,7 @@ sc_core::sc_time dma_master::take_delay() {
 
 void dma_master::invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
   last_ = {};
+  unmap_all();
   dmi_.erase(std::remove_if(dmi_.begin(), dmi_.end(),
                             [&](const tlm::tlm_dmi& d) {
                               return d.get_start_address() <= end && start <= d.get_end_address();

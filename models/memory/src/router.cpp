@@ -46,16 +46,17 @@ void router::end_of_elaboration() { last_hit_.assign(target.size(), -1); }
 void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   uint64_t addr = tx.get_address();
   int port = decode(id, addr, tx.get_data_length());
-  if (port < 0) {
-    ++decode_errors_;
-    SC_REPORT_WARNING(ids::bus_decode_error,
-                      fmt::format("{}: no target at [{:#x}, +{})", name(), addr, tx.get_data_length()).c_str());
-    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
-  }
+  if (port < 0) return decode_error(tx);
   tx.set_address(addr - spans_[port].base);
   initiator[port]->b_transport(tx, delay);
   tx.set_address(addr);
+}
+
+void router::decode_error(tlm::tlm_generic_payload& tx) {
+  ++decode_errors_;
+  SC_REPORT_WARNING(ids::bus_decode_error,
+                    fmt::format("{}: no target at [{:#x}, +{})", name(), tx.get_address(), tx.get_data_length()).c_str());
+  tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
 bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {

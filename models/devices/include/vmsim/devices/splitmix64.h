@@ -20,6 +20,8 @@ class splitmix64 {
   // register meanwhile (stores through `out` could alias it).
   void fill(uint8_t* out, size_t n) {
     uint64_t s = state_;
+    // Unrolled: a draw is 13 instructions, the loop's step and compare would add 3 to each.
+#pragma GCC unroll 4
     for (; n >= 8; n -= 8, out += 8) store_le(out, mix(s += gamma), 8);
     if (n > 0) store_le(out, mix(s += gamma), n);
     state_ = s;

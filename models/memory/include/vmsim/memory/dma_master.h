@@ -37,6 +37,9 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
     copy(last_.ptr + (addr - last_.base), static_cast<const uint8_t*>(src), len);
     return accessed(last_.write_latency, len);
   }
+  // A host pointer into the DMI window holding [addr, addr+len); windows are dropped (and map_epoch moves
+  // on) on the bus's invalidation.
+  uint8_t* map(uint64_t addr, uint64_t len) final;
 
   // A posted 32-bit write through the bus (not DMI): how a device sends an MSI message. `delay` is the
   // writer's latency, annotated onto the transaction. False if the bus answered an error.

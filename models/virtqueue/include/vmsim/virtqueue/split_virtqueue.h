@@ -1,7 +1,9 @@
 // The device side of a split virtqueue (virtio spec 2.7): pops descriptor chains from the avail ring,
 // publishes used elements and decides, with EVENT_IDX or the NO_INTERRUPT flag, whether the driver
 // wants an interrupt. Guest memory is reached only through guest_memory_if; every address and length
-// is range-checked, and a malformed ring is reported as a vq_error instead of being followed.
+// is range-checked, and a malformed ring is reported as a vq_error instead of being followed. A ring part
+// (descriptor table, avail ring, used ring) that lies whole inside one DMI window is checked once and then
+// reached through its host pointer (guest_memory_if::map); one that does not is read field by field.
 #pragma once
 
 #include <cstdint>
@@ -72,9 +74,21 @@ class split_virtqueue {
   const counters& stats() const { return stats_; }
 
  private:
+  // The ring parts as mapped from one memory in one of its map epochs; mapped again when either changes.
+  struct ring_view {
+    const guest_memory_if* mem = nullptr;
+    uint64_t epoch = 0;
+    mapped_range desc, avail, used;
+  };
+  const ring_view& rings(guest_memory_if& mem) {
+    if (view_.mem != &mem || view_.epoch != mem.map_epoch()) map_rings(mem);
+    return view_;
+  }
+  void map_rings(guest_memory_if& mem);
+
   pop_status fail(vq_error e);
-  bool read_avail_idx(guest_memory_if& mem, uint16_t& idx);
-  bool walk(guest_memory_if& mem, uint16_t head, desc_chain& out);
+  bool read_avail_idx(guest_memory_if& mem, const ring_view& r, uint16_t& idx);
+  bool walk(guest_memory_if& mem, const ring_view& r, uint16_t head, desc_chain& out);
 
   vq_layout layout_{};
   vq_features features_{};
@@ -85,6 +99,7 @@ class split_virtqueue {
   uint16_t signalled_used_ = 0;
   bool signalled_used_valid_ = false;
   counters stats_{};
+  ring_view view_{};
 };
 
 }  // namespace vmsim
