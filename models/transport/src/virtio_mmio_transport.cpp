@@ -577,10 +577,9 @@ bool virtio_mmio_transport::driver_ok() const {
 }
 
 pop_status virtio_mmio_transport::pop(unsigned q, desc_chain& out) {
-  out.clear();
-  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return pop_status::empty;
+  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return out.clear(), pop_status::empty;
   auto& vq = queues_[q].vq;
-  pop_status s = vq.pop(dma, out);
+  pop_status s = vq.pop(dma, out);  // which clears `out` first
   if (s == pop_status::error) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
   return s;
 }

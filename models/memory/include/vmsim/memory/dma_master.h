@@ -1,7 +1,7 @@
 // A device's bus-master port: guest_memory_if over a TLM-2.0 initiator socket. Device DMA reaches guest
 // RAM only, through the DMI windows the bus grants (requested once, dropped on invalidation); the DMI
-// latencies are accumulated for the device to account for (take_delay). A range outside guest RAM
-// fails before any byte moves.
+// latencies of read and write are accumulated for the device to account for (take_delay; what is reached
+// through a map() pointer is not). A range outside guest RAM fails before any byte moves.
 #pragma once
 
 #include <cstdint>
