@@ -55,6 +55,12 @@ BOOST_AUTO_TEST_CASE(histogram_buckets_are_where_log2_puts_them) {
       for (int i = 0; i < 4; ++i) v = std::nextafter(v, 0.0);
       for (int i = 0; i < 9; ++i, v = std::nextafter(v, 1e300)) check(v);
     }
+  for (int e = 0; e < 66; ++e)  // the eighths of each octave (the table looks up one edge per eighth)
+    for (int k = 0; k <= 8; ++k) {
+      double v = std::ldexp(1.0 + k / 8.0, e);
+      for (int i = 0; i < 4; ++i) v = std::nextafter(v, 0.0);
+      for (int i = 0; i < 9; ++i, v = std::nextafter(v, 1e300)) check(v);
+    }
   splitmix64 g(7);
   for (int i = 0; i < 200000; ++i) check(std::exp2(static_cast<double>(g() % 4400000) / 65536.0));  // 1 .. ~2^67
   for (int i = 0; i < 100000; ++i) check(i * 0.5);

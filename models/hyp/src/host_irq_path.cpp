@@ -53,9 +53,7 @@ void host_irq_path::set_irq(bool level) {
     return;
   }
   if (!level) {
-    if (pending_) ++stats_.withdrawn;
-    pending_ = false;
-    ready_.cancel();
+    if (pending_) ++stats_.withdrawn, pending_ = false, ready_.cancel();  // else nothing is on its way
     if (asserted_) asserted_ = false, out.write(false);
     return;
   }
