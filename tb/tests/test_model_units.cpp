@@ -15,6 +15,7 @@
 #include "vmsim/devices/splitmix64.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/resources/distribution.h"
+#include "vmsim/resources/sampled_time.h"
 #include "vmsim/resources/server_pool.h"
 
 #include <cmath>
@@ -52,6 +53,12 @@ BOOST_AUTO_TEST_CASE(histogram_buckets_are_where_log2_puts_them) {
   for (int e = 0; e < 66; ++e)
     for (int k = 0; k <= histogram::sub; ++k) {
       double v = std::exp2(e + static_cast<double>(k) / histogram::sub);
+      for (int i = 0; i < 4; ++i) v = std::nextafter(v, 0.0);
+      for (int i = 0; i < 9; ++i, v = std::nextafter(v, 1e300)) check(v);
+    }
+  for (int e = 0; e < 66; ++e)  // the eighths of each octave (the table looks up one edge per eighth)
+    for (int k = 0; k <= 8; ++k) {
+      double v = std::ldexp(1.0 + k / 8.0, e);
       for (int i = 0; i < 4; ++i) v = std::nextafter(v, 0.0);
       for (int i = 0; i < 9; ++i, v = std::nextafter(v, 1e300)) check(v);
     }
@@ -253,6 +260,21 @@ BOOST_AUTO_TEST_CASE(distributions_have_their_mean_and_spread) {
   const double a1 = a.draw(d), b1 = b.draw(d), c1 = c.draw(d);
   BOOST_TEST(a1 == b1);
   BOOST_TEST(a1 != c1);
+}
+
+// A constant duration is converted once and draws no random numbers (the stream stays where it was); a
+// varying one is exactly from_ns(draw + offset) from the same stream.
+BOOST_AUTO_TEST_CASE(a_sampled_time_is_the_draw_converted) {
+  const distribution constant{1234.5, dist_shape::constant, 0}, zero{0, dist_shape::constant, 0};
+  const distribution varying{1000, dist_shape::lognormal, 0.5};
+  sampler s(11, "t"), twin(11, "t");
+  const sampled_time c(constant, 200), z(zero), v(varying, 200);
+  BOOST_TEST(!c.varies());
+  BOOST_TEST(v.varies());
+  BOOST_TEST(c.draw(s) == from_ns(1234.5 + 200));
+  BOOST_TEST(z.draw(s) == sc_core::SC_ZERO_TIME);
+  for (int i = 0; i < 5; ++i) BOOST_TEST(v.draw(s) == from_ns(twin.draw(varying) + 200));  // the constants drew nothing
+  BOOST_TEST(s.uniform() == twin.uniform());
 }
 
 BOOST_AUTO_TEST_CASE(a_server_pool_queues_what_its_servers_cannot_take) {

@@ -16,25 +16,26 @@ host_irq_path::host_irq_path(sc_core::sc_module_name name) : sc_module(name), in
 
 void host_irq_path::configure(const cost_profile& profile, server_pool* vmm_thread, server_pool* vmm_lock, uint64_t seed) {
   path_ = profile.wired_path;
-  profile_ = &profile;
+  wakeup_ = sampled_time(profile.host_wakeup_ns.value);
+  handler_ = sampled_time(profile.relay_handler_ns.value);
+  ioctl_ = sampled_time(profile.irq_line_ioctl_ns.value);
   thread_ = vmm_thread;
   lock_ = vmm_lock;
   sample_ = sampler(seed, std::string("irq-path:") + name());
 }
 
 sc_core::sc_time host_irq_path::relay_time(const sc_core::sc_time& now) {
-  auto ns = [&](const cost_param& p) { return from_ns(sample_.draw(p.value)); };
-  if (path_ == wired_irq_path::irqfd_kworker) return ns(profile_->host_wakeup_ns);
+  if (path_ == wired_irq_path::irqfd_kworker) return wakeup_.draw(sample_);
   if (path_ == wired_irq_path::vmm_signal) {
     // The device's thread itself: the KVM_SIGNAL_MSI ioctl under the IOAPIC's mutex (no wake-up, no hop).
-    const sc_core::sc_time work = ns(profile_->irq_line_ioctl_ns);
+    const sc_core::sc_time work = ioctl_.draw(sample_);
     return (lock_ ? lock_->serve(now, work).finish : now + work) - now;
   }
   // user-relay: the event-loop thread wakes if it slept, then holds the VMM's lock for the handler and the
   // ioctl. (The thread is booked for the work; a wait for the lock delays the assertion, not the thread's
   // other bookings: one of the loosely-timed approximations docs/latency-model.md lists.)
-  const sc_core::sc_time wake = !thread_ || thread_->idle_at(now) ? ns(profile_->host_wakeup_ns) : sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time work = ns(profile_->relay_handler_ns) + ns(profile_->irq_line_ioctl_ns);
+  const sc_core::sc_time wake = !thread_ || thread_->idle_at(now) ? wakeup_.draw(sample_) : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time work = handler_.draw(sample_) + ioctl_.draw(sample_);
   sc_core::sc_time start = now + wake, done = start + work;
   if (thread_) {
     const auto b = thread_->serve(start, work);
@@ -52,9 +53,7 @@ void host_irq_path::set_irq(bool level) {
     return;
   }
   if (!level) {
-    if (pending_) ++stats_.withdrawn;
-    pending_ = false;
-    ready_.cancel();
+    if (pending_) ++stats_.withdrawn, pending_ = false, ready_.cancel();  // else nothing is on its way
     if (asserted_) asserted_ = false, out.write(false);
     return;
   }

@@ -40,26 +40,26 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
       devices_(std::move(devices)), vmm_lock_(vmm_lock), sample_(seed, "hypervisor"), isr_start_ns_(irqc.config().cpus, -1) {
   // What one exit of each cause costs (exit + handling + entry), from the profile: the mean, and the
   // distribution to draw from when it varies. Taking an interrupt includes the guest's interrupt entry.
-  entry_ns_ = profile_.guest_ns(profile_.guest_irq_entry_cycles.mean());
+  const double entry_ns = profile_.guest_ns(profile_.guest_irq_entry_cycles.mean());
   auto set = [&](exit_cause c, const cost_param& p, double extra_ns = 0) {
     const auto i = static_cast<size_t>(c);
-    cost_ns_[i] = p.mean() + extra_ns;
-    cost_[i] = sc_core::sc_time(cost_ns_[i], sc_core::SC_NS);
-    cost_exact_ns_[i] = cost_[i].to_seconds() * 1e9;
-    varies_[i] = p.value.shape == dist_shape::constant ? nullptr : &p.value;
+    cost_[i] = sampled_time(p.value, extra_ns);
+    cost_exact_ns_[i] = cost_[i].constant().to_seconds() * 1e9;
   };
   set(exit_cause::mmio_user, profile_.mmio_exit_user_ns);
   set(exit_cause::notify_kernel, profile_.mmio_exit_kernel_ns);
   set(exit_cause::notify_user, profile_.doorbell_user_ns);
   set(exit_cause::notify_mapped, profile_.doorbell_mapped_ns);
   set(exit_cause::irq_ack, profile_.irq_ack_ns);
-  set(exit_cause::inject_wired, profile_.inject_wired_ns, entry_ns_);
-  set(exit_cause::inject_msi, profile_.inject_msi_ns, entry_ns_);
+  set(exit_cause::inject_wired, profile_.inject_wired_ns, entry_ns);
+  set(exit_cause::inject_msi, profile_.inject_msi_ns, entry_ns);
   set(exit_cause::eoi_trap, profile_.eoi_trap_ns);
   set(exit_cause::eoi_virtual, profile_.eoi_virtual_ns);
   set(exit_cause::hlt_wake, profile_.hlt_exit_ns);
   set(exit_cause::ipi_send, profile_.ipi_send_ns);
   vmm_lock_hold_ = sc_core::sc_time(profile_.vmm_lock_hold_ns.mean(), sc_core::SC_NS);
+  line_ioctl_ = sampled_time(profile_.irq_line_ioctl_ns.value);
+  host_wakeup_ = sampled_time(profile_.host_wakeup_ns.value);
   charges_ack_ = profile_.irq_ack_ns.mean() > 0;
   from_cpu.register_b_transport(this, &hypervisor::b_transport);
   from_cpu.register_get_direct_mem_ptr(this, &hypervisor::get_direct_mem_ptr);
@@ -80,13 +80,6 @@ double hypervisor::total_exit_ns() const {
   return t;
 }
 
-sc_core::sc_time hypervisor::cost_of(exit_cause c) {
-  const auto i = static_cast<size_t>(c);
-  if (!varies_[i]) return cost_[i];
-  const double extra = c == exit_cause::inject_wired || c == exit_cause::inject_msi ? entry_ns_ : 0;
-  return from_ns(sample_.draw(*varies_[i]) + extra);
-}
-
 sc_core::sc_time hypervisor::lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold) {
   if (!vmm_lock_) return sc_core::SC_ZERO_TIME;
   const sc_core::sc_time arrival = kernel_time() + delay;
@@ -99,11 +92,11 @@ void hypervisor::count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, co
   const auto i = static_cast<size_t>(c);
   sc_core::sc_time cost;
   double ns;
-  if (!varies_[i] && !extra) {
-    cost = cost_[i];
+  if (!cost_[i].varies() && !extra) {
+    cost = cost_[i].constant();
     ns = cost_exact_ns_[i];
   } else {
-    cost = cost_of(c) + (extra ? *extra : sc_core::SC_ZERO_TIME);
+    cost = cost_[i].draw(sample_) + (extra ? *extra : sc_core::SC_ZERO_TIME);
     ns = to_ns(cost);
   }
   ++exits_[i].count;
@@ -130,7 +123,7 @@ sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& sle
   // Halt polling keeps the vCPU's thread spinning on its CPU for halt_poll_ns; past that it slept and the
   // host must wake it up (a scheduler wake-up of the vCPU thread).
   sc_core::sc_time extra;
-  if (to_ns(slept) > profile_.halt_poll_ns) extra = from_ns(sample_.draw(profile_.host_wakeup_ns.value));
+  if (to_ns(slept) > profile_.halt_poll_ns) extra = host_wakeup_.draw(sample_);
   sc_core::sc_time delay;
   const std::string_view what = "wake";
   // No extra time is the constant cost alone (and counts as that, without a conversion).
@@ -222,7 +215,7 @@ void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_
       // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
       const bool ack = tx.is_write() && off == regmap::offset_of(regmap::reg::interrupt_ack) &&
                        profile_.wired_path == wired_irq_path::user_relay;
-      const sc_core::sc_time ioctl = ack ? from_ns(sample_.draw(profile_.irq_line_ioctl_ns.value)) : sc_core::SC_ZERO_TIME;
+      const sc_core::sc_time ioctl = ack ? line_ioctl_.draw(sample_) : sc_core::SC_ZERO_TIME;
       const sc_core::sc_time extra = lock_wait(delay, vmm_lock_hold_ + ioctl) + ioctl;
       const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
       charge(cpu, c, delay,

@@ -20,7 +20,7 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
       pending_(cfg.cpus),
       in_service_(cfg.cpus, spurious),
       route_(max_ids, 0),
-      level_(cfg.wired_lines, false),
+      level_(cfg.wired_lines, 0),
       line_inputs_(cfg.wired_lines),
       output_(cfg.cpus, false),
       delivered_(size_t{std::min(cfg.cpus, 256u)} * max_ids, 0) {
@@ -121,7 +121,7 @@ uint64_t interrupt_controller::delivered(unsigned cpu, uint32_t id) const {
 
 // ---- processes ---------------------------------------------------------------------------------------
 void interrupt_controller::line_changed(unsigned line, bool now) {
-  if (now == level_[line]) return;
+  if (now == (level_[line] != 0)) return;
   level_[line] = now;
   const uint32_t id = cfg_.wired_base_id + line;
   const unsigned cpu = route_[id];

@@ -32,18 +32,21 @@ sc_core::sc_time server_pool::backfill_start(const sc_core::sc_time& arrival, co
 }
 
 server_pool::booking server_pool::serve(const sc_core::sc_time& arrival, const sc_core::sc_time& service) {
-  auto first_free = std::min_element(free_at_.begin(), free_at_.end());
-  sc_core::sc_time start = std::max(arrival, *first_free);
+  auto first_free = free_at_.size() == 1 ? free_at_.begin() : std::min_element(free_at_.begin(), free_at_.end());
+  sc_core::sc_time start;
   if (backfill_) {
     start = backfill_start(arrival, service);
     const std::pair<sc_core::sc_time, sc_core::sc_time> job{start, start + service};
     busy_.insert(std::upper_bound(busy_.begin(), busy_.end(), job), job);
     if (busy_.size() > backfill_window) busy_.erase(busy_.begin());
+    *first_free = std::max(*first_free, start + service);  // a job in an earlier gap ends before the last
+  } else {
+    start = std::max(arrival, *first_free);
+    *first_free = start + service;
   }
-  *first_free = std::max(*first_free, start + service);
   ++jobs_;
   busy_ns_ += to_ns(service);
-  wait_.add(to_ns(start - arrival));
+  wait_.add(start == arrival ? 0.0 : to_ns(start - arrival));  // usually no wait: no conversion
   return {start, start + service};
 }
 

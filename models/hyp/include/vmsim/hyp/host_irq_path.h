@@ -21,6 +21,7 @@
 #include "vmsim/common/irq_wire.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/resources/distribution.h"
+#include "vmsim/resources/sampled_time.h"
 #include "vmsim/resources/server_pool.h"
 
 namespace vmsim {
@@ -50,7 +51,7 @@ class host_irq_path : public sc_core::sc_module, private irq_target_if {
   sc_core::sc_time relay_time(const sc_core::sc_time& now);
 
   wired_irq_path path_ = wired_irq_path::direct;
-  const cost_profile* profile_ = nullptr;
+  sampled_time wakeup_, handler_, ioctl_;  // the profile's host_wakeup_ns, relay_handler_ns, irq_line_ioctl_ns
   server_pool* thread_ = nullptr;
   server_pool* lock_ = nullptr;
   sampler sample_{1};

@@ -31,6 +31,7 @@
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/irq/interrupt_controller.h"
 #include "vmsim/resources/distribution.h"
+#include "vmsim/resources/sampled_time.h"
 #include "vmsim/resources/server_pool.h"
 
 namespace vmsim {
@@ -103,14 +104,13 @@ class hypervisor : public sc_core::sc_module {
   void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
              const sc_core::sc_time* extra = nullptr) {
     const auto i = static_cast<size_t>(c);
-    if (what || extra || varies_[i]) return count_traced(cpu, c, delay, what, extra);
+    if (what || extra || cost_[i].varies()) return count_traced(cpu, c, delay, what, extra);
     ++exits_[i].count;  // the common case: a constant cost, its ns converted once
     exits_[i].ns += cost_exact_ns_[i];
-    delay += cost_[i];
+    delay += cost_[i].constant();
   }
   void count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
                     const sc_core::sc_time* extra);
-  sc_core::sc_time cost_of(exit_cause c);  // a sample of the cause's cost
   // Appends a trapped access's register by name to a timeline label.
   static void register_label(timeline::label& out, const hyp_device_window& d, uint64_t off);
   // The vCPU interface's IAR read or EOIR write, taken by the local controller directly (what the bus would
@@ -124,13 +124,12 @@ class hypervisor : public sc_core::sc_module {
   uint64_t irqc_base_;
   std::vector<hyp_device_window> devices_;
   std::array<cause_stats, static_cast<size_t>(exit_cause::count)> exits_{};
-  std::array<double, static_cast<size_t>(exit_cause::count)> cost_ns_{};  // per exit, by cause
-  std::array<sc_core::sc_time, static_cast<size_t>(exit_cause::count)> cost_{};
-  std::array<double, static_cast<size_t>(exit_cause::count)> cost_exact_ns_{};  // cost_ in ns, as recorded
+  std::array<sampled_time, static_cast<size_t>(exit_cause::count)> cost_{};  // per exit, by cause
+  std::array<double, static_cast<size_t>(exit_cause::count)> cost_exact_ns_{};  // a constant cost_ in ns, as recorded
   sc_core::sc_time vmm_lock_hold_;  // a user-space handler's share under the VMM's lock
+  sampled_time line_ioctl_;         // the relayed line's de-assertion in the InterruptACK handler
+  sampled_time host_wakeup_;        // a vCPU thread that slept past halt polling
   bool charges_ack_ = false;        // an IAR costs more than the injection
-  std::array<const distribution*, static_cast<size_t>(exit_cause::count)> varies_{};  // null: constant
-  double entry_ns_ = 0;  // the guest's interrupt entry, part of an injection's cost
   server_pool* vmm_lock_;
   sampler sample_;
   std::vector<double> isr_start_ns_;  // per vCPU, while an interrupt is in service

@@ -133,7 +133,7 @@ class interrupt_controller : public sc_core::sc_module {
   std::vector<uint32_t> in_service_;           // per vCPU, spurious = none
   std::vector<uint16_t> route_;                // per id
   id_set masked_;
-  std::vector<bool> level_;                    // per wired line
+  std::vector<uint8_t> level_;                 // per wired line (bytes: vector<bool> extracts a bit per look)
   std::vector<line_input> line_inputs_;
   std::vector<uint8_t> output_;                // per vCPU: the level cpu_irq drives (a byte: read per change)
   std::vector<uint64_t> delivered_;            // acknowledged count per (vCPU, id): [cpu * max_ids + id]
