@@ -12,8 +12,8 @@ namespace vmsim {
 
 interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const irqc_config& cfg)
     : sc_module(name),
-      regs("regs"),
-      msi("msi"),
+      regs("regs", *this),
+      msi("msi", *this),
       irq_in("irq_in", cfg.wired_lines),
       cpu_irq("cpu_irq", cfg.cpus),
       cfg_(cfg),
@@ -34,8 +34,6 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
     fail("msi_vector_min must be 16..255");
   if (cfg.flavour == msi_flavour::arm_gicv2m && cfg.msi_spi_base + cfg.msi_spi_count > spurious)
     fail("MSI SPIs exceed the interrupt id space");
-  regs.register_b_transport(this, &interrupt_controller::regs_b_transport);
-  msi.register_b_transport(this, &interrupt_controller::msi_b_transport);
   for (unsigned i = 0; i < cfg.wired_lines; ++i) {
     line_inputs_[i].owner = this;
     line_inputs_[i].index = i;

@@ -59,7 +59,7 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
   add_extension_features();
   stats_.kicks.assign(queues_.size(), 0);
   retired_.assign(queues_.size(), {});
-  line_level_.assign(cfg_.irq_lines, false);
+  line_level_.assign(cfg_.irq_lines, 0);
 
   scheme_->attach(*this);
   declare_registers();
@@ -292,7 +292,7 @@ tlm::tlm_response_status virtio_mmio_transport::config_access(uint32_t offset, u
 }
 
 void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
-  if (line >= line_level_.size() || line_level_[line] == level) return;
+  if (line >= line_level_.size() || line_level_[line] == uint8_t{level}) return;
   line_level_[line] = level;
   irq[line].write(level);  // at once, in the calling process: an ACK lowers the line before the EOI
 }

@@ -20,9 +20,9 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "vmsim/common/irq_wire.h"
+#include "vmsim/common/lt_target_socket.h"
 #include "vmsim/common/params.h"
 #include "vmsim/common/timeline.h"
 #include "vmsim/regmap/interrupts.h"
@@ -52,6 +52,10 @@ struct irqc_config {
 const param_group<irqc_config>& param_table(const irqc_config&);
 
 class interrupt_controller : public sc_core::sc_module {
+  // The sockets' entry points, declared before the sockets bound to them at compile time.
+  void regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  void msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+
  public:
   // Register map of the `regs` socket and the MSI frame: vmsim/regmap/interrupts.h (regmap::irqc, msi_msg).
   static constexpr unsigned max_ids = regmap::irqc::max_ids;
@@ -63,8 +67,8 @@ class interrupt_controller : public sc_core::sc_module {
   static constexpr uint64_t setspi_ns = regmap::msi_msg::v2m_setspi_ns;
   static constexpr uint64_t x86_msi_window = regmap::msi_msg::x86_window;
 
-  tlm_utils::simple_target_socket<interrupt_controller> regs;  // vCPU interfaces + distributor
-  tlm_utils::simple_target_socket<interrupt_controller> msi;   // MSI frame
+  lt_target_socket<interrupt_controller, &interrupt_controller::regs_b_transport> regs;  // vCPU interfaces + distributor
+  lt_target_socket<interrupt_controller, &interrupt_controller::msi_b_transport> msi;    // MSI frame
   sc_core::sc_vector<sc_core::sc_export<irq_target_if>> irq_in;  // wired lines
   sc_core::sc_vector<irq_out> cpu_irq;                             // one interrupt output per vCPU
 
@@ -92,8 +96,6 @@ class interrupt_controller : public sc_core::sc_module {
   void attach_timeline(timeline* t) { timeline_ = t; }  // MSI arrivals as instants on track 100
 
  private:
-  void regs_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
-  void msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   bool decode_msi(uint64_t offset, uint32_t data, unsigned& cpu, uint32_t& id, const char*& why) const;
   // Wired line i's input: its level changes call line_changed.
   struct line_input : irq_target_if {

@@ -170,7 +170,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   uint32_t config_generation_ = 0;
   uint8_t status_ = 0;
   sc_core::sc_time access_delay_;  // the annotated delay of the access being handled
-  std::vector<bool> line_level_;
+  std::vector<uint8_t> line_level_;  // per wired line, 0 or 1 (bytes: read on every drive)
 };
 
 }  // namespace vmsim
