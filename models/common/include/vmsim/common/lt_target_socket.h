@@ -8,6 +8,8 @@
 //   lt_target_socket<my_module, &my_module::b_transport, &my_module::transport_dbg> regs{"regs", *this};
 #pragma once
 
+#include <type_traits>
+
 #include <systemc>
 #include <tlm>
 
@@ -37,9 +39,15 @@ class lt_target_socket : public tlm::tlm_target_socket<32>, private tlm::tlm_fw_
   }
   bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }  // registers: no DMI
   unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override {
-    if constexpr (TransportDbg != nullptr) return (owner_.*TransportDbg)(tx);
+    if constexpr (has_transport_dbg) return (owner_.*TransportDbg)(tx);
     return 0;
   }
+
+  // Told by the template arguments' identity, not by comparing the pointer (which the sanitizer build
+  // instruments, and then no longer takes for a constant expression).
+  using dbg_arg = decltype(TransportDbg);
+  static constexpr bool has_transport_dbg =
+      !std::is_same_v<std::integral_constant<dbg_arg, TransportDbg>, std::integral_constant<dbg_arg, nullptr>>;
 
   Module& owner_;
 };
