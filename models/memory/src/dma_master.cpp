@@ -41,8 +41,8 @@ bool dma_master::valid_slow(uint64_t addr, uint64_t len) {
 }
 
 uint8_t* dma_master::map(uint64_t addr, uint64_t len) {
-  if (len == 0 || !(in_last(addr, len) || valid_slow(addr, len))) return nullptr;
-  return last_.ptr + (addr - last_.base);  // valid_slow's hit is remembered in last_
+  if (len == 0 || !valid(addr, len)) return nullptr;
+  return last_.ptr + (addr - last_.base);  // valid()'s hit is the last window (a slow hit is remembered there)
 }
 
 const tlm::tlm_dmi* dma_master::remember(const tlm::tlm_dmi& d) {
