@@ -30,11 +30,13 @@ struct cpu_bench : sc_core::sc_module {
   interrupt_controller irqc;
   vcpu cpu;
   bus_master device{"device"};
-  explicit cpu_bench(sc_core::sc_module_name n)
-      : sc_module(n), irqc("irqc", irqc_config{}), cpu("cpu", [] {
+  // run_ahead off unless asked: most cases here are about where the vCPU synchronises.
+  explicit cpu_bench(sc_core::sc_module_name n, bool run_ahead = false)
+      : sc_module(n), irqc("irqc", irqc_config{}), cpu("cpu", [run_ahead] {
           vcpu_config c;
           c.ram_base = ram_base;
           c.quantum = sc_time(100, SC_US);
+          c.run_ahead = run_ahead;
           return c;
         }()) {
     cpu.bus.bind(bus.target);
@@ -226,6 +228,85 @@ BOOST_AUTO_TEST_CASE(the_quantum_counts_from_where_the_vcpu_resumed) {
   BOOST_REQUIRE(kernel_ns.size() == 2u);
   BOOST_TEST(kernel_ns[0] == 130000u);  // 80 us ahead: no sync
   BOOST_TEST(kernel_ns[1] == 290000u);  // 160 us ahead: synchronised
+}
+
+namespace {
+// The kernel's time in whole ns.
+uint64_t kernel_ns() { return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5); }
+
+// As the_quantum_counts_from_where_the_vcpu_resumed, with run_ahead, and an interrupt at `msi_us` (0: none).
+// Records the kernel's time after each of the three accesses, and the local time at the end.
+struct run_ahead_case {
+  std::vector<uint64_t> kernel_at;
+  uint64_t local_end = 0, kernel_end = 0;
+  bool pending_at_end = false;
+  vcpu::counters stats;
+  explicit run_ahead_case(uint64_t msi_us, bool catch_up = false) {
+    cpu_bench top("top", true);
+    top.msi_at(sc_time(130, SC_US));
+    if (msi_us) top.msi_at(sc_time(double(msi_us), SC_US));
+    top.cpu.run([&](vcpu& c) {
+      c.spend(sc_time(60, SC_US));
+      c.wait_for_interrupt();
+      top.irqc.eoi(0, top.irqc.acknowledge(0));
+      for (int i = 0; i < 3; ++i) {
+        c.spend(sc_time(80, SC_US));
+        c.read32(cpu_bench::ram_base);
+        kernel_at.push_back(kernel_ns());
+      }
+      pending_at_end = c.interrupt_pending();
+      if (catch_up) c.catch_up();
+      local_end = c.now_ns();
+      kernel_end = kernel_ns();
+      sc_core::sc_stop();
+    });
+    sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+    stats = top.cpu.stats();
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(with_run_ahead_a_vcpu_runs_past_a_quantum_end_when_nothing_else_is_due) {
+  // It runs past its quantum end at 290 us (160 us ahead of the kernel; 370 us is only 80 us past it, not
+  // yet another): the kernel stays at the WFI's 130 us.
+  const run_ahead_case idle(0);
+  BOOST_TEST(idle.kernel_at == (std::vector<uint64_t>{130000, 130000, 130000}), boost::test_tools::per_element());
+  BOOST_TEST(idle.local_end == 370000u);
+  BOOST_TEST(idle.stats.ran_ahead == 1u);
+  BOOST_TEST(idle.stats.activations == 1u);  // the WFI only
+}
+
+BOOST_AUTO_TEST_CASE(with_run_ahead_a_vcpu_yields_at_a_quantum_end_when_an_event_is_due_before_it) {
+  // An interrupt due at 200 us, before the quantum end at 290 us: the vCPU yields there and sees it.
+  const run_ahead_case busy(200);
+  BOOST_TEST(busy.kernel_at == (std::vector<uint64_t>{130000, 290000, 290000}), boost::test_tools::per_element());
+  BOOST_TEST(busy.pending_at_end);
+  BOOST_TEST(busy.stats.ran_ahead == 0u);
+  BOOST_TEST(busy.stats.activations == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(with_run_ahead_an_event_due_exactly_at_the_quantum_end_makes_the_vcpu_yield) {
+  // The kernel orders it against the vCPU's resumption, as without run_ahead.
+  const run_ahead_case at_end(290);
+  BOOST_TEST(at_end.kernel_at[1] == 290000u);
+  BOOST_TEST(at_end.stats.ran_ahead == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(with_run_ahead_an_event_due_after_the_quantum_end_is_not_seen_yet) {
+  // As without run_ahead: the yield at 290 us would not have seen the interrupt at 300 us either.
+  const run_ahead_case later(300);
+  BOOST_TEST(later.kernel_at[1] == 130000u);
+  BOOST_TEST(!later.pending_at_end);
+  BOOST_TEST(later.stats.ran_ahead == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(catch_up_brings_the_kernel_to_the_last_quantum_end_the_vcpu_ran_past) {
+  // Without run_ahead the kernel would be at 290 us (the yield at the second access) at the end; catch_up
+  // gets it there, and the local time (370 us) is unchanged.
+  const run_ahead_case c(0, true);
+  BOOST_TEST(c.kernel_end == 290000u);
+  BOOST_TEST(c.local_end == 370000u);
+  BOOST_TEST(c.stats.activations == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_later_deadline_keeps_the_armed_timer_and_an_earlier_one_replaces_it) {

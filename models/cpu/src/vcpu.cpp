@@ -20,7 +20,7 @@ vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg)
 void vcpu::thread() {
   if (program_) program_(*this);
   sc_core::wait(local_);
-  local_ = sc_core::SC_ZERO_TIME;
+  local_ = quantum_from_ = sc_core::SC_ZERO_TIME;
   finished_ = true;
   sleep_from_ = kernel_time();  // a finished program leaves its vCPU idle
 }
@@ -52,9 +52,33 @@ uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint3
   return v;
 }
 
+void vcpu::quantum_end() {
+  if (cfg_.run_ahead && nothing_due_by_local_time()) {
+    quantum_from_ = local_;  // nothing else ran: no per-CPU state to restore either
+    ++stats_.ran_ahead;
+    return;
+  }
+  sync();
+}
+
 void vcpu::sync() {
   sc_core::wait(local_);
-  local_ = sc_core::SC_ZERO_TIME;
+  local_ = quantum_from_ = sc_core::SC_ZERO_TIME;
+  ++stats_.activations;
+  resumed();
+}
+
+// Nothing runnable now (sc_time_to_pending_activity is then zero) and no timed event by the local time.
+// An event at exactly the local time counts as due: the kernel orders it against the vCPU's resumption.
+bool vcpu::nothing_due_by_local_time() const {
+  return sc_core::sc_time_to_pending_activity(sc_core::sc_get_curr_simcontext()) > local_;
+}
+
+void vcpu::catch_up() {
+  if (quantum_from_ == sc_core::SC_ZERO_TIME) return;
+  sc_core::wait(quantum_from_);
+  local_ -= quantum_from_;
+  quantum_from_ = sc_core::SC_ZERO_TIME;
   ++stats_.activations;
   resumed();
 }
@@ -111,7 +135,7 @@ void vcpu::wait_for_interrupt() {
   sleeping_ = false;
   ++stats_.activations;
   resumed();
-  local_ = sc_core::SC_ZERO_TIME;
+  local_ = quantum_from_ = sc_core::SC_ZERO_TIME;
   const sc_core::sc_time now = kernel_time(), slept = now - from;
   if (slept < busy) {
     local_ = busy - slept;  // it rose while the vCPU was still busy: taken when the work ends

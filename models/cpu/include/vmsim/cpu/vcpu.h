@@ -30,6 +30,12 @@ struct vcpu_config {
   // (not on a global grid: a round trip that resumes at its WFI never meets a grid line it did not cause).
   sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
   sc_core::sc_time access_cost = sc_core::SC_ZERO_TIME;  // CPU time per MMIO access (the trap costs are the hypervisor's)
+  // At a quantum's end, yield only if something else is due by the vCPU's local time (a process runnable
+  // now or a timed event not later than it); otherwise run on and count the next quantum from there. A
+  // yield then would only move the kernel's clock: the same processes run in the same order at the same
+  // times either way, so no result depends on it (tb/tests checks). It saves a kernel time step each.
+  // Traces turn it off: they stamp what a vCPU does with the kernel's time, which then lags further.
+  bool run_ahead = true;
   // What an interrupt that ends a halt of `slept` costs this vCPU before it runs again (the host's HLT exit
   // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.
   std::function<sc_core::sc_time(const sc_core::sc_time& slept)> wake_cost;
@@ -77,13 +83,18 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   uint64_t ram_size() { return map_ram(), ram_size_; }
   void spend(const sc_core::sc_time& t) { local_ += t; }  // guest work between accesses
   sc_core::sc_time local_time() const { return local_; }  // how far ahead of the kernel it runs
-  void sync();
-  // The quantum keeper's check after an access: past its quantum, the vCPU synchronises. No kernel time
-  // is read: the quantum counts from where it resumed. (An access made without the bus, such as to a
-  // local interrupt interface, ends with it as a bus access does.)
+  void sync();  // the thread yields until the kernel reaches its local time
+  // The quantum keeper's check after an access: past its quantum, the vCPU synchronises (with run_ahead,
+  // only if something else is due by its local time). No kernel time is read: the quantum counts from
+  // where it resumed. (An access made without the bus, such as to a local interrupt interface, ends with
+  // it as a bus access does.)
   void keep_quantum() {
-    if (local_ >= cfg_.quantum) sync();
+    if (local_ - quantum_from_ >= cfg_.quantum) quantum_end();
   }
+  // Before this vCPU's program ends the run (sc_stop): the kernel is brought to where it would be had every
+  // quantum end yielded, so what is read at the end (the simulated time, utilisations) is the same with or
+  // without run_ahead.
+  void catch_up();
   // Runs each time this vCPU's thread is scheduled again after yielding to the kernel (a sync or a WFI):
   // where per-CPU state that other vCPUs may have changed meanwhile is restored, as a context switch does
   // (an SMP guest's shared driver is pointed back at this vCPU's HAL).
@@ -93,6 +104,7 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   struct counters {
     uint64_t reads = 0, writes = 0, bus_errors = 0, wfis = 0, halts = 0;
     uint64_t activations = 0;  // times the thread was scheduled again after yielding (a sync or a WFI)
+    uint64_t ran_ahead = 0;    // quantum ends passed without yielding (run_ahead: nothing else was due)
   };
   const counters& stats() const { return stats_; }
   // Utilisation: the share of simulated time since reset_utilisation() this vCPU was not halted (guest work,
@@ -119,10 +131,15 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   void resumed() {
     for (auto& h : on_resume_) h();
   }
+  void quantum_end();
+  bool nothing_due_by_local_time() const;
 
   vcpu_config cfg_;
   uint64_t units_per_ns_;  // kernel time units per ns, 0 if the resolution is coarser than 1 ns
   sc_core::sc_time local_;  // the local time offset: how far this vCPU is ahead of the kernel
+  // Where the quantum counts from, as an offset like local_: 0 after the thread resumed, or the local time
+  // of the last quantum end it ran past (run_ahead).
+  sc_core::sc_time quantum_from_;
   std::function<void(vcpu&)> program_;
   std::vector<std::function<void()>> on_resume_;
   bool finished_ = false;
