@@ -49,6 +49,7 @@ class baremetal_hal final : public vdrv::hal {
   }
   uint64_t to_bus(const void* p) override { return reinterpret_cast<uint64_t>(p); }
   void* from_bus(uint64_t a) override { return reinterpret_cast<void*>(a); }
+  bool linear_bus(uint64_t& offset) override { return offset = 0, true; }  // identity-mapped
 
  private:
   static constexpr unsigned timer_ppi = 27;  // the EL1 virtual timer on -M virt

@@ -188,7 +188,8 @@ extern "C" int firmware_main() {  // called from start.S (freestanding: main is 
   unsigned rng_slot = mmio_slots, blk_slot = mmio_slots;
   auto base_of = [](unsigned slot) { return mmio_first + slot * mmio_stride; };
   for (unsigned slot = 0; slot < mmio_slots; ++slot) {
-    vdrv::mmio_device probe(hw, base_of(slot));
+    vdrv::counting_hal probe_io(hw);
+    vdrv::mmio_device probe(probe_io, base_of(slot));
     if (probe.probe() != vdrv::status::ok) continue;
     puts("slot ");
     putu(slot);

@@ -51,6 +51,12 @@ class vcpu_hal final : public vdrv::hal {
   uint64_t now_ns() override { return c_.now_ns(); }
   uint64_t to_bus(const void* p) override { return c_.to_bus(p); }
   void* from_bus(uint64_t a) override { return c_.from_bus(a); }
+  // The device model runs in the vCPU's waits and accesses only: the vCPU's writes need no barrier.
+  bool program_order() override { return true; }
+  bool linear_bus(uint64_t& offset) override {  // guest RAM is one DMI window at ram_base
+    offset = c_.to_bus(c_.ram()) - reinterpret_cast<uintptr_t>(c_.ram());
+    return true;
+  }
 
  private:
   vcpu& c_;

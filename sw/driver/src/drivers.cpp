@@ -193,8 +193,9 @@ bool virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns, bool shared) {
   const device_irq::event e = irq_.handle(id);
   ++stats_.interrupts;
   bool work = false, trailing = false;
-  for (unsigned q = 0; q < queues_; ++q) {
-    if (!((e.queues >> q) & 1)) continue;
+  // The queues it names, in order (queues_ <= max_queues < 64).
+  for (uint64_t named = e.queues & ((uint64_t{1} << queues_) - 1); named; named &= named - 1) {
+    const unsigned q = static_cast<unsigned>(__builtin_ctzll(named));
     const uint16_t now = vqs_[q].used_index();
     if (now != vqs_[q].last_used()) {
       work = true;
@@ -218,19 +219,23 @@ bool virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns, bool shared) {
     config_generation_ = g;
     generation_known_ = true;
   }
-  if (shared && !work && !trailing && !e.config) {
+  if (work) {  // the usual case: it brought used buffers
+    idle_run_ = 0;
+    return true;
+  }
+  if (shared && !trailing && !e.config) {
     ++stats_.shared_none;  // another sharer's interrupt
     return false;
   }
-  if (trailing && !work) ++stats_.trailing;
-  if (!work && !trailing && !e.config) ++stats_.spurious;
-  if (work || trailing || config_news) {
+  if (trailing) ++stats_.trailing;
+  else if (!e.config) ++stats_.spurious;
+  if (trailing || config_news) {
     idle_run_ = 0;
   } else if (++idle_run_ >= storm_limit && error_ == status::ok) {
     irq_.silence();  // the device will not stop: mask its lines, then give it up
     fail(status::interrupt_storm);
   }
-  return work || trailing || e.config;
+  return trailing || e.config;
 }
 
 void virtio_driver::isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes) {

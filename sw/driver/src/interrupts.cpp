@@ -87,22 +87,15 @@ uint32_t device_irq::id_of_queue(unsigned q) const {
   }
 }
 
-bool device_irq::owns(uint32_t id) const {
-  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
-    const unsigned lines = active_ == irq_scheme::multi_irq ? cfg_.lines : 1;
-    return id >= ic_->wired_id(cfg_.first_line) && id < ic_->wired_id(cfg_.first_line + lines);
-  }
-  return id >= cfg_.first_msi_id && id < cfg_.first_msi_id + queues_ + 1;
+void device_irq::note_ids() {
+  const bool wired = active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq;
+  first_id_ = wired ? ic_->wired_id(cfg_.first_line) : cfg_.first_msi_id;  // the line or vector 0
+  ids_ = wired ? (active_ == irq_scheme::multi_irq ? cfg_.lines : 1) : queues_ + 1;
 }
 
 void device_irq::silence() {
   if (!ic_) return;
-  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
-    const unsigned lines = active_ == irq_scheme::multi_irq ? cfg_.lines : 1;
-    for (unsigned l = 0; l < lines; ++l) ic_->mask(ic_->wired_id(cfg_.first_line + l), true);
-  } else {
-    for (unsigned v = 0; v <= queues_; ++v) ic_->mask(id_of_vector(v), true);
-  }
+  for (uint32_t i = 0; i < ids_; ++i) ic_->mask(first_id_ + i, true);
 }
 
 void device_irq::route_lines() {
@@ -286,19 +279,19 @@ status device_irq::setup(mmio_device& dev, irq_controller& ic, const irq_config&
   queues_ = queues < max_vectors ? queues : max_vectors - 1;
   active_ = cfg.scheme;
   linux_order_ = false;
-  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) {
-    route_lines();
-    return status::ok;
+  status s = status::ok;
+  if (active_ != irq_scheme::legacy && active_ != irq_scheme::multi_irq && program_msi() != status::ok) {
+    active_ = irq_scheme::legacy;  // fallback: the device keeps signalling on its wired line
+    s = status::msi_refused;
   }
-  if (program_msi() == status::ok) return status::ok;
-  active_ = irq_scheme::legacy;  // fallback: the device keeps signalling on its wired line
-  route_lines();
-  return status::msi_refused;
+  if (active_ == irq_scheme::legacy || active_ == irq_scheme::multi_irq) route_lines();
+  note_ids();
+  return s;
 }
 
 device_irq::event device_irq::handle(uint32_t id) {
   event e;
-  const uint64_t all = queues_ >= 64 ? ~uint64_t{0} : (uint64_t{1} << queues_) - 1;
+  const uint64_t all = (uint64_t{1} << queues_) - 1;  // queues_ < max_vectors = 64
   switch (active_) {
     case irq_scheme::legacy: {  // the classic ISR: read InterruptStatus, acknowledge what it says
       const uint32_t s = dev_->reg(rm::offset_of(reg::interrupt_status));

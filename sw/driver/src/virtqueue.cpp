@@ -58,6 +58,8 @@ void put_desc(uint8_t* table, unsigned i, uint64_t addr, uint32_t len, uint16_t 
 status virtqueue::init(hal& h, arena& mem, uint16_t size, bool event_idx, bool indirect, uint32_t legacy_align) {
   if (size == 0 || (size & (size - 1)) != 0) return status::queue_too_small;
   h_ = &h;
+  fence_ = !h.program_order();
+  linear_ = h.linear_bus(bus_offset_);
   mem_ = &mem;
   size_ = size;
   event_idx_ = event_idx;
@@ -77,9 +79,9 @@ status virtqueue::init(hal& h, arena& mem, uint16_t size, bool event_idx, bool i
   slots_ = static_cast<slot*>(mem.alloc(sizeof(slot) * size, alignof(slot)));
   if (indirect_) indirect_pool_ = static_cast<uint8_t*>(mem.alloc(size_t{size} * indirect_max * vr::desc_size, vr::desc_align));
   if (!desc_ || !avail_ || !used_ || !slots_ || (indirect_ && !indirect_pool_)) return status::no_memory;
-  bus_desc_ = h.to_bus(desc_);
-  bus_avail_ = h.to_bus(avail_);
-  bus_used_ = h.to_bus(used_);
+  bus_desc_ = bus(desc_);
+  bus_avail_ = bus(avail_);
+  bus_used_ = bus(used_);
   // The free list threads through the descriptors' next fields.
   for (uint16_t i = 0; i < size; ++i) put_desc(desc_, i, 0, 0, 0, static_cast<uint16_t>((i + 1) % size));
   free_head_ = 0;
@@ -106,19 +108,19 @@ status virtqueue::add(const buffer* bufs, unsigned n, void* cookie) {
   if (use_indirect) {
     uint8_t* table = indirect_pool_ + size_t{head} * indirect_max * vr::desc_size;
     for (unsigned i = 0; i < n; ++i)
-      put_desc(table, i, h_->to_bus(bufs[i].data), bufs[i].len,
+      put_desc(table, i, bus(bufs[i].data), bufs[i].len,
                static_cast<uint16_t>((bufs[i].writable ? vr::desc_f_write : 0) | (i + 1 < n ? vr::desc_f_next : 0)),
                static_cast<uint16_t>(i + 1));
     s.indirect = table;
     const uint16_t next_free = ld16(desc_ + head * vr::desc_size + vr::desc_next);
-    put_desc(desc_, head, h_->to_bus(table), n * vr::desc_size, vr::desc_f_indirect, 0);
+    put_desc(desc_, head, bus(table), n * vr::desc_size, vr::desc_f_indirect, 0);
     free_head_ = next_free;
   } else {
     uint16_t idx = head;
     for (unsigned i = 0; i < n; ++i) {
       const uint16_t next_free = ld16(desc_ + idx * vr::desc_size + vr::desc_next);
       const bool more = i + 1 < n;
-      put_desc(desc_, idx, h_->to_bus(bufs[i].data), bufs[i].len,
+      put_desc(desc_, idx, bus(bufs[i].data), bufs[i].len,
                static_cast<uint16_t>((bufs[i].writable ? vr::desc_f_write : 0) | (more ? vr::desc_f_next : 0)),
                more ? next_free : 0);
       if (more) idx = next_free;
@@ -127,14 +129,14 @@ status virtqueue::add(const buffer* bufs, unsigned n, void* cookie) {
   }
   num_free_ = static_cast<uint16_t>(num_free_ - need);
   st16(avail_ + vr::avail_ring + 2u * (avail_idx_ % size_), head);
-  h_->barrier();  // the ring entry before the index that publishes it
+  barrier();  // the ring entry before the index that publishes it
   ++avail_idx_;
   st16(avail_ + vr::avail_idx, avail_idx_);
   return status::ok;  // kick_needed()'s barrier orders the index before the device is told (as Linux's kick_prepare)
 }
 
 bool virtqueue::kick_needed() {
-  h_->barrier();  // the index before the look at the device's event and before any notify
+  barrier();  // the index before the look at the device's event and before any notify
   const uint16_t old = kicked_avail_, now = avail_idx_;
   kicked_avail_ = now;
   if (event_idx_) return vr::need_event(ld16(used_ + vr::avail_event_offset(size_)), now, old);
@@ -151,7 +153,7 @@ status virtqueue::get_used(void*& cookie, uint32_t& len) {
   const uint16_t used_idx = ld16(used_ + vr::used_idx);
   if (used_idx == last_used_) return status::empty;
   if (static_cast<uint16_t>(used_idx - last_used_) > in_flight()) return status::bad_used_id;  // more than posted
-  h_->barrier();  // the element after the index that published it
+  barrier();  // the element after the index that published it
   const uint8_t* e = used_ + vr::used_ring + vr::used_elem_size * (last_used_ % size_);
   const uint32_t id = ld32(e), written = ld32(e + 4);
   if (id >= size_ || !slots_[id].busy) return status::bad_used_id;
@@ -175,7 +177,7 @@ status virtqueue::get_used(void*& cookie, uint32_t& len) {
 void virtqueue::arm() {
   st16(avail_ + vr::used_event_offset(size_), last_used_);
   armed_ = last_used_;
-  h_->barrier();  // used_event before the look at used.idx (the device does the reverse)
+  barrier();  // used_event before the look at used.idx (the device does the reverse)
   armed_late_ = used_index() != last_used_;
 }
 
@@ -183,7 +185,7 @@ void virtqueue::enable_interrupts() {
   irq_on_ = true;
   if (event_idx_) arm();
   else st16(avail_ + vr::avail_flags, 0);
-  h_->barrier();
+  barrier();
 }
 
 void virtqueue::disable_interrupts() {

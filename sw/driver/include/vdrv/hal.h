@@ -30,6 +30,16 @@ class hal {
   virtual uint64_t to_bus(const void* p) = 0;  // driver memory -> device-visible address
   virtual void* from_bus(uint64_t a) = 0;
 
+  // What a ring asks once, when it is set up, to spare calls on its hot path. Both defaults are the safe answer.
+  // Does the device see this CPU's memory writes in program order without barrier()? A simulated vCPU does:
+  // the device model runs only while the vCPU waits or accesses a register, never beside it.
+  virtual bool program_order() { return false; }
+  // Is to_bus(p) p + offset for every pointer to driver memory (one linear mapping)? Then `offset` is set.
+  virtual bool linear_bus(uint64_t& offset) {
+    (void)offset;
+    return false;
+  }
+
  protected:
   ~hal() = default;  // never deleted through the interface (no heap)
 };
@@ -54,6 +64,8 @@ class counting_hal final : public hal {
   uint64_t now_ns() override { return in_.now_ns(); }
   uint64_t to_bus(const void* p) override { return in_.to_bus(p); }
   void* from_bus(uint64_t a) override { return in_.from_bus(a); }
+  bool program_order() override { return in_.program_order(); }
+  bool linear_bus(uint64_t& offset) override { return in_.linear_bus(offset); }
 
  private:
   hal& in_;

@@ -70,7 +70,7 @@ class device_irq {
   // is returned, and active() says legacy).
   status setup(mmio_device& dev, irq_controller& ic, const irq_config& cfg, unsigned queues);
   irq_scheme active() const { return active_; }
-  bool owns(uint32_t id) const;
+  bool owns(uint32_t id) const { return id - first_id_ < ids_; }  // asked per interrupt by each attached driver
   // Masks every interrupt id of the device at the controller (a device that will not stop signalling).
   void silence();
 
@@ -96,12 +96,14 @@ class device_irq {
   void v2_command(unsigned vector, uint32_t op);
   void route_lines();
   unsigned line_of(unsigned q) const { return cfg_.line_of_queue ? cfg_.line_of_queue(q, cfg_.lines) : 0; }
+  void note_ids();  // the interrupt ids of the active scheme: [first_id_, first_id_ + ids_)
   mmio_device* dev_ = nullptr;
   irq_controller* ic_ = nullptr;
   irq_config cfg_;
   irq_scheme active_ = irq_scheme::legacy;
   bool linux_order_ = false;  // MSI v2 set up in the Linux patch's order (msi-v2-linux, msi-v2-as-posted)
   unsigned queues_ = 0;
+  uint32_t first_id_ = 0, ids_ = 0;  // none until set up
 };
 
 }  // namespace vdrv

@@ -13,8 +13,9 @@ namespace vdrv {
 
 class mmio_device {
  public:
-  mmio_device(hal& h, uint64_t base) : h_(&h), base_(base) {}
-  void rebind(hal& h) { h_ = &h; }  // another CPU uses the device from now on
+  // h: the counting HAL its register accesses are counted by (called directly: one virtual call per access).
+  mmio_device(counting_hal& h, uint64_t base) : h_(&h), base_(base) {}
+  void rebind(counting_hal& h) { h_ = &h; }  // another CPU uses the device from now on
 
   // Magic, Version (1, 2; 3 only when allow_v3), DeviceID (0: an empty slot).
   status probe(bool allow_v3 = false);
@@ -51,10 +52,10 @@ class mmio_device {
   uint32_t reg(uint32_t offset) { return h_->read32(base_ + offset); }
   void set(uint32_t offset, uint32_t v) { h_->write32(base_ + offset, v); }
   uint64_t base() const { return base_; }
-  hal& io() { return *h_; }
+  counting_hal& io() { return *h_; }
 
  private:
-  hal* h_;
+  counting_hal* h_;
   uint64_t base_;
   uint32_t version_ = 0, device_id_ = 0;
   uint64_t features_ = 0;

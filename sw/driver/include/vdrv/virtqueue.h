@@ -55,7 +55,15 @@ class virtqueue {
     bool busy;
     uint8_t* indirect;      // its indirect table, or nullptr
   };
+  // The HAL's barrier and address translation, as it answered at init (hal::program_order, linear_bus):
+  // skipped or done inline where it allows.
+  void barrier() {
+    if (fence_) h_->barrier();
+  }
+  uint64_t bus(const void* p) { return linear_ ? reinterpret_cast<uintptr_t>(p) + bus_offset_ : h_->to_bus(p); }
   hal* h_ = nullptr;
+  bool fence_ = true, linear_ = false;
+  uint64_t bus_offset_ = 0;
   arena* mem_ = nullptr;
   uint16_t size_ = 0;
   bool event_idx_ = false, indirect_ = false;
