@@ -118,3 +118,110 @@ BOOST_AUTO_TEST_CASE(dma_maps_only_ranges_inside_a_dmi_window) {
     BOOST_TEST(dma.map(0x10010, 16) == ram.data() + 0x10);  // granted again
   });
 }
+
+// ---- the router's target socket (lt_multi_target_socket): every initiator a link of its own ----
+
+namespace {
+// Two RAMs on a bus with two CPUs and two DMA masters.
+struct two_initiator_bus {
+  router bus{"bus"};
+  guest_ram a{"a", 0x1000}, b{"b", 0x1000};
+  bus_master cpu0{"cpu0"}, cpu1{"cpu1"};
+  dma_master dma0{"dma0"}, dma1{"dma1"};
+  two_initiator_bus() {
+    bus.add_target(a.socket, {"a", 0x10000, 0x1000});
+    bus.add_target(b.socket, {"b", 0x20000, 0x1000});
+    cpu0.socket.bind(bus.target);
+    cpu1.socket.bind(bus.target);
+    dma0.socket.bind(bus.target);
+    dma1.socket.bind(bus.target);
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(router_initiators_interleaved_each_reach_their_own_targets) {
+  // Each initiator's last decode hit is its own: interleaved runs to different targets, and a decode error of
+  // one, leave every access landing where its address says.
+  two_initiator_bus t;
+  report_log log;
+  run_thread([&] {
+    BOOST_TEST(t.bus.target.links() == 4u);
+    for (uint32_t i = 0; i < 4; ++i) {
+      BOOST_TEST(t.cpu0.write(0x10000 + 4 * i, 4, 0xa0 + i) == tlm::TLM_OK_RESPONSE);
+      BOOST_TEST(t.cpu1.write(0x20000 + 4 * i, 4, 0xb0 + i) == tlm::TLM_OK_RESPONSE);
+      uint32_t v;
+      BOOST_TEST(t.cpu1.read(0x30000, 4, v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    }
+    for (uint32_t i = 0; i < 4; ++i) {
+      BOOST_TEST(t.cpu1.read32(0x10000 + 4 * i) == 0xa0 + i);
+      BOOST_TEST(t.cpu0.read32(0x20000 + 4 * i) == 0xb0 + i);
+    }
+  });
+  BOOST_TEST(log.count(ids::bus_decode_error) == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(router_completes_nb_transport_at_begin_req) {
+  // The base protocol through the router for an initiator that uses nb_transport_fw: TLM_COMPLETED at once,
+  // the transaction done; any other phase is a protocol error.
+  two_initiator_bus t;
+  run_thread([&] {
+    uint8_t data[4] = {0x78, 0x56, 0x34, 0x12};
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_WRITE_COMMAND);
+    tx.set_address(0x20010);
+    tx.set_data_ptr(data);
+    tx.set_data_length(4);
+    tx.set_streaming_width(4);
+    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    BOOST_TEST((t.cpu1.socket->nb_transport_fw(tx, phase, delay) == tlm::TLM_COMPLETED));
+    BOOST_TEST((phase == tlm::END_RESP));
+    BOOST_TEST(tx.is_response_ok());
+    BOOST_TEST(tx.get_address() == 0x20010u);  // the router gives the initiator its address back
+    BOOST_TEST(t.b.data()[0x10] == 0x78);
+    BOOST_TEST(t.b.data()[0x13] == 0x12);
+    phase = tlm::END_REQ;
+    try {
+      t.cpu1.socket->nb_transport_fw(tx, phase, delay);
+      BOOST_FAIL("nb_transport_fw in END_REQ was accepted");
+    } catch (const sc_core::sc_report& r) {
+      BOOST_TEST(std::string(r.get_msg_type()) == ids::tlm_protocol);
+    }
+  });
+}
+
+BOOST_AUTO_TEST_CASE(router_debug_transport_is_translated_and_refuses_unmapped) {
+  two_initiator_bus t;
+  t.a.data()[0x20] = 0x5a;
+  run_thread([&] {
+    uint8_t byte = 0;
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(0x10020);
+    tx.set_data_ptr(&byte);
+    tx.set_data_length(1);
+    BOOST_TEST(t.cpu0.socket->transport_dbg(tx) == 1u);
+    BOOST_TEST(byte == 0x5a);
+    BOOST_TEST(tx.get_address() == 0x10020u);
+    tx.set_address(0x30000);
+    BOOST_TEST(t.cpu0.socket->transport_dbg(tx) == 0u);
+    BOOST_TEST((tx.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE));
+  });
+}
+
+BOOST_AUTO_TEST_CASE(router_grants_dmi_per_initiator_and_invalidates_every_one) {
+  // DMI through the router for each DMA master, windows in global addresses; a target's invalidation reaches
+  // every initiator bound to the router (each moves its map epoch on).
+  two_initiator_bus t;
+  run_thread([&] {
+    BOOST_TEST(t.dma0.map(0x10010, 16) == t.a.data() + 0x10);
+    BOOST_TEST(t.dma1.map(0x20ff0, 16) == t.b.data() + 0xff0);
+    BOOST_TEST(t.dma1.map(0x10ff8, 16) == nullptr);  // straddles a's end
+    const uint64_t e0 = t.dma0.map_epoch(), e1 = t.dma1.map_epoch();
+    t.b.socket->invalidate_direct_mem_ptr(0, 0xfff);
+    BOOST_TEST(t.dma0.map_epoch() == e0 + 1);
+    BOOST_TEST(t.dma1.map_epoch() == e1 + 1);
+    BOOST_TEST(t.dma1.map(0x20ff0, 16) == t.b.data() + 0xff0);  // granted again
+  });
+}

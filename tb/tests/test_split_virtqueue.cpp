@@ -268,6 +268,48 @@ BOOST_AUTO_TEST_CASE(avail_index_jump_is_an_error) {
   expect_error(f, vq_error::avail_idx_jump);
 }
 
+BOOST_AUTO_TEST_CASE(empty_pops_then_a_jump_is_still_an_error) {
+  // pop() tells an empty ring from avail idx against the last one seen (inline, when the avail ring maps):
+  // after empty pops and a chain, an index that jumps by more than the queue size is still the error it was,
+  // and the queue then pops nothing, mapped or not.
+  for (bool maps : {false, true}) {
+    BOOST_TEST_CONTEXT("maps " << maps) {
+      ring_fixture f;
+      f.mem.maps = maps;
+      desc_chain c;
+      BOOST_TEST((f.pop(c) == pop_status::empty));
+      BOOST_TEST((f.pop(c) == pop_status::empty));
+      f.desc(0, buf, 8, vr::desc_f_write);
+      f.make_available(0);
+      BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+      BOOST_TEST((f.pop(c) == pop_status::empty));
+      BOOST_TEST((f.vq.error() == vq_error::none));
+      f.mem.put<uint16_t>(f.layout.avail + vr::avail_idx, 1 + 9);  // 9 new entries in an 8-entry ring
+      BOOST_TEST((f.pop(c) == pop_status::error));
+      BOOST_TEST((f.vq.error() == vq_error::avail_idx_jump));
+      f.mem.put<uint16_t>(f.layout.avail + vr::avail_idx, 1);  // back where it was: the error stays
+      BOOST_TEST((f.pop(c) == pop_status::empty));
+      BOOST_TEST((f.vq.error() == vq_error::avail_idx_jump));
+      BOOST_TEST(f.vq.last_avail_idx() == 1u);
+      BOOST_TEST(c.segments.empty());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_pop_clears_the_chain_it_is_given) {
+  ring_fixture f;
+  f.mem.maps = true;
+  f.desc(0, buf, 8, vr::desc_f_write);
+  f.make_available(0);
+  desc_chain c;
+  BOOST_REQUIRE((f.pop(c) == pop_status::chain));
+  BOOST_TEST(c.writable_bytes == 8u);
+  BOOST_TEST((f.pop(c) == pop_status::empty));
+  BOOST_TEST(c.segments.empty());
+  BOOST_TEST(c.writable_bytes == 0u);
+  BOOST_TEST(c.head == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(no_interrupt_flag_suppresses_interrupts) {
   ring_fixture f;
   f.desc(0, buf, 8, vr::desc_f_write);

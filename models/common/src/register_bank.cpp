@@ -57,47 +57,10 @@ void register_bank::clear() {
   std::fill(index_by_byte_.begin(), index_by_byte_.end(), -1);
 }
 
-const register_bank::entry* register_bank::find(uint32_t offset) const {
-  if (offset >= index_by_byte_.size() || index_by_byte_[offset] < 0) return nullptr;
-  return &entries_[static_cast<size_t>(index_by_byte_[offset])];
-}
-
 const register_bank::entry* register_bank::find(const char* name) const {
   for (const auto& e : entries_)
     if (std::strcmp(e.desc.name, name) == 0) return &e;
   return nullptr;
-}
-
-register_bank::result register_bank::check(uint32_t offset, unsigned width, bool is_write) {
-  const entry* e = find(offset);
-  if (e == nullptr) return {bus_fault::undefined_offset, nullptr};
-  if (width != e->desc.width) return {bus_fault::bad_width, e};
-  if (offset != e->desc.offset) return {bus_fault::misaligned, e};
-  if (is_write && e->desc.acc == regmap::access::ro) return {bus_fault::write_to_read_only, e};
-  if (!is_write && e->desc.acc == regmap::access::wo) return {bus_fault::read_of_write_only, e};
-  return {bus_fault::none, e};
-}
-
-register_bank::result register_bank::read(uint32_t offset, unsigned width, uint32_t& value) {
-  result r = check(offset, width, false);
-  value = 0;
-  if (r.fault != bus_fault::none) return r;
-  auto& e = const_cast<entry&>(*r.reg);
-  ++e.reads;
-  value = e.on_read ? e.on_read() : e.value;
-  return r;
-}
-
-register_bank::result register_bank::write(uint32_t offset, unsigned width, uint32_t value) {
-  result r = check(offset, width, true);
-  if (r.fault != bus_fault::none) return r;
-  auto& e = const_cast<entry&>(*r.reg);
-  ++e.writes;
-  if (e.on_write)
-    e.on_write(value);
-  else
-    e.value = value;
-  return r;
 }
 
 void register_bank::reset_counters() {

@@ -6,7 +6,8 @@
 namespace vmsim {
 
 virtio_rng::virtio_rng(sc_core::sc_module_name name, const rng_params& params)
-    : sc_module(name), params_(params), gen_(params.seed) {
+    : sc_module(name), params_(params), gen_(params.seed),
+      service_time_(params.per_request + params.per_byte * 0.0) {
   SC_HAS_PROCESS(virtio_rng);
   SC_METHOD(serve);
   sensitive << work_;
@@ -23,7 +24,7 @@ void virtio_rng::on_queue_notify(unsigned, const sc_core::sc_time& delay) {
 void virtio_rng::take_next(const sc_core::sc_time& after) {
   in_flight_ = host_->pop(0, chain_) == pop_status::chain;
   busy_ = in_flight_;
-  if (in_flight_) work_.notify(after + params_.per_request + params_.per_byte * static_cast<double>(served_bytes()));
+  if (in_flight_) work_.notify(after + service_time(served_bytes()));
 }
 
 void virtio_rng::on_reset() {

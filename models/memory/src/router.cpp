@@ -3,14 +3,10 @@
 #include <fmt/format.h>
 
 #include "vmsim/common/report_ids.h"
-#include "vmsim/memory/guest_memory_if.h"
 
 namespace vmsim {
 
-router::router(sc_core::sc_module_name name) : sc_module(name), target("target"), initiator("initiator") {
-  target.register_b_transport(this, &router::b_transport);
-  target.register_get_direct_mem_ptr(this, &router::get_direct_mem_ptr);
-  target.register_transport_dbg(this, &router::transport_dbg);
+router::router(sc_core::sc_module_name name) : sc_module(name), target("target", *this), initiator("initiator") {
   initiator.register_invalidate_direct_mem_ptr(this, &router::invalidate_direct_mem_ptr);
 }
 
@@ -27,21 +23,27 @@ void router::add_target(tlm::tlm_target_socket<>& socket, const address_range& r
   spans_.push_back({range.base, range.size});
 }
 
-int router::decode(int initiator, uint64_t addr, unsigned len) {
+// This initiator's last hit first (ranges never overlap, so a hit there is the only hit); then the scan.
+inline int router::decode(int initiator, uint64_t addr, unsigned len) {
   const uint64_t n = len == 0 ? 1 : len;
-  // This initiator's last hit first (ranges never overlap, so a hit there is the only hit).
   const auto who = static_cast<size_t>(initiator);
-  int* last = who < last_hit_.size() ? &last_hit_[who] : nullptr;
-  if (last && *last >= 0 && range_inside(addr, n, spans_[*last].base, spans_[*last].size)) return *last;
+  if (who < last_hit_.size()) {
+    const int last = last_hit_[who];
+    if (last >= 0 && spans_[static_cast<size_t>(last)].holds(addr, n)) return last;
+  }
+  return decode_scan(who, addr, n);
+}
+
+int router::decode_scan(size_t who, uint64_t addr, uint64_t n) {
   for (size_t i = 0; i < spans_.size(); ++i)
-    if (range_inside(addr, n, spans_[i].base, spans_[i].size)) {
-      if (last) *last = static_cast<int>(i);
+    if (spans_[i].holds(addr, n)) {
+      if (who < last_hit_.size()) last_hit_[who] = static_cast<int>(i);
       return static_cast<int>(i);
     }
   return -1;
 }
 
-void router::end_of_elaboration() { last_hit_.assign(target.size(), -1); }
+void router::end_of_elaboration() { last_hit_.assign(target.links(), -1); }
 
 void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   uint64_t addr = tx.get_address();
@@ -92,7 +94,7 @@ void router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint6
   const auto& r = map_[id];
   uint64_t gs = r.base + start;
   uint64_t ge = end >= r.size ? r.base + r.size - 1 : r.base + end;
-  for (unsigned i = 0; i < target.size(); ++i) target[i]->invalidate_direct_mem_ptr(gs, ge);
+  for (int i = 0; i < target.size(); ++i) target[i]->invalidate_direct_mem_ptr(gs, ge);
 }
 
 }  // namespace vmsim

@@ -46,7 +46,10 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
                                   "and the multiplier be a multiple of 4", name, d.base, end,
                                   regmap::config_space_offset + device.config().size(), cfg_.window_size).c_str());
     doorbell_ = std::make_unique<reference_doorbell_decoder>(d);
+    doorbell_begin_ = d.base;
+    doorbell_end_ = end;
   }
+  config_end_ = regmap::config_space_offset + device.config().size();
 
   // The transport adds the ring and version features it implements to the device type's bits.
   offered_ = device_.device_features() & (feat::bit(feat::transport_start) - 1);
@@ -209,12 +212,39 @@ tlm::tlm_response_status virtio_mmio_transport::refuse(bus_fault fault, tlm::tlm
 
 tlm::tlm_response_status virtio_mmio_transport::access(tlm::tlm_generic_payload& tx, bool) {
   if (tx.get_command() == tlm::TLM_IGNORE_COMMAND) return tlm::TLM_OK_RESPONSE;
+  const unsigned width = tx.get_data_length();
+  if (tx.get_byte_enable_ptr() != nullptr || (width != 1 && width != 2 && width != 4) || tx.get_streaming_width() < width)
+    return refuse_shape(tx);
+  const bool is_write = tx.is_write();
+  const uint64_t addr = tx.get_address();
+  uint8_t* data = tx.get_data_ptr();
+  uint32_t value = is_write ? load_le(data, width) : 0;  // the guest is little-endian
+
+  tlm::tlm_response_status answer = tlm::TLM_OK_RESPONSE;
+  if (in_doorbell_window(addr)) {
+    answer = doorbell_access(static_cast<uint32_t>(addr), width, is_write, value);
+    value = 0;
+  } else if (addr >= regmap::config_space_offset && addr < config_end_) {
+    answer = config_access(static_cast<uint32_t>(addr), width, is_write, value);
+  } else {
+    auto r = is_write ? bank_.write(static_cast<uint32_t>(addr), width, value)
+                      : bank_.read(static_cast<uint32_t>(addr), width, value);
+    if (r.fault != bus_fault::none) {
+      answer = refuse_register(r, addr, width, is_write);
+      value = 0;
+    }
+  }
+  if (!is_write) store_le(data, width, value);
+  return answer;
+}
+
+// An access of a shape no register takes: byte enables, a width other than 8/16/32 bits, a streaming burst.
+tlm::tlm_response_status virtio_mmio_transport::refuse_shape(tlm::tlm_generic_payload& tx) {
   const bool is_write = tx.is_write();
   const uint64_t addr = tx.get_address();
   const unsigned width = tx.get_data_length();
   uint8_t* data = tx.get_data_ptr();
   const char* dir = is_write ? "write" : "read";
-
   if (tx.get_byte_enable_ptr() != nullptr) {
     guest_error(ids::byte_enables, fmt::format("{} at {:#x} with byte enables (not supported)", dir, addr));
     if (cfg_.policy == access_policy::strict) return ++stats_.bus_errors, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
@@ -227,35 +257,18 @@ tlm::tlm_response_status virtio_mmio_transport::access(tlm::tlm_generic_payload&
     if (!is_write && r == tlm::TLM_OK_RESPONSE) std::memset(data, 0, width);
     return r;
   }
-  if (tx.get_streaming_width() < width)
-    return refuse(bus_fault::bad_width, tlm::TLM_BURST_ERROR_RESPONSE,
-                  fmt::format("streaming {} at {:#x} (not supported)", dir, addr));
+  return refuse(bus_fault::bad_width, tlm::TLM_BURST_ERROR_RESPONSE,
+                fmt::format("streaming {} at {:#x} (not supported)", dir, addr));
+}
 
-  uint32_t value = is_write ? load_le(data, width) : 0;  // the guest is little-endian
-
-  tlm::tlm_response_status answer = tlm::TLM_OK_RESPONSE;
-  const uint64_t config_end = regmap::config_space_offset + device_.config().size();
-  if (in_doorbell_window(addr)) {
-    answer = doorbell_access(static_cast<uint32_t>(addr), width, is_write, value);
-    value = 0;
-  } else if (addr >= regmap::config_space_offset && addr < config_end) {
-    answer = config_access(static_cast<uint32_t>(addr), width, is_write, value);
-  } else {
-    auto r = is_write ? bank_.write(static_cast<uint32_t>(addr), width, value)
-                      : bank_.read(static_cast<uint32_t>(addr), width, value);
-    if (r.fault != bus_fault::none) {
-      static constexpr tlm::tlm_response_status strict_answers[] = {
-          tlm::TLM_OK_RESPONSE, tlm::TLM_ADDRESS_ERROR_RESPONSE, tlm::TLM_BURST_ERROR_RESPONSE,
-          tlm::TLM_ADDRESS_ERROR_RESPONSE, tlm::TLM_COMMAND_ERROR_RESPONSE, tlm::TLM_COMMAND_ERROR_RESPONSE};
-      answer = refuse(r.fault, strict_answers[static_cast<unsigned>(r.fault)],
-                      fmt::format("{}-bit {} at {:#05x}{}: {}", width * 8, dir, addr,
-                                  r.reg ? fmt::format(" ({})", r.reg->desc.name) : std::string(),
-                                  to_string(r.fault)));
-      value = 0;
-    }
-  }
-  if (!is_write) store_le(data, width, value);
-  return answer;
+tlm::tlm_response_status virtio_mmio_transport::refuse_register(const register_bank::result& r, uint64_t addr,
+                                                                unsigned width, bool is_write) {
+  static constexpr tlm::tlm_response_status strict_answers[] = {
+      tlm::TLM_OK_RESPONSE, tlm::TLM_ADDRESS_ERROR_RESPONSE, tlm::TLM_BURST_ERROR_RESPONSE,
+      tlm::TLM_ADDRESS_ERROR_RESPONSE, tlm::TLM_COMMAND_ERROR_RESPONSE, tlm::TLM_COMMAND_ERROR_RESPONSE};
+  return refuse(r.fault, strict_answers[static_cast<unsigned>(r.fault)],
+                fmt::format("{}-bit {} at {:#05x}{}: {}", width * 8, is_write ? "write" : "read", addr,
+                            r.reg ? fmt::format(" ({})", r.reg->desc.name) : std::string(), to_string(r.fault)));
 }
 
 tlm::tlm_response_status virtio_mmio_transport::config_access(uint32_t offset, unsigned width, bool is_write,
@@ -297,12 +310,6 @@ void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
   irq[line].write(level);  // at once, in the calling process: an ACK lowers the line before the EOI
 }
 
-bool virtio_mmio_transport::in_doorbell_window(uint64_t offset) const {
-  if (!cfg_.notify.doorbells) return false;
-  const auto& d = cfg_.notify.doorbell;
-  return offset >= d.base && offset - d.base < d.window_size();
-}
-
 tlm::tlm_response_status virtio_mmio_transport::doorbell_access(uint32_t offset, unsigned width, bool is_write,
                                                                 uint32_t value) {
   if (!is_write)
@@ -310,15 +317,16 @@ tlm::tlm_response_status virtio_mmio_transport::doorbell_access(uint32_t offset,
                   fmt::format("read of doorbell {:#x}: doorbells are write-only", offset));
   ++stats_.doorbell_writes;
   const doorbell_result r = doorbell_->decode(offset, width, value);
-  if (r.error != doorbell_error::none) {
-    // A doorbell write is posted: the decoder flags the error and no queue is kicked.
-    ++stats_.doorbell_errors;
-    guest_error(ids::bad_doorbell, fmt::format("doorbell write {:#x} <- {:#x} ({}-bit) ignored: {} [{} decoder]", offset,
-                                               value, width * 8, to_string(r.error), doorbell_->name()));
-    return tlm::TLM_OK_RESPONSE;
-  }
-  kick(r.queue, r.latency, "doorbell");
+  if (r.error != doorbell_error::none) bad_doorbell(offset, width, value, r.error);
+  else kick(r.queue, r.latency, "doorbell");
   return tlm::TLM_OK_RESPONSE;
+}
+
+void virtio_mmio_transport::bad_doorbell(uint32_t offset, unsigned width, uint32_t value, doorbell_error e) {
+  // A doorbell write is posted: the decoder flags the error and no queue is kicked.
+  ++stats_.doorbell_errors;
+  guest_error(ids::bad_doorbell, fmt::format("doorbell write {:#x} <- {:#x} ({}-bit) ignored: {} [{} decoder]", offset,
+                                             value, width * 8, to_string(e), doorbell_->name()));
 }
 
 void virtio_mmio_transport::guest_error(const char* id, const std::string& what) {
@@ -474,18 +482,18 @@ void virtio_mmio_transport::write_queue_notify(uint32_t v) {
 }
 
 void virtio_mmio_transport::kick(unsigned index, const sc_core::sc_time& extra, const char* via) {
-  const bool live = (status_ & st::driver_ok) && !(status_ & st::device_needs_reset);
-  if (!live || index >= queues_.size() || !queues_[index].ready) {  // the message only when refused
-    std::string why;
-    if (!(status_ & st::driver_ok)) why = "before DRIVER_OK";
-    else if (status_ & st::device_needs_reset) why = "while the device needs reset";
-    else if (index >= queues_.size()) why = fmt::format("queue {} does not exist", index);
-    else why = fmt::format("queue {} is not enabled", index);
-    guest_error(ids::bad_notify, std::string(via) + " " + why);
-    return;
-  }
+  if (!queue_live(index)) return refuse_kick(index, via);
   ++stats_.kicks[index];
   device_.on_queue_notify(index, access_delay_ + extra);
+}
+
+void virtio_mmio_transport::refuse_kick(unsigned index, const char* via) {
+  std::string why;
+  if (!(status_ & st::driver_ok)) why = "before DRIVER_OK";
+  else if (status_ & st::device_needs_reset) why = "while the device needs reset";
+  else if (index >= queues_.size()) why = fmt::format("queue {} does not exist", index);
+  else why = fmt::format("queue {} is not enabled", index);
+  guest_error(ids::bad_notify, std::string(via) + " " + why);
 }
 
 void virtio_mmio_transport::write_status(uint32_t v) {
@@ -572,30 +580,28 @@ split_virtqueue::counters virtio_mmio_transport::queue_totals(unsigned q) const 
 // ---------------------------------------------------------------------------------------------------
 // device_host
 // ---------------------------------------------------------------------------------------------------
-bool virtio_mmio_transport::driver_ok() const {
-  return (status_ & st::driver_ok) && !(status_ & st::device_needs_reset);
-}
-
 pop_status virtio_mmio_transport::pop(unsigned q, desc_chain& out) {
-  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return out.clear(), pop_status::empty;
-  auto& vq = queues_[q].vq;
-  pop_status s = vq.pop(dma, out);  // which clears `out` first
-  if (s == pop_status::error) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
+  if (!queue_live(q)) return out.clear(), pop_status::empty;
+  pop_status s = queues_[q].vq.pop(dma, out);  // which clears `out` first
+  if (s == pop_status::error) ring_fault(q);
   return s;
 }
 
 void virtio_mmio_transport::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
-  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return;
-  auto& vq = queues_[q].vq;
+  if (!queue_live(q)) return;
   if (written > chain.writable_bytes) written = static_cast<uint32_t>(chain.writable_bytes);
-  if (!vq.push_used(dma, chain.head, written)) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
+  if (!queues_[q].vq.push_used(dma, chain.head, written)) ring_fault(q);
 }
 
 void virtio_mmio_transport::notify_used(unsigned q) {
-  if (!driver_ok() || q >= queues_.size() || !queues_[q].ready) return;
+  if (!queue_live(q)) return;
   auto& vq = queues_[q].vq;
   if (vq.should_interrupt(dma)) scheme_->used_buffer(q);
-  else if (vq.error() != vq_error::none) needs_reset(fmt::format("queue {}: {}", q, to_string(vq.error())));
+  else if (vq.error() != vq_error::none) ring_fault(q);
+}
+
+void virtio_mmio_transport::ring_fault(unsigned q) {
+  needs_reset(fmt::format("queue {}: {}", q, to_string(queues_[q].vq.error())));
 }
 
 void virtio_mmio_transport::config_changed() {

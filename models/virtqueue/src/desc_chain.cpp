@@ -4,12 +4,6 @@
 
 namespace vmsim {
 
-void desc_chain::clear() {
-  head = 0;
-  segments.clear();
-  readable_bytes = writable_bytes = 0;
-}
-
 namespace {
 // Walks the segments of one direction, copying the part that overlaps [offset, offset+len).
 template <typename Copy>

@@ -106,9 +106,8 @@ int split_virtqueue::pending(guest_memory_if& mem) {
   return static_cast<uint16_t>(idx - last_avail_idx_);
 }
 
-pop_status split_virtqueue::pop(guest_memory_if& mem, desc_chain& out) {
-  out.clear();
-  if (!enabled_ || error_ != vq_error::none) return pop_status::empty;
+// pop() past its empty-ring test: `out` is clear, the queue enabled and without error.
+pop_status split_virtqueue::pop_next(guest_memory_if& mem, desc_chain& out) {
   const ring_view& r = rings(mem);
   uint16_t avail_idx;
   if (!read_avail_idx(mem, r, avail_idx)) return pop_status::error;

@@ -43,16 +43,49 @@ class register_bank {
   entry& add(const regmap::reg_desc& desc, read_handler on_read = {}, write_handler on_write = {});
   void clear();
 
-  result read(uint32_t offset, unsigned width, uint32_t& value);
-  result write(uint32_t offset, unsigned width, uint32_t value);
+  // Inline: every guest register access of a round trip comes through here (the legacy ISR's
+  // InterruptStatus read and InterruptACK write, QueueNotify).
+  result read(uint32_t offset, unsigned width, uint32_t& value) {
+    result r = check(offset, width, false);
+    value = 0;
+    if (r.fault != bus_fault::none) return r;
+    entry& e = at(offset);
+    ++e.reads;
+    value = e.on_read ? e.on_read() : e.value;
+    return r;
+  }
+  result write(uint32_t offset, unsigned width, uint32_t value) {
+    result r = check(offset, width, true);
+    if (r.fault != bus_fault::none) return r;
+    entry& e = at(offset);
+    ++e.writes;
+    if (e.on_write)
+      e.on_write(value);
+    else
+      e.value = value;
+    return r;
+  }
 
-  const entry* find(uint32_t offset) const;   // the register starting at or covering `offset`
+  // The register starting at or covering `offset`.
+  const entry* find(uint32_t offset) const {
+    if (offset >= index_by_byte_.size() || index_by_byte_[offset] < 0) return nullptr;
+    return &entries_[static_cast<size_t>(index_by_byte_[offset])];
+  }
   const entry* find(const char* name) const;
   const std::vector<entry>& entries() const { return entries_; }
   void reset_counters();
 
  private:
-  result check(uint32_t offset, unsigned width, bool is_write);
+  result check(uint32_t offset, unsigned width, bool is_write) const {
+    const entry* e = find(offset);
+    if (e == nullptr) return {bus_fault::undefined_offset, nullptr};
+    if (width != e->desc.width) return {bus_fault::bad_width, e};
+    if (offset != e->desc.offset) return {bus_fault::misaligned, e};
+    if (is_write && e->desc.acc == regmap::access::ro) return {bus_fault::write_to_read_only, e};
+    if (!is_write && e->desc.acc == regmap::access::wo) return {bus_fault::read_of_write_only, e};
+    return {bus_fault::none, e};
+  }
+  entry& at(uint32_t offset) { return entries_[static_cast<size_t>(index_by_byte_[offset])]; }  // a checked offset
   std::vector<entry> entries_;
   std::vector<int16_t> index_by_byte_;  // byte offset -> entry index, -1 where nothing is declared
 };

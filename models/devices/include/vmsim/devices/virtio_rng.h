@@ -50,6 +50,15 @@ class virtio_rng : public sc_core::sc_module, public device_backend {
   void take_next(const sc_core::sc_time& after);  // pops a request; it completes `after` + the service time
   void complete();
   uint32_t served_bytes() const { return static_cast<uint32_t>(std::min<uint64_t>(chain_.writable_bytes, max_request_bytes)); }
+  // per_request + per_byte * bytes, computed again only when the request size changes (a driver's requests
+  // are mostly of one size): the same sc_time, without a double product per request.
+  const sc_core::sc_time& service_time(uint32_t bytes) {
+    if (bytes != service_bytes_) {
+      service_bytes_ = bytes;
+      service_time_ = params_.per_request + params_.per_byte * static_cast<double>(bytes);
+    }
+    return service_time_;
+  }
 
   rng_params params_;
   config_space config_;  // virtio-rng has no config fields
@@ -59,6 +68,8 @@ class virtio_rng : public sc_core::sc_module, public device_backend {
   bool busy_ = false;       // serve() is scheduled or a request is in flight
   bool in_flight_ = false;
   desc_chain chain_;
+  uint32_t service_bytes_ = 0;
+  sc_core::sc_time service_time_;  // service_time(service_bytes_), set in the constructor for 0 bytes
   std::vector<uint8_t> bytes_buffer_;
   uint64_t requests_ = 0, bytes_ = 0;
 };

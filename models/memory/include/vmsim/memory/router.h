@@ -10,7 +10,8 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include "vmsim/memory/lt_multi_target_socket.h"
 
 namespace vmsim {
 
@@ -21,8 +22,14 @@ struct address_range {
 };
 
 class router : public sc_core::sc_module {
+  // The initiators' entry points (`id`: the initiator's index), declared before the socket bound to them.
+  void b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& tx);
+
  public:
-  tlm_utils::multi_passthrough_target_socket<router> target;       // initiators bind here
+  // Initiators bind here.
+  lt_multi_target_socket<router, &router::b_transport, &router::get_direct_mem_ptr, &router::transport_dbg> target;
   tlm_utils::multi_passthrough_initiator_socket<router> initiator;  // targets, in add_target order
 
   explicit router(sc_core::sc_module_name name);
@@ -34,18 +41,22 @@ class router : public sc_core::sc_module {
 
  private:
   int decode(int initiator, uint64_t addr, unsigned len);
+  // The scan past a miss of the last hit: out of line, so the hit path keeps a small frame.
+  [[gnu::noinline]] int decode_scan(size_t initiator, uint64_t addr, uint64_t len);
   // A miss: out of line, so the warning's formatting costs the hit path nothing.
   [[gnu::cold, gnu::noinline]] void decode_error(tlm::tlm_generic_payload& tx);
   void end_of_elaboration() override;  // sizes last_hit_: one entry per bound initiator
-  void b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
-  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
-  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& tx);
   void invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end);
 
   std::vector<address_range> map_;  // index = initiator port
   // The decode table: map_'s ranges without their names, so a scan touches 16 bytes an entry.
   struct span {
     uint64_t base, size;
+    // range_inside in two compares: `off` wraps above size when addr < base (a range never wraps).
+    bool holds(uint64_t addr, uint64_t len) const {
+      const uint64_t off = addr - base;
+      return off < size && len <= size - off;
+    }
   };
   std::vector<span> spans_;
   // Per initiator (target socket index): the port of its last decode hit. Each initiator's accesses

@@ -75,7 +75,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   void needs_reset(const std::string& why) override;
   guest_memory_if& memory() override { return dma; }
   uint64_t negotiated_features() const override { return driver_features_; }
-  bool driver_ok() const override;
+  bool driver_ok() const override { return live(); }
 
   // ---- observation ----
   struct counters {
@@ -111,10 +111,16 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   };
 
   // bus side (b_transport and transport_dbg: above, before the socket that calls them)
+  // The refusals and their messages are out of line (cold): their formatting costs the accepted access nothing.
   tlm::tlm_response_status access(tlm::tlm_generic_payload& tx, bool debug);
+  [[gnu::cold, gnu::noinline]] tlm::tlm_response_status refuse_shape(tlm::tlm_generic_payload& tx);
+  [[gnu::cold, gnu::noinline]] tlm::tlm_response_status refuse_register(const register_bank::result& r, uint64_t addr,
+                                                                       unsigned width, bool is_write);
   tlm::tlm_response_status config_access(uint32_t offset, unsigned width, bool is_write, uint32_t& value);
   tlm::tlm_response_status doorbell_access(uint32_t offset, unsigned width, bool is_write, uint32_t value);
-  bool in_doorbell_window(uint64_t offset) const;
+  [[gnu::cold, gnu::noinline]] void bad_doorbell(uint32_t offset, unsigned width, uint32_t value, doorbell_error e);
+  // The doorbell window and the config space, as offsets in the MMIO window (fixed at construction).
+  bool in_doorbell_window(uint64_t offset) const { return offset >= doorbell_begin_ && offset < doorbell_end_; }
   tlm::tlm_response_status refuse(bus_fault fault, tlm::tlm_response_status strict_answer, const std::string& what);
 
   // register declarations and named handlers
@@ -133,6 +139,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   void write_queue_address(uint64_t queue_state::*field, bool high, uint32_t v);
   void write_queue_notify(uint32_t v);
   void kick(unsigned index, const sc_core::sc_time& extra, const char* via);
+  [[gnu::cold, gnu::noinline]] void refuse_kick(unsigned index, const char* via);
   void write_status(uint32_t v);
   void write_queue_reset(uint32_t v);
   uint32_t read_queue_reset();
@@ -143,6 +150,11 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   void device_reset();
   void retire_queue(unsigned q);  // resets queue q's state, keeping its counters in retired_
   vq_features ring_features() const;
+  // Queue q's ring turned out malformed: DEVICE_NEEDS_RESET, with the ring's reason (cold, as above).
+  [[gnu::cold, gnu::noinline]] void ring_fault(unsigned q);
+  // DRIVER_OK and not DEVICE_NEEDS_RESET (driver_ok(), without its virtual call on the ring path).
+  bool live() const { return (status_ & regmap::status::driver_ok) && !(status_ & regmap::status::device_needs_reset); }
+  bool queue_live(unsigned q) const { return live() && q < queues_.size() && queues_[q].ready; }
 
   // interrupt_host
   unsigned irq_lines() const override { return cfg_.irq_lines; }
@@ -169,6 +181,8 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   uint32_t guest_page_size_ = 0;
   uint32_t config_generation_ = 0;
   uint8_t status_ = 0;
+  uint64_t doorbell_begin_ = 0, doorbell_end_ = 0;  // [begin, end): empty without doorbells
+  uint64_t config_end_ = 0;                         // the config space is [config_space_offset, config_end_)
   sc_core::sc_time access_delay_;  // the annotated delay of the access being handled
   std::vector<uint8_t> line_level_;  // per wired line, 0 or 1 (bytes: read on every drive)
 };

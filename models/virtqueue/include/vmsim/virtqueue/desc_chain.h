@@ -22,7 +22,11 @@ class desc_chain {
   uint64_t readable_bytes = 0;
   uint64_t writable_bytes = 0;
 
-  void clear();
+  void clear() {
+    head = 0;
+    segments.clear();
+    readable_bytes = writable_bytes = 0;
+  }
   // Gather `len` bytes starting at byte `offset` of the readable part; returns the count copied
   // (less than len when the readable part is shorter), or -1 on a memory fault.
   int64_t read(guest_memory_if& mem, uint64_t offset, void* dst, uint64_t len) const;

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "vmsim/memory/guest_memory_if.h"
+#include "vmsim/regmap/virtio_mmio.h"
 #include "vmsim/virtqueue/desc_chain.h"
 
 namespace vmsim {
@@ -51,8 +52,16 @@ class split_virtqueue {
   bool enabled() const { return enabled_; }
   const vq_layout& layout() const { return layout_; }
 
-  // Pops the next available chain into `out`.
-  pop_status pop(guest_memory_if& mem, desc_chain& out);
+  // Pops the next available chain into `out`. An empty ring (what a device finds after each completion) is
+  // told here from the avail index against the last one seen when the avail ring maps; a moved index, or a
+  // ring that did not map, takes the full path (and its checks).
+  pop_status pop(guest_memory_if& mem, desc_chain& out) {
+    out.clear();
+    if (!enabled_ || error_ != vq_error::none) return pop_status::empty;
+    const mapped_range& avail = rings(mem).avail;
+    if (avail.host != nullptr && avail_idx_at(avail.host) == last_avail_idx_) return pop_status::empty;
+    return pop_next(mem, out);
+  }
   // Publishes a used element for chain `head` with `written` bytes; false on a memory fault.
   bool push_used(guest_memory_if& mem, uint16_t head, uint32_t written);
   // After one or more push_used: does the driver want an interrupt for them? (virtio spec 2.7.7.2)
@@ -86,6 +95,12 @@ class split_virtqueue {
   }
   void map_rings(guest_memory_if& mem);
 
+  pop_status pop_next(guest_memory_if& mem, desc_chain& out);
+  // avail->idx of a mapped avail ring (guest structures are little-endian whatever the host is).
+  static uint16_t avail_idx_at(const uint8_t* avail) {
+    const uint8_t* p = avail + regmap::vring::avail_idx;
+    return static_cast<uint16_t>(p[0] | p[1] << 8);
+  }
   pop_status fail(vq_error e);
   bool read_avail_idx(guest_memory_if& mem, const ring_view& r, uint16_t& idx);
   bool walk(guest_memory_if& mem, const ring_view& r, uint16_t head, desc_chain& out);
