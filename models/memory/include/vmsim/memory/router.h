@@ -11,7 +11,7 @@
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 
-#include "vmsim/memory/lt_multi_target_socket.h"
+#include "vmsim/common/lt_multi_target_socket.h"
 
 namespace vmsim {
 
