@@ -24,7 +24,6 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "vmsim/common/timeline.h"
@@ -61,7 +60,25 @@ constexpr bool is_exit(exit_cause c) { return c != exit_cause::notify_mapped; }
 
 class hypervisor : public sc_core::sc_module {
  public:
-  tlm_utils::multi_passthrough_target_socket<hypervisor> from_cpu;  // vCPU c binds c-th
+  // One vCPU's way in: a TLM-2.0 target socket whose calls reach the hypervisor's handlers with the vCPU's
+  // index, bound at compile time (as vmsim/common/lt_target_socket.h does for a register block). A
+  // multi_passthrough_target_socket gets there through a binder object and two calls by pointer per access,
+  // on every trapped access of every round trip. nb_transport_fw completes at once through b_transport.
+  class cpu_socket : public tlm::tlm_target_socket<32>, private tlm::tlm_fw_transport_if<> {
+   public:
+    cpu_socket(const char* name, hypervisor& owner, int cpu);
+
+   private:
+    void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) override { owner_.b_transport(cpu_, tx, delay); }
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& tx, tlm::tlm_phase& phase, sc_core::sc_time& delay) override;
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) override {
+      return owner_.get_direct_mem_ptr(cpu_, tx, dmi);
+    }
+    unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override { return owner_.transport_dbg(cpu_, tx); }
+    hypervisor& owner_;
+    int cpu_;
+  };
+  sc_core::sc_vector<cpu_socket> from_cpu;  // vCPU c binds from_cpu[c] (one per vCPU of the controller)
   tlm_utils::simple_initiator_socket<hypervisor> to_bus;
 
   // `vmm_lock`: the VMM's lock (null: none), shared with whatever else takes it; `seed`: the cost samples.

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -47,7 +49,9 @@ class server_pool {
   std::string name_;
   std::vector<sc_core::sc_time> free_at_;  // per server, when its last booked job ends
   bool backfill_ = false;
-  std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> busy_;  // backfill: recent [start, finish), by start
+  // backfill: the recent [start, finish), by start. They never overlap (each job goes into a gap), so their
+  // finishes ascend too; a deque drops the oldest without moving the rest.
+  std::deque<std::pair<sc_core::sc_time, sc_core::sc_time>> busy_;
   sc_core::sc_time backfill_start(const sc_core::sc_time& arrival, const sc_core::sc_time& service) const;
   uint64_t jobs_ = 0;
   double busy_ns_ = 0;
