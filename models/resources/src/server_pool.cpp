@@ -53,7 +53,7 @@ server_pool::booking server_pool::serve(const sc_core::sc_time& arrival, const s
   return {start, start + service};
 }
 
-bool server_pool::idle_at(const sc_core::sc_time& t) const {
+bool server_pool::idle_at_any(const sc_core::sc_time& t) const {
   if (backfill_)
     return std::none_of(busy_.begin(), busy_.end(), [&](const auto& b) { return b.first <= t && t < b.second; });
   return *std::min_element(free_at_.begin(), free_at_.end()) <= t;

@@ -29,6 +29,7 @@
 #include "vmsim/common/timeline.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/irq/interrupt_controller.h"
+#include "vmsim/regmap/virtio_mmio.h"
 #include "vmsim/resources/distribution.h"
 #include "vmsim/resources/sampled_time.h"
 #include "vmsim/resources/server_pool.h"
@@ -121,18 +122,32 @@ class hypervisor : public sc_core::sc_module {
   void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
              const sc_core::sc_time* extra = nullptr) {
     const auto i = static_cast<size_t>(c);
-    if (what || extra || cost_[i].varies()) return count_traced(cpu, c, delay, what, extra);
+    if (what || cost_[i].varies()) return count_traced(cpu, c, delay, what, extra);
     ++exits_[i].count;  // the common case: a constant cost, its ns converted once
-    exits_[i].ns += cost_exact_ns_[i];
-    delay += cost_[i].constant();
+    if (!extra) {
+      exits_[i].ns += cost_exact_ns_[i];
+      delay += cost_[i].constant();
+      return;
+    }
+    const sc_core::sc_time cost = cost_[i].constant() + *extra;  // as count_traced adds them
+    exits_[i].ns += to_ns(cost);
+    delay += cost;
   }
   void count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
                     const sc_core::sc_time* extra);
   // Appends a trapped access's register by name to a timeline label.
   static void register_label(timeline::label& out, const hyp_device_window& d, uint64_t off);
-  // The vCPU interface's IAR read or EOIR write, taken by the local controller directly (what the bus would
-  // deliver there, without the bus hop); false: anything else, which goes over the bus.
-  bool irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg);
+  // An access at `off` in the interrupt controller's window, or in device window `d`.
+  void irqc_access(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay, uint64_t off);
+  void device_access(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay, const hyp_device_window& d,
+                     uint64_t off);
+  static bool in_doorbells(const hyp_device_window& d, uint64_t off) {
+    return d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
+  }
+  // A write to QueueNotify or a doorbell.
+  static bool is_kick(const tlm::tlm_generic_payload& tx, const hyp_device_window& d, uint64_t off) {
+    return tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || in_doorbells(d, off));
+  }
   // Takes the VMM lock for a user-space handler of `hold` from the current annotated time: the wait.
   sc_core::sc_time lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold);
 
