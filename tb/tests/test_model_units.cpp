@@ -7,6 +7,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vmsim/common/histogram.h"
@@ -318,6 +319,40 @@ BOOST_AUTO_TEST_CASE(a_backfilling_lock_takes_an_earlier_gap) {
   server_pool fifo("fifo", 1);
   fifo.serve(sc_time(1000, SC_NS), sc_time(200, SC_NS));
   BOOST_TEST(fifo.serve(sc_time(500, SC_NS), sc_time(200, SC_NS)).start == sc_time(1200, SC_NS));
+}
+
+// The backfilling pool searches from the first interval not over by the arrival and drops its oldest
+// interval from a deque: it must answer exactly as a scan of every kept interval from the oldest does,
+// including zero-length jobs, ties and arrivals far behind or ahead, past the 128 intervals it keeps.
+BOOST_AUTO_TEST_CASE(a_backfilling_lock_answers_as_a_full_scan_does) {
+  using sc_core::sc_time;
+  using sc_core::SC_NS;
+  std::vector<std::pair<sc_time, sc_time>> kept;  // the reference: every kept interval, scanned from the start
+  auto reference = [&](const sc_time& arrival, const sc_time& service) {
+    sc_time start = arrival;
+    for (const auto& [s, f] : kept) {
+      if (f <= start) continue;
+      if (s >= start + service) break;
+      start = f;
+    }
+    const std::pair<sc_time, sc_time> job{start, start + service};
+    kept.insert(std::upper_bound(kept.begin(), kept.end(), job), job);
+    if (kept.size() > 128) kept.erase(kept.begin());
+    return start;
+  };
+  server_pool lock("spin", 1, true);
+  splitmix64 rng(7);
+  double now = 0;
+  for (int i = 0; i < 20000; ++i) {
+    now += static_cast<double>(rng() % 400);                          // the owners' clocks advance...
+    const double back = static_cast<double>(rng() % 3000);            // ...and book up to 3 us behind
+    const sc_time arrival(std::max(0.0, now - back), SC_NS);
+    const sc_time service(static_cast<double>(rng() % 8 == 0 ? 0 : rng() % 300), SC_NS);  // some empty
+    const sc_time want = reference(arrival, service);
+    const auto got = lock.serve(arrival, service);
+    BOOST_TEST_REQUIRE(got.start == want, "booking " << i);
+    BOOST_TEST_REQUIRE(got.finish == want + service, "booking " << i);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(splitmix64_fill_gives_the_bytes_of_successive_draws) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "vmsim/common/kernel_time.h"
+#include "vmsim/common/report_ids.h"
 #include "vmsim/regmap/virtio_mmio.h"
 
 namespace vmsim {
@@ -36,7 +37,10 @@ const char* to_string(notify_class c) {
 
 hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile, interrupt_controller& irqc,
                        uint64_t irqc_base, std::vector<hyp_device_window> devices, server_pool* vmm_lock, uint64_t seed)
-    : sc_module(name), from_cpu("from_cpu"), to_bus("to_bus"), profile_(profile), irqc_(irqc), irqc_base_(irqc_base),
+    : sc_module(name),
+      from_cpu("from_cpu", irqc.config().cpus,
+               [this](const char* n, size_t c) { return new cpu_socket(n, *this, static_cast<int>(c)); }),
+      to_bus("to_bus"), profile_(profile), irqc_(irqc), irqc_base_(irqc_base),
       devices_(std::move(devices)), vmm_lock_(vmm_lock), sample_(seed, "hypervisor"), isr_start_ns_(irqc.config().cpus, -1) {
   // What one exit of each cause costs (exit + handling + entry), from the profile: the mean, and the
   // distribution to draw from when it varies. Taking an interrupt includes the guest's interrupt entry.
@@ -61,10 +65,23 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
   line_ioctl_ = sampled_time(profile_.irq_line_ioctl_ns.value);
   host_wakeup_ = sampled_time(profile_.host_wakeup_ns.value);
   charges_ack_ = profile_.irq_ack_ns.mean() > 0;
-  from_cpu.register_b_transport(this, &hypervisor::b_transport);
-  from_cpu.register_get_direct_mem_ptr(this, &hypervisor::get_direct_mem_ptr);
-  from_cpu.register_transport_dbg(this, &hypervisor::transport_dbg);
   to_bus.register_invalidate_direct_mem_ptr(this, &hypervisor::invalidate);
+}
+
+hypervisor::cpu_socket::cpu_socket(const char* name, hypervisor& owner, int cpu)
+    : tlm::tlm_target_socket<32>(name), owner_(owner), cpu_(cpu) {
+  bind(static_cast<tlm::tlm_fw_transport_if<>&>(*this));
+}
+
+tlm::tlm_sync_enum hypervisor::cpu_socket::nb_transport_fw(tlm::tlm_generic_payload& tx, tlm::tlm_phase& phase,
+                                                           sc_core::sc_time& delay) {
+  if (phase != tlm::BEGIN_REQ) {  // nothing is ever outstanding here: any other phase breaks the protocol
+    SC_REPORT_ERROR(ids::tlm_protocol, (std::string(basename()) + ": nb_transport_fw in a phase other than BEGIN_REQ").c_str());
+    return tlm::TLM_COMPLETED;
+  }
+  owner_.b_transport(cpu_, tx, delay);
+  phase = tlm::END_RESP;
+  return tlm::TLM_COMPLETED;
 }
 
 uint64_t hypervisor::total_exits() const {
@@ -135,7 +152,7 @@ sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& sle
 // A trapped access's register by name, for the timeline: the virtio-mmio register, the doorbell, or the
 // device's configuration space.
 void hypervisor::register_label(timeline::label& out, const hyp_device_window& d, uint64_t off) {
-  if (d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size)
+  if (in_doorbells(d, off))
     return void(out << "doorbell+" << timeline::hex{off - d.doorbell_base});
   if (off >= regmap::register_block_size) return void(out << "config+" << timeline::hex{off - regmap::register_block_size});
   for (const auto& r : regmap::standard_registers)
@@ -143,88 +160,87 @@ void hypervisor::register_label(timeline::label& out, const hyp_device_window& d
   out << timeline::hex{off};
 }
 
-bool hypervisor::irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg) {
-  // Only the plain 32-bit accesses: anything else gets the controller's own answer (and warning) by bus.
-  if (tx.get_data_length() != 4 || off % 4 || tx.get_byte_enable_ptr()) return false;
-  const auto cpu = static_cast<unsigned>(off / interrupt_controller::cpu_window);
-  uint32_t v = 0;
-  if (reg == interrupt_controller::iar && tx.is_read()) {
-    v = irqc_.acknowledge(cpu);
-    std::memcpy(tx.get_data_ptr(), &v, 4);
-  } else if (reg == interrupt_controller::eoir && tx.is_write()) {
-    std::memcpy(&v, tx.get_data_ptr(), 4);
-    irqc_.eoi(cpu, v);
-  } else {
-    return false;
-  }
-  tx.set_response_status(tlm::TLM_OK_RESPONSE);
-  return true;
-}
-
 void hypervisor::b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const uint64_t a = tx.get_address();
-  // The interrupt controller: IAR and EOIR of this vCPU's interface.
-  if (a >= irqc_base_ && a < irqc_base_ + interrupt_controller::regs_size) {
-    const uint64_t off = a - irqc_base_;
-    const bool iface = off < interrupt_controller::cpu_window * irqc_.config().cpus;
-    const uint64_t reg = off % interrupt_controller::cpu_window;
-    uint32_t written = 0;
-    if (tx.is_write() && tx.get_data_length() == 4) std::memcpy(&written, tx.get_data_ptr(), 4);
-    if (iface && reg == interrupt_controller::eoir && tx.is_write()) {
-      const bool wired = irqc_.is_wired(written);
-      const bool traps = wired ? irqc_.config().eoi_traps_wired : irqc_.config().eoi_traps_msi;
-      charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay,
-             [&](timeline::label& l) { l << "EOI " << written; });
-      if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
-        const double end = to_ns(kernel_time() + delay);
-        timeline_->span_named("isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu], end - isr_start_ns_[cpu],
-                              [&](timeline::label& l) { l << "ISR " << written; });
-        isr_start_ns_[cpu] = -1;
-      }
-    } else if (!(iface && reg == interrupt_controller::iar && tx.is_read())) {
-      charge(cpu, exit_cause::mmio_user, delay, [&](timeline::label& l) { l << "irqc " << timeline::hex{off}; });
+  // A window by one compare: an address below its base wraps far above its size (the plan keeps every
+  // window inside the address space).
+  if (a - irqc_base_ < interrupt_controller::regs_size) return irqc_access(cpu, tx, delay, a - irqc_base_);
+  for (const auto& d : devices_)
+    if (a - d.base < d.size) return device_access(cpu, tx, delay, d, a - d.base);
+  to_bus->b_transport(tx, delay);  // RAM and everything else: no trap
+}
+
+// The interrupt controller: IAR and EOIR of a vCPU interface are taken by the local controller directly
+// (what the bus would deliver there, without the bus hop) when they are plain 32-bit accesses; anything
+// else gets the controller's own answer (and warning) by bus.
+void hypervisor::irqc_access(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay, uint64_t off) {
+  const bool iface = off < interrupt_controller::cpu_window * irqc_.config().cpus;
+  const uint64_t reg = off % interrupt_controller::cpu_window;
+  const bool direct = iface && tx.get_data_length() == 4 && off % 4 == 0 && !tx.get_byte_enable_ptr();
+  const auto iface_cpu = static_cast<unsigned>(off / interrupt_controller::cpu_window);
+  if (iface && reg == interrupt_controller::iar && tx.is_read()) {
+    if (direct) {
+      const uint32_t v = irqc_.acknowledge(iface_cpu);
+      std::memcpy(tx.get_data_ptr(), &v, 4);
+      tx.set_response_status(tlm::TLM_OK_RESPONSE);
+    } else {
+      to_bus->b_transport(tx, delay);
+      if (!tx.is_response_ok()) return;
     }
-    if (!(iface && irqc_direct(tx, off, reg))) to_bus->b_transport(tx, delay);
-    if (iface && reg == interrupt_controller::iar && tx.is_read() && tx.is_response_ok()) {
-      uint32_t id = 0;
-      std::memcpy(&id, tx.get_data_ptr(), 4);
-      if (id != interrupt_controller::spurious) {
-        // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
-        const bool wired = irqc_.is_wired(id);
-        charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay,
-               [&](timeline::label& l) { l << "interrupt " << id; });
-        if (charges_ack_) charge(cpu, exit_cause::irq_ack, delay, [](timeline::label& l) { l << "IAR"; });
-        if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()))
-          isr_start_ns_[cpu] = to_ns(kernel_time() + delay);
-      }
-    }
+    uint32_t id = 0;
+    std::memcpy(&id, tx.get_data_ptr(), 4);
+    if (id == interrupt_controller::spurious) return;
+    // Taking the interrupt costs its injection and the guest's entry; the acknowledge itself may be free.
+    const bool wired = irqc_.is_wired(id);
+    charge(cpu, wired ? exit_cause::inject_wired : exit_cause::inject_msi, delay,
+           [&](timeline::label& l) { l << "interrupt " << id; });
+    if (charges_ack_) charge(cpu, exit_cause::irq_ack, delay, [](timeline::label& l) { l << "IAR"; });
+    if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size())) isr_start_ns_[cpu] = to_ns(kernel_time() + delay);
     return;
   }
-  for (const auto& d : devices_) {
-    if (a < d.base || a >= d.base + d.size) continue;
-    const uint64_t off = a - d.base;
-    const bool doorbell = d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
-    const bool notify = tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || doorbell);
-    auto kick = [&](timeline::label& l) { register_label(l << "kick " << d.name << " ", d, off); };
-    if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
-      charge(cpu, exit_cause::notify_kernel, delay, kick);  // QueueNotify is a register: it traps
-    } else if (notify && d.notify == notify_class::mapped) {
-      charge(cpu, exit_cause::notify_mapped, delay, kick);
-    } else {
-      // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
-      // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
-      const bool ack = tx.is_write() && off == regmap::offset_of(regmap::reg::interrupt_ack) &&
-                       profile_.wired_path == wired_irq_path::user_relay;
-      const sc_core::sc_time ioctl = ack ? line_ioctl_.draw(sample_) : sc_core::SC_ZERO_TIME;
-      const sc_core::sc_time extra = lock_wait(delay, vmm_lock_hold_ + ioctl) + ioctl;
-      const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
-      charge(cpu, c, delay,
-             [&](timeline::label& l) { register_label(l << d.name << (tx.is_write() ? " write " : " read "), d, off); },
-             &extra);
-    }
-    break;
+  if (!(iface && reg == interrupt_controller::eoir && tx.is_write())) {
+    charge(cpu, exit_cause::mmio_user, delay, [&](timeline::label& l) { l << "irqc " << timeline::hex{off}; });
+    return to_bus->b_transport(tx, delay);
   }
-  to_bus->b_transport(tx, delay);  // RAM and everything else: no trap
+  uint32_t written = 0;
+  if (tx.get_data_length() == 4) std::memcpy(&written, tx.get_data_ptr(), 4);
+  const bool traps = irqc_.is_wired(written) ? irqc_.config().eoi_traps_wired : irqc_.config().eoi_traps_msi;
+  charge(cpu, traps ? exit_cause::eoi_trap : exit_cause::eoi_virtual, delay,
+         [&](timeline::label& l) { l << "EOI " << written; });
+  if (timeline_ && cpu < static_cast<int>(isr_start_ns_.size()) && isr_start_ns_[cpu] >= 0) {
+    const double end = to_ns(kernel_time() + delay);
+    timeline_->span_named("isr", static_cast<unsigned>(cpu) + 50, isr_start_ns_[cpu], end - isr_start_ns_[cpu],
+                          [&](timeline::label& l) { l << "ISR " << written; });
+    isr_start_ns_[cpu] = -1;
+  }
+  if (!direct) return to_bus->b_transport(tx, delay);
+  irqc_.eoi(iface_cpu, written);
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// A device's window: a kick by its notification class, any other register by the user-space VMM.
+void hypervisor::device_access(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay,
+                               const hyp_device_window& d, uint64_t off) {
+  const bool doorbell = in_doorbells(d, off);
+  const bool notify = is_kick(tx, d, off);
+  auto kick = [&](timeline::label& l) { register_label(l << "kick " << d.name << " ", d, off); };
+  if (notify && (d.notify == notify_class::kernel || (d.notify == notify_class::mapped && !doorbell))) {
+    charge(cpu, exit_cause::notify_kernel, delay, kick);  // QueueNotify is a register: it traps
+  } else if (notify && d.notify == notify_class::mapped) {
+    charge(cpu, exit_cause::notify_mapped, delay, kick);
+  } else {
+    // A user-space handler: its share under the VMM's lock waits for it; with the relayed line the
+    // InterruptACK handler also lowers the line by ioctl (QEMU: virtio_mmio_write -> virtio_update_irq).
+    const bool ack = tx.is_write() && off == regmap::offset_of(regmap::reg::interrupt_ack) &&
+                     profile_.wired_path == wired_irq_path::user_relay;
+    const sc_core::sc_time ioctl = ack ? line_ioctl_.draw(sample_) : sc_core::SC_ZERO_TIME;
+    const sc_core::sc_time extra = lock_wait(delay, vmm_lock_hold_ + ioctl) + ioctl;
+    const exit_cause c = notify ? exit_cause::notify_user : exit_cause::mmio_user;
+    charge(cpu, c, delay,
+           [&](timeline::label& l) { register_label(l << d.name << (tx.is_write() ? " write " : " read "), d, off); },
+           &extra);
+  }
+  to_bus->b_transport(tx, delay);
 }
 
 bool hypervisor::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
@@ -234,7 +250,7 @@ bool hypervisor::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_
 unsigned int hypervisor::transport_dbg(int, tlm::tlm_generic_payload& tx) { return to_bus->transport_dbg(tx); }
 
 void hypervisor::invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
-  for (unsigned i = 0; i < from_cpu.size(); ++i) from_cpu[i]->invalidate_direct_mem_ptr(start, end);
+  for (auto& s : from_cpu) s->invalidate_direct_mem_ptr(start, end);
 }
 
 }  // namespace vmsim

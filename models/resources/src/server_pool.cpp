@@ -20,10 +20,13 @@ server_pool::server_pool(std::string name, unsigned servers, bool backfill)
     SC_REPORT_ERROR(ids::config_error, fmt::format("resource '{}': backfill needs exactly one server", name_).c_str());
 }
 
-// The first idle gap at or after `arrival` long enough for `service`.
+// The first idle gap at or after `arrival` long enough for `service`. The intervals over by `arrival` come
+// first (finishes ascend): the search starts after them.
 sc_core::sc_time server_pool::backfill_start(const sc_core::sc_time& arrival, const sc_core::sc_time& service) const {
   sc_core::sc_time start = arrival;
-  for (const auto& [s, f] : busy_) {
+  auto i = std::partition_point(busy_.begin(), busy_.end(), [&](const auto& b) { return b.second <= arrival; });
+  for (; i != busy_.end(); ++i) {
+    const auto& [s, f] = *i;
     if (f <= start) continue;
     if (s >= start + service) break;
     start = f;
@@ -38,7 +41,7 @@ server_pool::booking server_pool::serve(const sc_core::sc_time& arrival, const s
     start = backfill_start(arrival, service);
     const std::pair<sc_core::sc_time, sc_core::sc_time> job{start, start + service};
     busy_.insert(std::upper_bound(busy_.begin(), busy_.end(), job), job);
-    if (busy_.size() > backfill_window) busy_.erase(busy_.begin());
+    if (busy_.size() > backfill_window) busy_.pop_front();
     *first_free = std::max(*first_free, start + service);  // a job in an earlier gap ends before the last
   } else {
     start = std::max(arrival, *first_free);
@@ -50,7 +53,7 @@ server_pool::booking server_pool::serve(const sc_core::sc_time& arrival, const s
   return {start, start + service};
 }
 
-bool server_pool::idle_at(const sc_core::sc_time& t) const {
+bool server_pool::idle_at_any(const sc_core::sc_time& t) const {
   if (backfill_)
     return std::none_of(busy_.begin(), busy_.end(), [&](const auto& b) { return b.first <= t && t < b.second; });
   return *std::min_element(free_at_.begin(), free_at_.end()) <= t;

@@ -24,12 +24,12 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "vmsim/common/timeline.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/irq/interrupt_controller.h"
+#include "vmsim/regmap/virtio_mmio.h"
 #include "vmsim/resources/distribution.h"
 #include "vmsim/resources/sampled_time.h"
 #include "vmsim/resources/server_pool.h"
@@ -61,7 +61,25 @@ constexpr bool is_exit(exit_cause c) { return c != exit_cause::notify_mapped; }
 
 class hypervisor : public sc_core::sc_module {
  public:
-  tlm_utils::multi_passthrough_target_socket<hypervisor> from_cpu;  // vCPU c binds c-th
+  // One vCPU's way in: a TLM-2.0 target socket whose calls reach the hypervisor's handlers with the vCPU's
+  // index, bound at compile time (as vmsim/common/lt_target_socket.h does for a register block). A
+  // multi_passthrough_target_socket gets there through a binder object and two calls by pointer per access,
+  // on every trapped access of every round trip. nb_transport_fw completes at once through b_transport.
+  class cpu_socket : public tlm::tlm_target_socket<32>, private tlm::tlm_fw_transport_if<> {
+   public:
+    cpu_socket(const char* name, hypervisor& owner, int cpu);
+
+   private:
+    void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) override { owner_.b_transport(cpu_, tx, delay); }
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& tx, tlm::tlm_phase& phase, sc_core::sc_time& delay) override;
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) override {
+      return owner_.get_direct_mem_ptr(cpu_, tx, dmi);
+    }
+    unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override { return owner_.transport_dbg(cpu_, tx); }
+    hypervisor& owner_;
+    int cpu_;
+  };
+  sc_core::sc_vector<cpu_socket> from_cpu;  // vCPU c binds from_cpu[c] (one per vCPU of the controller)
   tlm_utils::simple_initiator_socket<hypervisor> to_bus;
 
   // `vmm_lock`: the VMM's lock (null: none), shared with whatever else takes it; `seed`: the cost samples.
@@ -104,18 +122,32 @@ class hypervisor : public sc_core::sc_module {
   void count(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
              const sc_core::sc_time* extra = nullptr) {
     const auto i = static_cast<size_t>(c);
-    if (what || extra || cost_[i].varies()) return count_traced(cpu, c, delay, what, extra);
+    if (what || cost_[i].varies()) return count_traced(cpu, c, delay, what, extra);
     ++exits_[i].count;  // the common case: a constant cost, its ns converted once
-    exits_[i].ns += cost_exact_ns_[i];
-    delay += cost_[i].constant();
+    if (!extra) {
+      exits_[i].ns += cost_exact_ns_[i];
+      delay += cost_[i].constant();
+      return;
+    }
+    const sc_core::sc_time cost = cost_[i].constant() + *extra;  // as count_traced adds them
+    exits_[i].ns += to_ns(cost);
+    delay += cost;
   }
   void count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, const std::string_view* what,
                     const sc_core::sc_time* extra);
   // Appends a trapped access's register by name to a timeline label.
   static void register_label(timeline::label& out, const hyp_device_window& d, uint64_t off);
-  // The vCPU interface's IAR read or EOIR write, taken by the local controller directly (what the bus would
-  // deliver there, without the bus hop); false: anything else, which goes over the bus.
-  bool irqc_direct(tlm::tlm_generic_payload& tx, uint64_t off, uint64_t reg);
+  // An access at `off` in the interrupt controller's window, or in device window `d`.
+  void irqc_access(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay, uint64_t off);
+  void device_access(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay, const hyp_device_window& d,
+                     uint64_t off);
+  static bool in_doorbells(const hyp_device_window& d, uint64_t off) {
+    return d.doorbell_size && off >= d.doorbell_base && off < d.doorbell_base + d.doorbell_size;
+  }
+  // A write to QueueNotify or a doorbell.
+  static bool is_kick(const tlm::tlm_generic_payload& tx, const hyp_device_window& d, uint64_t off) {
+    return tx.is_write() && (off == regmap::offset_of(regmap::reg::queue_notify) || in_doorbells(d, off));
+  }
   // Takes the VMM lock for a user-space handler of `hold` from the current annotated time: the wait.
   sc_core::sc_time lock_wait(const sc_core::sc_time& delay, const sc_core::sc_time& hold);
 

@@ -19,11 +19,14 @@ class sampled_time {
       : varies_(ns.shape == dist_shape::constant ? nullptr : &ns), offset_ns_(offset_ns),
         fixed_(varies_ ? sc_core::SC_ZERO_TIME : from_ns(sampler(0).draw(ns) + offset_ns)) {}
 
-  sc_core::sc_time draw(sampler& s) const { return varies_ ? from_ns(s.draw(*varies_) + offset_ns_) : fixed_; }
+  sc_core::sc_time draw(sampler& s) const { return varies_ ? draw_varying(s) : fixed_; }
   bool varies() const { return varies_ != nullptr; }
   const sc_core::sc_time& constant() const { return fixed_; }  // the value when it does not vary
 
  private:
+  // Out of line: inlined, the draw and its conversion would weigh down every constant's prologue.
+  [[gnu::noinline]] sc_core::sc_time draw_varying(sampler& s) const { return from_ns(s.draw(*varies_) + offset_ns_); }
+
   const distribution* varies_ = nullptr;  // null: constant
   double offset_ns_ = 0;
   sc_core::sc_time fixed_;

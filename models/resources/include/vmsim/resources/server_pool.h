@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -31,7 +33,9 @@ class server_pool {
   };
   booking serve(const sc_core::sc_time& arrival, const sc_core::sc_time& service);
   // Has a server nothing booked at `t`? (A thread that is idle then sleeps, and must be woken.)
-  bool idle_at(const sc_core::sc_time& t) const;
+  bool idle_at(const sc_core::sc_time& t) const {
+    return !backfill_ && free_at_.size() == 1 ? free_at_[0] <= t : idle_at_any(t);  // inline: a relay asks per rise
+  }
 
   const std::string& name() const { return name_; }
   unsigned servers() const { return static_cast<unsigned>(free_at_.size()); }
@@ -47,8 +51,11 @@ class server_pool {
   std::string name_;
   std::vector<sc_core::sc_time> free_at_;  // per server, when its last booked job ends
   bool backfill_ = false;
-  std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> busy_;  // backfill: recent [start, finish), by start
+  // backfill: the recent [start, finish), by start. They never overlap (each job goes into a gap), so their
+  // finishes ascend too; a deque drops the oldest without moving the rest.
+  std::deque<std::pair<sc_core::sc_time, sc_core::sc_time>> busy_;
   sc_core::sc_time backfill_start(const sc_core::sc_time& arrival, const sc_core::sc_time& service) const;
+  bool idle_at_any(const sc_core::sc_time& t) const;
   uint64_t jobs_ = 0;
   double busy_ns_ = 0;
   sc_core::sc_time since_;
