@@ -38,8 +38,7 @@ const char* to_string(notify_class c) {
 hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile, interrupt_controller& irqc,
                        uint64_t irqc_base, std::vector<hyp_device_window> devices, server_pool* vmm_lock, uint64_t seed)
     : sc_module(name),
-      from_cpu("from_cpu", irqc.config().cpus,
-               [this](const char* n, size_t c) { return new cpu_socket(n, *this, static_cast<int>(c)); }),
+      from_cpu("from_cpu", *this),
       to_bus("to_bus"), profile_(profile), irqc_(irqc), irqc_base_(irqc_base),
       devices_(std::move(devices)), vmm_lock_(vmm_lock), sample_(seed, "hypervisor"), isr_start_ns_(irqc.config().cpus, -1) {
   // What one exit of each cause costs (exit + handling + entry), from the profile: the mean, and the
@@ -68,21 +67,6 @@ hypervisor::hypervisor(sc_core::sc_module_name name, const cost_profile& profile
   to_bus.register_invalidate_direct_mem_ptr(this, &hypervisor::invalidate);
 }
 
-hypervisor::cpu_socket::cpu_socket(const char* name, hypervisor& owner, int cpu)
-    : tlm::tlm_target_socket<32>(name), owner_(owner), cpu_(cpu) {
-  bind(static_cast<tlm::tlm_fw_transport_if<>&>(*this));
-}
-
-tlm::tlm_sync_enum hypervisor::cpu_socket::nb_transport_fw(tlm::tlm_generic_payload& tx, tlm::tlm_phase& phase,
-                                                           sc_core::sc_time& delay) {
-  if (phase != tlm::BEGIN_REQ) {  // nothing is ever outstanding here: any other phase breaks the protocol
-    SC_REPORT_ERROR(ids::tlm_protocol, (std::string(basename()) + ": nb_transport_fw in a phase other than BEGIN_REQ").c_str());
-    return tlm::TLM_COMPLETED;
-  }
-  owner_.b_transport(cpu_, tx, delay);
-  phase = tlm::END_RESP;
-  return tlm::TLM_COMPLETED;
-}
 
 uint64_t hypervisor::total_exits() const {
   uint64_t n = 0;
@@ -250,7 +234,7 @@ bool hypervisor::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_
 unsigned int hypervisor::transport_dbg(int, tlm::tlm_generic_payload& tx) { return to_bus->transport_dbg(tx); }
 
 void hypervisor::invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
-  for (auto& s : from_cpu) s->invalidate_direct_mem_ptr(start, end);
+  for (int c = 0; c < from_cpu.size(); ++c) from_cpu[c]->invalidate_direct_mem_ptr(start, end);
 }
 
 }  // namespace vmsim

@@ -292,7 +292,7 @@ platform::platform(sc_core::sc_module_name name, const platform_config& c, const
     if (virtio_net* n = d->net(); n && profile.net_backend == net_backend_kind::vmm_thread) n->share_worker(&host.vmm_thread);
   hyp.to_bus.bind(bus.target);
   for (unsigned i = 0; i < cfg_.vcpus; ++i) {
-    cpu[i].bus.bind(hyp.from_cpu[i]);
+    cpu[i].bus.bind(hyp.from_cpu);  // vCPU i binds i-th
     irqc.cpu_irq[i].bind(cpu[i].irq);
   }
 }

@@ -26,12 +26,21 @@ struct time_scale {
   double resolution_fs;
   sc_core::sc_time one_ns;  // zero when the resolution is coarser than 1 ns
 };
+namespace detail {
+// Set on first use (the resolution is fixed by then), zero before. Not a function-local static: its guard
+// and its initialisation, inlined into every conversion, made each caller save and restore registers.
+// (Should this dynamic initialisation run after a first use elsewhere, it zeroes the cache, which the next
+// use fills again with the same values.)
+inline time_scale time_scale_cache{0, sc_core::sc_time()};
+[[gnu::cold, gnu::noinline]] inline const time_scale& first_time_scale() {
+  const double fs = 1e15 / static_cast<double>(sc_core::sc_time(1, sc_core::SC_SEC).value());
+  time_scale_cache = time_scale{fs, fs <= 1e6 ? sc_core::sc_time(1, sc_core::SC_NS) : sc_core::SC_ZERO_TIME};
+  return time_scale_cache;
+}
+}  // namespace detail
 inline const time_scale& kernel_time_scale() {
-  static const time_scale s = [] {
-    const double fs = 1e15 / static_cast<double>(sc_core::sc_time(1, sc_core::SC_SEC).value());
-    return time_scale{fs, fs <= 1e6 ? sc_core::sc_time(1, sc_core::SC_NS) : sc_core::SC_ZERO_TIME};
-  }();
-  return s;
+  const time_scale& s = detail::time_scale_cache;
+  return __builtin_expect(s.resolution_fs != 0, 1) ? s : detail::first_time_scale();
 }
 
 // t.to_seconds() * 1e9: in 2.3.4, to_seconds() is value * time_resolution * 1e-15.

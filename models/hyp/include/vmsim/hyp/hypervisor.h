@@ -26,6 +26,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "vmsim/common/lt_multi_target_socket.h"
 #include "vmsim/common/timeline.h"
 #include "vmsim/hyp/cost_profile.h"
 #include "vmsim/irq/interrupt_controller.h"
@@ -60,26 +61,15 @@ const char* to_string(exit_cause c);
 constexpr bool is_exit(exit_cause c) { return c != exit_cause::notify_mapped; }
 
 class hypervisor : public sc_core::sc_module {
- public:
-  // One vCPU's way in: a TLM-2.0 target socket whose calls reach the hypervisor's handlers with the vCPU's
-  // index, bound at compile time (as vmsim/common/lt_target_socket.h does for a register block). A
-  // multi_passthrough_target_socket gets there through a binder object and two calls by pointer per access,
-  // on every trapped access of every round trip. nb_transport_fw completes at once through b_transport.
-  class cpu_socket : public tlm::tlm_target_socket<32>, private tlm::tlm_fw_transport_if<> {
-   public:
-    cpu_socket(const char* name, hypervisor& owner, int cpu);
+  // The vCPUs' entry points (`cpu`: the vCPU's index), declared before the socket bound to them.
+  void b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int cpu, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int cpu, tlm::tlm_generic_payload& tx);
 
-   private:
-    void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) override { owner_.b_transport(cpu_, tx, delay); }
-    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& tx, tlm::tlm_phase& phase, sc_core::sc_time& delay) override;
-    bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) override {
-      return owner_.get_direct_mem_ptr(cpu_, tx, dmi);
-    }
-    unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override { return owner_.transport_dbg(cpu_, tx); }
-    hypervisor& owner_;
-    int cpu_;
-  };
-  sc_core::sc_vector<cpu_socket> from_cpu;  // vCPU c binds from_cpu[c] (one per vCPU of the controller)
+ public:
+  // vCPU c binds c-th; its calls reach the handlers above with c, bound at compile time (no binder hops on
+  // the trapped accesses of every round trip).
+  lt_multi_target_socket<hypervisor, &hypervisor::b_transport, &hypervisor::get_direct_mem_ptr, &hypervisor::transport_dbg> from_cpu;
   tlm_utils::simple_initiator_socket<hypervisor> to_bus;
 
   // `vmm_lock`: the VMM's lock (null: none), shared with whatever else takes it; `seed`: the cost samples.
@@ -105,9 +95,6 @@ class hypervisor : public sc_core::sc_module {
   sc_core::sc_time send_ipi(int cpu);
 
  private:
-  void b_transport(int cpu, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
-  bool get_direct_mem_ptr(int cpu, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
-  unsigned int transport_dbg(int cpu, tlm::tlm_generic_payload& tx);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
   // Counts an exit and adds its cost to the access's delay; `name(timeline::label&)` names it, called only
   // for a timeline. `extra`: time beyond the cause's own cost spent in this exit.
