@@ -10,6 +10,11 @@
 
 namespace vmsim::tb {
 
+// Sets `tx` up as a fresh base-protocol transaction of `len` bytes at `data` (streaming width: `len` unless
+// given), its response INCOMPLETE: what every access of a test initiator starts from.
+void prepare(tlm::tlm_generic_payload& tx, tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len,
+             unsigned streaming_width = 0);
+
 class bus_master : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<bus_master> socket;

@@ -167,12 +167,7 @@ BOOST_AUTO_TEST_CASE(router_completes_nb_transport_at_begin_req) {
   run_thread([&] {
     uint8_t data[4] = {0x78, 0x56, 0x34, 0x12};
     tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_WRITE_COMMAND);
-    tx.set_address(0x20010);
-    tx.set_data_ptr(data);
-    tx.set_data_length(4);
-    tx.set_streaming_width(4);
-    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare(tx, tlm::TLM_WRITE_COMMAND, 0x20010, data, 4);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     BOOST_TEST((t.cpu1.socket->nb_transport_fw(tx, phase, delay) == tlm::TLM_COMPLETED));

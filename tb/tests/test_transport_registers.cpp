@@ -242,12 +242,7 @@ BOOST_AUTO_TEST_CASE(register_socket_answers_nb_transport_dbg_and_dmi) {
   run_thread([&] {
     uint8_t data[4] = {};
     tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_READ_COMMAND);
-    tx.set_address(regmap::offset_of(reg::magic_value));
-    tx.set_data_ptr(data);
-    tx.set_data_length(4);
-    tx.set_streaming_width(4);
-    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare(tx, tlm::TLM_READ_COMMAND, regmap::offset_of(reg::magic_value), data, 4);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     BOOST_TEST(fw.nb_transport_fw(tx, phase, delay) == tlm::TLM_COMPLETED);
