@@ -238,12 +238,6 @@ bool virtio_driver::on_interrupt(uint32_t id, uint64_t entry_ns, bool shared) {
   return trailing || e.config;
 }
 
-void virtio_driver::isr_done(uint64_t entry_ns, uint64_t reads, uint64_t writes) {
-  stats_.isr.add(h_->now_ns() - entry_ns);
-  stats_.isr_reads += reads;
-  stats_.isr_writes += writes;
-}
-
 // ---- virtio-rng ------------------------------------------------------------------------------------------
 status rng_driver::read(void* buf, uint32_t len, uint32_t& got) {
   buffer b{buf, len, true};
