@@ -48,26 +48,30 @@ void msi_scheme_base::config_change() {
 }
 
 void msi_scheme_base::deliver(uint32_t v) {
-  if (v == msi_vector_table::no_vector || v >= vectors_.size()) {
+  // no_vector lies above every vector number: one compare refuses both it and a vector beyond the table.
+  if (v >= vectors_.size()) {
     ++stats_.suppressed;  // no vector mapped: the event is not signalled (as with VIRTIO_MSI_NO_VECTOR)
     return;
   }
-  if (!vectors_.signal(v)) {
+  const msi_message* m = vectors_.signal(v);
+  if (!m) {
     ++stats_.msi_deferred;
     return;
   }
-  const auto& m = vectors_.message(v);
-  ++stats_.msi_sent;
-  if (!host_->msi_write(m.address, m.data))
-    error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, m.address));
+  send(v, *m);
 }
 
 void msi_scheme_base::unmask(uint32_t v) {
-  if (!vectors_.unmask(v)) return;
-  const auto& m = vectors_.message(v);
+  if (vectors_.unmask(v)) send(v, vectors_.message(v));
+}
+
+void msi_scheme_base::send(uint32_t v, const msi_message& m) {
   ++stats_.msi_sent;
-  if (!host_->msi_write(m.address, m.data))
-    error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, m.address));
+  if (!host_->msi_write(m.address, m.data)) write_refused(v, m.address);
+}
+
+void msi_scheme_base::write_refused(uint32_t v, uint64_t address) {
+  error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, address));
 }
 
 void msi_scheme_base::set_enabled(bool on) {

@@ -54,6 +54,8 @@ class msi_scheme_base : public interrupt_scheme {
   virtual void on_reset() {}
 
   void deliver(uint32_t vector);
+  void send(uint32_t vector, const msi_message& m);  // writes the message of a vector that fires
+  [[gnu::cold, gnu::noinline]] void write_refused(uint32_t vector, uint64_t address);
   void mask(uint32_t vector) { vectors_.mask(vector); }
   void unmask(uint32_t vector);
   void set_enabled(bool on);
