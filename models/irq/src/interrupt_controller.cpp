@@ -213,7 +213,8 @@ void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core
   // MSI writes are posted: a write that decodes to nothing is dropped (and counted), the bus answers OK.
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
   const uint64_t offset = tx.get_address();
-  if (!tx.is_write() || tx.get_data_length() != 4 || tx.get_byte_enable_ptr()) return drop_msi(offset, 0, "not a 32-bit write");
+  if (!tx.is_write() || tx.get_data_length() != 4 || tx.get_byte_enable_ptr())
+    return drop_msi(offset, 0, "not a 32-bit write");
   uint32_t data;
   std::memcpy(&data, tx.get_data_ptr(), 4);
   unsigned cpu = 0;

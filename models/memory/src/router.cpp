@@ -47,6 +47,7 @@ void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time&
   forward(last, tx, delay);
 }
 
+// A miss of the initiator's last hit: the scan, then the forward or the decode error.
 void router::b_transport_scan(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const span* s = decode_scan(static_cast<size_t>(id), tx.get_address(), tx.get_data_length());
   if (!s) return decode_error(tx);
