@@ -17,12 +17,10 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
       irq_in("irq_in", cfg.wired_lines),
       cpu_irq("cpu_irq", cfg.cpus),
       cfg_(cfg),
-      pending_(cfg.cpus),
-      in_service_(cfg.cpus, spurious),
+      cpus_(cfg.cpus),
       route_(max_ids, 0),
       level_(cfg.wired_lines, 0),
       line_inputs_(cfg.wired_lines),
-      output_(cfg.cpus, false),
       delivered_(size_t{std::min(cfg.cpus, 256u)} * max_ids, 0) {
   auto fail = [&](const std::string& why) {
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: {}", this->name(), why).c_str());
@@ -34,6 +32,7 @@ interrupt_controller::interrupt_controller(sc_core::sc_module_name name, const i
     fail("msi_vector_min must be 16..255");
   if (cfg.flavour == msi_flavour::arm_gicv2m && cfg.msi_spi_base + cfg.msi_spi_count > spurious)
     fail("MSI SPIs exceed the interrupt id space");
+  for (unsigned c = 0; c < cfg.cpus; ++c) cpus_[c].wire = &cpu_irq[c];
   for (unsigned i = 0; i < cfg.wired_lines; ++i) {
     line_inputs_[i].owner = this;
     line_inputs_[i].index = i;
@@ -52,12 +51,6 @@ std::pair<uint64_t, uint32_t> interrupt_controller::msi_message(uint64_t frame_b
 }
 
 // ---- state ------------------------------------------------------------------------------------------
-void interrupt_controller::set_pending(unsigned cpu, uint32_t id) {
-  pending_[cpu].set(id);
-  // The output can only rise, and only for an id it may deliver.
-  if (in_service_[cpu] == spurious && !masked_.test(id)) drive_output(cpu, true);
-}
-
 uint32_t interrupt_controller::id_set::first_not_in(const id_set& mask) const {
   for (unsigned bits = nonempty; bits; bits &= bits - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(bits));
@@ -71,35 +64,38 @@ uint32_t interrupt_controller::id_set::first_not_in(const id_set& mask) const {
 
 uint32_t interrupt_controller::highest_pending(unsigned cpu) const {
   if (cpu >= cfg_.cpus) return spurious;
-  return pending_[cpu].first_not_in(masked_);  // lowest id first
+  return cpus_[cpu].pending.first_not_in(masked_);  // lowest id first
 }
 
 uint32_t interrupt_controller::acknowledge(unsigned cpu) {
-  if (cpu >= cfg_.cpus || in_service_[cpu] != spurious) return ++stats_.spurious_acks, spurious;
-  uint32_t id = highest_pending(cpu);
+  if (cpu >= cfg_.cpus) return ++stats_.spurious_acks, spurious;
+  cpu_interface& c = cpus_[cpu];
+  const uint32_t id = c.in_service == spurious ? c.pending.first_not_in(masked_) : spurious;
   if (id == spurious) return ++stats_.spurious_acks, spurious;
-  pending_[cpu].reset(id);
-  in_service_[cpu] = id;
+  c.pending.reset(id);
+  c.in_service = id;
   ++stats_.acknowledges;
   ++delivered_[cpu * max_ids + id];
-  drive_output(cpu, false);  // in service: no nesting
+  drive_output(c, false);  // in service: no nesting
   return id;
 }
 
 void interrupt_controller::eoi(unsigned cpu, uint32_t id) {
-  if (cpu >= cfg_.cpus || in_service_[cpu] != id) {
-    ++stats_.spurious_eois;
-    SC_REPORT_WARNING(ids::spurious_eoi,
-                      fmt::format("{}: EOI of id {} on vCPU {} with {} in service: ignored", name(), id, cpu,
-                                  cpu < cfg_.cpus && in_service_[cpu] != spurious
-                                      ? std::to_string(in_service_[cpu]) : std::string("nothing")).c_str());
-    return;
-  }
+  if (cpu >= cfg_.cpus || cpus_[cpu].in_service != id) return spurious_eoi(cpu, id);
+  cpu_interface& c = cpus_[cpu];
   ++stats_.eois;
-  in_service_[cpu] = spurious;
+  c.in_service = spurious;
   // Level semantics: a wired line still asserted is pending again at its routed vCPU.
   if (is_wired(id) && !cfg_.edge(id - cfg_.wired_base_id) && level_[id - cfg_.wired_base_id]) set_pending(route_[id], id);
-  update_output(cpu);
+  update_output(c);
+}
+
+void interrupt_controller::spurious_eoi(unsigned cpu, uint32_t id) {
+  ++stats_.spurious_eois;
+  SC_REPORT_WARNING(ids::spurious_eoi,
+                    fmt::format("{}: EOI of id {} on vCPU {} with {} in service: ignored", name(), id, cpu,
+                                cpu < cfg_.cpus && cpus_[cpu].in_service != spurious
+                                    ? std::to_string(cpus_[cpu].in_service) : std::string("nothing")).c_str());
 }
 
 void interrupt_controller::route(uint32_t id, unsigned cpu) {
@@ -127,14 +123,14 @@ void interrupt_controller::line_changed(unsigned line, bool now) {
     if (now) set_pending(cpu, id);
     return;
   }
-  if (now && in_service_[cpu] != id) set_pending(cpu, id);
+  if (now && cpus_[cpu].in_service != id) set_pending(cpu, id);
   // A level interrupt that is no longer asserted is pending nowhere (it may have been rerouted since it rose).
   // Only the vCPUs that had it pending can change output: every other change of state updates its output.
   if (!now)
     for (unsigned c = 0; c < cfg_.cpus; ++c)
-      if (pending_[c].test(id)) {
-        pending_[c].reset(id);
-        update_output(c);
+      if (cpus_[c].pending.test(id)) {
+        cpus_[c].pending.reset(id);
+        update_output(cpus_[c]);
       }
 }
 
@@ -151,18 +147,8 @@ void interrupt_controller::deliver_arrivals() {
   }
 }
 
-void interrupt_controller::update_output(unsigned cpu) {
-  drive_output(cpu, in_service_[cpu] == spurious && highest_pending(cpu) != spurious);
-}
-
-void interrupt_controller::drive_output(unsigned cpu, bool level) {
-  if (level == static_cast<bool>(output_[cpu])) return;
-  output_[cpu] = level;
-  cpu_irq[cpu].write(level);
-}
-
 void interrupt_controller::update_outputs() {
-  for (unsigned c = 0; c < cfg_.cpus; ++c) update_output(c);
+  for (auto& c : cpus_) update_output(c);
 }
 
 // ---- bus side ----------------------------------------------------------------------------------------
@@ -224,24 +210,22 @@ bool interrupt_controller::decode_msi(uint64_t offset, uint32_t data, unsigned& 
 
 void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   ++stats_.msi_writes;
-  const uint64_t offset = tx.get_address();
-  uint32_t data = 0;
-  unsigned cpu = 0;
-  uint32_t id = 0;
-  const char* why = "not a 32-bit write";
-  bool ok = tx.is_write() && tx.get_data_length() == 4 && !tx.get_byte_enable_ptr();
-  if (ok) {
-    std::memcpy(&data, tx.get_data_ptr(), 4);
-    ok = decode_msi(offset, data, cpu, id, why);
-  }
   // MSI writes are posted: a write that decodes to nothing is dropped (and counted), the bus answers OK.
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
-  if (!ok) {
-    ++stats_.msi_dropped;
-    SC_REPORT_WARNING(ids::msi_undecodable,
-                      fmt::format("{}: MSI write {:#x} <- {:#x} dropped: {}", name(), offset, data, why).c_str());
-    return;
-  }
+  const uint64_t offset = tx.get_address();
+  if (!tx.is_write() || tx.get_data_length() != 4 || tx.get_byte_enable_ptr())
+    return drop_msi(offset, 0, "not a 32-bit write");
+  uint32_t data;
+  std::memcpy(&data, tx.get_data_ptr(), 4);
+  unsigned cpu = 0;
+  uint32_t id = 0;
+  const char* why = nullptr;
+  if (!decode_msi(offset, data, cpu, id, why)) return drop_msi(offset, data, why);
+  if (timeline_ || delay != sc_core::SC_ZERO_TIME) return msi_arrives(cpu, id, delay);
+  set_pending(cpu, id);
+}
+
+void interrupt_controller::msi_arrives(unsigned cpu, uint32_t id, const sc_core::sc_time& delay) {
   if (timeline_)
     timeline_->instant_named("msi", 100, to_ns(kernel_time() + delay),
                              [&](timeline::label& l) { l << "MSI id " << id << " -> vCPU " << cpu; });
@@ -249,6 +233,12 @@ void interrupt_controller::msi_b_transport(tlm::tlm_generic_payload& tx, sc_core
   if (delay == sc_core::SC_ZERO_TIME) return set_pending(cpu, id);
   arrivals_.push_back({kernel_time() + delay, cpu, id});
   arrival_event_.notify(delay);
+}
+
+void interrupt_controller::drop_msi(uint64_t offset, uint32_t data, const char* why) {
+  ++stats_.msi_dropped;
+  SC_REPORT_WARNING(ids::msi_undecodable,
+                    fmt::format("{}: MSI write {:#x} <- {:#x} dropped: {}", name(), offset, data, why).c_str());
 }
 
 }  // namespace vmsim

@@ -29,6 +29,8 @@ void msi_scheme_base::attach(interrupt_host& host) {
   host_ = &host;
   fallback_.attach(host);
   vectors_.resize(cfg_.vectors ? cfg_.vectors : host.num_queues() + 1);
+  queue_vector_.resize(host.num_queues());
+  for (unsigned q = 0; q < queue_vector_.size(); ++q) queue_vector_[q] = q + 1;
 }
 
 void msi_scheme_base::set_half(uint64_t& v, bool high, uint32_t half) {
@@ -48,26 +50,30 @@ void msi_scheme_base::config_change() {
 }
 
 void msi_scheme_base::deliver(uint32_t v) {
-  if (v == msi_vector_table::no_vector || v >= vectors_.size()) {
+  // no_vector lies above every vector number: one compare refuses both it and a vector beyond the table.
+  if (v >= vectors_.size()) {
     ++stats_.suppressed;  // no vector mapped: the event is not signalled (as with VIRTIO_MSI_NO_VECTOR)
     return;
   }
-  if (!vectors_.signal(v)) {
+  const msi_message* m = vectors_.signal(v);
+  if (!m) {
     ++stats_.msi_deferred;
     return;
   }
-  const auto& m = vectors_.message(v);
-  ++stats_.msi_sent;
-  if (!host_->msi_write(m.address, m.data))
-    error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, m.address));
+  send(v, *m);
 }
 
 void msi_scheme_base::unmask(uint32_t v) {
-  if (!vectors_.unmask(v)) return;
-  const auto& m = vectors_.message(v);
+  if (vectors_.unmask(v)) send(v, vectors_.message(v));
+}
+
+void msi_scheme_base::send(uint32_t v, const msi_message& m) {
   ++stats_.msi_sent;
-  if (!host_->msi_write(m.address, m.data))
-    error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, m.address));
+  if (!host_->msi_write(m.address, m.data)) write_refused(v, m.address);
+}
+
+void msi_scheme_base::write_refused(uint32_t v, uint64_t address) {
+  error(ids::msi_write_failed, fmt::format("MSI write for vector {} to {:#x} refused by the bus", v, address));
 }
 
 void msi_scheme_base::set_enabled(bool on) {
@@ -166,13 +172,13 @@ void msi_v2_scheme::declare_registers(register_bank& bank) {
 
 void msi_v2_scheme::on_reset() {
   vec_sel_ = 0;
-  queue_map_.resize(host_ ? host_->num_queues() : 0);
+  queue_vector_.resize(host_ ? host_->num_queues() : 0);
   if (sharing()) {  // nothing is mapped until the driver's MAP commands (as the kvmtool-derived device)
     config_map_ = msi_vector_table::no_vector;
-    for (auto& v : queue_map_) v = msi_vector_table::no_vector;
+    for (auto& v : queue_vector_) v = msi_vector_table::no_vector;
   } else {
     config_map_ = 0;
-    for (unsigned q = 0; q < queue_map_.size(); ++q) queue_map_[q] = q + 1;
+    for (unsigned q = 0; q < queue_vector_.size(); ++q) queue_vector_[q] = q + 1;
   }
 }
 
@@ -232,7 +238,7 @@ void msi_v2_scheme::command(uint32_t cmd) {
         return error(ids::bad_queue_sel, fmt::format("MAP_QUEUE for QueueSel {}: the device has {} queues", q, host_->num_queues()));
       if (vec_sel_ != msi_vector_table::no_vector && vec_sel_ >= vectors_.size())
         return error(ids::msi_bad_vector, fmt::format("MAP_QUEUE to vector {}: MsiVecNum is {}", vec_sel_, vectors_.size()));
-      queue_map_[q] = vec_sel_;
+      queue_vector_[q] = vec_sel_;
       return;
     }
     default: break;
@@ -267,13 +273,15 @@ void msix_reference_scheme::declare_registers(register_bank& bank) {
   bank.add(row("QueueVector", b + mx::queue_vector, 4, access::rw),
            [this] {
              const uint32_t q = host_->queue_sel();
-             return q < queue_vector_.size() ? queue_vector_[q] : no_vector16;
+             // Held as vector numbers (0xffff as no_vector), read back as written.
+             if (q >= queue_vector_.size() || queue_vector_[q] == msi_vector_table::no_vector) return no_vector16;
+             return queue_vector_[q];
            },
            [this](uint32_t v) {
              const uint32_t q = host_->queue_sel();
              if (q >= queue_vector_.size())
                return error(ids::bad_queue_sel, fmt::format("QueueVector for QueueSel {}", q));
-             queue_vector_[q] = v & 0xffff;
+             queue_vector_[q] = (v & 0xffff) == no_vector16 ? msi_vector_table::no_vector : v & 0xffff;
            });
   raw_.assign(vectors_.size(), {});
   vector_ctrl_.assign(vectors_.size(), 1);  // MSI-X entries come out of reset masked
@@ -296,15 +304,10 @@ void msix_reference_scheme::declare_registers(register_bank& bank) {
 void msix_reference_scheme::on_reset() {
   control_ = 0;
   config_vector_ = no_vector16;
-  queue_vector_.assign(host_ ? host_->num_queues() : 0, no_vector16);
+  queue_vector_.assign(host_ ? host_->num_queues() : 0, msi_vector_table::no_vector);
   raw_.assign(vectors_.size(), {});
   vector_ctrl_.assign(vectors_.size(), 1);
   for (unsigned v = 0; v < vectors_.size(); ++v) vectors_.mask(v);
-}
-
-uint32_t msix_reference_scheme::vector_for_queue(unsigned q) const {
-  if (q >= queue_vector_.size() || queue_vector_[q] == no_vector16) return msi_vector_table::no_vector;
-  return queue_vector_[q];
 }
 
 void msix_reference_scheme::write_entry(unsigned v, unsigned field, uint32_t value) {

@@ -9,6 +9,12 @@ namespace vmsim {
 
 dma_master::dma_master(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
   socket.register_invalidate_direct_mem_ptr(this, &dma_master::invalidate);
+  // The posted write's attributes that no target or interconnect may change (base protocol): set once.
+  posted_.set_command(tlm::TLM_WRITE_COMMAND);
+  posted_.set_data_ptr(posted_data_);
+  posted_.set_data_length(sizeof posted_data_);
+  posted_.set_streaming_width(sizeof posted_data_);
+  posted_.set_byte_enable_ptr(nullptr);
 }
 
 const tlm::tlm_dmi* dma_master::dmi_for(uint64_t addr, uint64_t len) {
@@ -67,21 +73,14 @@ bool dma_master::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, ui
 }
 
 bool dma_master::post_write32(uint64_t addr, uint32_t data, const sc_core::sc_time& delay) {
-  uint8_t bytes[4];
-  store_le(bytes, 4, data);
+  store_le(posted_data_, 4, data);
   tlm::tlm_generic_payload& tx = posted_;  // reused: a payload's construction allocates
-  tx.set_command(tlm::TLM_WRITE_COMMAND);
   tx.set_address(addr);
-  tx.set_data_ptr(bytes);
-  tx.set_data_length(4);
-  tx.set_streaming_width(4);
-  tx.set_byte_enable_ptr(nullptr);
-  tx.set_dmi_allowed(false);
+  tx.set_dmi_allowed(false);  // what a target may set: the DMI hint and the response
   tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time d = delay;
   socket->b_transport(tx, d);
   ++stats_.posted_writes;
-  tx.set_data_ptr(nullptr);
   if (!tx.is_response_ok()) return ++stats_.faults, false;
   return true;
 }

@@ -1,5 +1,7 @@
 #include "vmsim/memory/router.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "vmsim/common/report_ids.h"
@@ -19,39 +21,37 @@ void router::add_target(tlm::tlm_target_socket<>& socket, const address_range& r
                       fmt::format("{}: address range '{}' [{:#x}, +{:#x}) overlaps '{}' [{:#x}, +{:#x})", name(),
                                   range.name, range.base, range.size, r.name, r.base, r.size).c_str());
   initiator.bind(socket);
+  spans_.push_back({range.base, range.size, nullptr, static_cast<int>(map_.size())});
   map_.push_back(range);
-  spans_.push_back({range.base, range.size});
 }
 
-// This initiator's last hit first (ranges never overlap, so a hit there is the only hit); then the scan.
-inline int router::decode(int initiator, uint64_t addr, unsigned len) {
-  const uint64_t n = len == 0 ? 1 : len;
-  const auto who = static_cast<size_t>(initiator);
-  if (who < last_hit_.size()) {
-    const int last = last_hit_[who];
-    if (last >= 0 && spans_[static_cast<size_t>(last)].holds(addr, n)) return last;
-  }
-  return decode_scan(who, addr, n);
-}
-
-int router::decode_scan(size_t who, uint64_t addr, uint64_t n) {
-  for (size_t i = 0; i < spans_.size(); ++i)
-    if (spans_[i].holds(addr, n)) {
-      if (who < last_hit_.size()) last_hit_[who] = static_cast<int>(i);
-      return static_cast<int>(i);
+const router::span* router::decode_scan(size_t who, uint64_t addr, uint64_t len) {
+  for (const span& s : spans_)
+    if (s.holds(addr, len)) {
+      last_hit_[who] = s;
+      return &s;
     }
-  return -1;
+  return nullptr;
 }
 
-void router::end_of_elaboration() { last_hit_.assign(target.links(), -1); }
+void router::end_of_elaboration() {
+  // The initiator socket knows its targets' interfaces from before_end_of_elaboration on.
+  for (size_t i = 0; i < spans_.size(); ++i) spans_[i].target = initiator[static_cast<int>(i)];
+  // One entry per link; link 0 exists (bound to the export) even before an initiator binds.
+  last_hit_.assign(std::max(target.links(), 1u), span{});
+}
 
 void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
-  uint64_t addr = tx.get_address();
-  int port = decode(id, addr, tx.get_data_length());
-  if (port < 0) return decode_error(tx);
-  tx.set_address(addr - spans_[port].base);
-  initiator[port]->b_transport(tx, delay);
-  tx.set_address(addr);
+  const span& last = last_hit_[static_cast<size_t>(id)];
+  if (!last.holds(tx.get_address(), tx.get_data_length())) return b_transport_scan(id, tx, delay);
+  forward(last, tx, delay);
+}
+
+// A miss of the initiator's last hit: the scan, then the forward or the decode error.
+void router::b_transport_scan(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  const span* s = decode_scan(static_cast<size_t>(id), tx.get_address(), tx.get_data_length());
+  if (!s) return decode_error(tx);
+  forward(*s, tx, delay);
 }
 
 void router::decode_error(tlm::tlm_generic_payload& tx) {
@@ -62,12 +62,12 @@ void router::decode_error(tlm::tlm_generic_payload& tx) {
 }
 
 bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
-  uint64_t addr = tx.get_address();
-  int port = decode(id, addr, 1);
-  if (port < 0) return false;
-  const auto& r = map_[port];
+  const uint64_t addr = tx.get_address();
+  const span* s = decode(id, addr, 1);
+  if (!s) return false;
+  const span r = *s;  // a copy: the call below may decode again for this initiator (a target's own DMI look-up)
   tx.set_address(addr - r.base);
-  bool ok = initiator[port]->get_direct_mem_ptr(tx, dmi);
+  bool ok = initiator[r.port]->get_direct_mem_ptr(tx, dmi);
   tx.set_address(addr);
   // Translate the granted window back to global addresses and clip it to this range.
   uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
@@ -78,14 +78,14 @@ bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_d
 }
 
 unsigned int router::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
-  uint64_t addr = tx.get_address();
-  int port = decode(id, addr, tx.get_data_length());
-  if (port < 0) {
+  const uint64_t addr = tx.get_address();
+  const span* s = decode(id, addr, tx.get_data_length());
+  if (!s) {
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return 0;
   }
-  tx.set_address(addr - map_[port].base);
-  unsigned n = initiator[port]->transport_dbg(tx);
+  tx.set_address(addr - s->base);
+  unsigned n = initiator[s->port]->transport_dbg(tx);
   tx.set_address(addr);
   return n;
 }

@@ -105,11 +105,11 @@ class interrupt_controller : public sc_core::sc_module {
   };
   void line_changed(unsigned line, bool level);
   void deliver_arrivals();  // SC_METHOD: MSIs whose annotated time has come
-  // cpu_irq[cpu] is high while the vCPU has a deliverable (pending, unmasked) id and none in service.
-  void update_output(unsigned cpu);  // recomputes that level and drives it
-  void drive_output(unsigned cpu, bool level);  // drives a level known from the change just made
-  void update_outputs();
-  void set_pending(unsigned cpu, uint32_t id);
+  // Out of line, so the common paths of an MSI write and an EOI keep a small frame: a write dropped (with
+  // its warning), an MSI recorded on the timeline or arriving later than now, an EOI of nothing in service.
+  [[gnu::cold, gnu::noinline]] void drop_msi(uint64_t offset, uint32_t data, const char* why);
+  [[gnu::noinline]] void msi_arrives(unsigned cpu, uint32_t id, const sc_core::sc_time& delay);
+  [[gnu::cold, gnu::noinline]] void spurious_eoi(unsigned cpu, uint32_t id);
   tlm::tlm_response_status bad(const std::string& what);
 
   // A set of interrupt ids as 64-bit words plus a summary of the non-empty words, so the highest-priority
@@ -118,26 +118,50 @@ class interrupt_controller : public sc_core::sc_module {
     std::array<uint64_t, max_ids / 64> w{};
     uint16_t nonempty = 0;  // bit k: w[k] != 0
     static_assert(max_ids / 64 <= 16, "one summary bit per word");
-    void set(uint32_t id, bool v = true) {
-      auto& word = w[id / 64];
-      if (v) word |= uint64_t{1} << (id % 64);
-      else word &= ~(uint64_t{1} << (id % 64));
-      if (word) nonempty = static_cast<uint16_t>(nonempty | (1u << (id / 64)));
-      else nonempty = static_cast<uint16_t>(nonempty & ~(1u << (id / 64)));
+    void set(uint32_t id) {
+      w[id / 64] |= uint64_t{1} << (id % 64);
+      nonempty = static_cast<uint16_t>(nonempty | (1u << (id / 64)));
     }
-    void reset(uint32_t id) { set(id, false); }
+    void reset(uint32_t id) {
+      auto& word = w[id / 64];
+      word &= ~(uint64_t{1} << (id % 64));
+      if (!word) nonempty = static_cast<uint16_t>(nonempty & ~(1u << (id / 64)));
+    }
+    void set(uint32_t id, bool v) { v ? set(id) : reset(id); }
     bool test(uint32_t id) const { return (w[id / 64] >> (id % 64)) & 1; }
     uint32_t first_not_in(const id_set& mask) const;  // spurious when none
   };
+  // One vCPU's interface: what is pending, what is in service, the level its output drives.
+  struct cpu_interface {
+    id_set pending;
+    uint32_t in_service = spurious;  // spurious = none
+    bool output = false;             // the level of cpu_irq[cpu], read per change
+    irq_out* wire = nullptr;         // cpu_irq[cpu]
+  };
+  // cpu_irq[cpu] is high while the vCPU has a deliverable (pending, unmasked) id and none in service.
+  void update_output(cpu_interface& c) {
+    drive_output(c, c.in_service == spurious && c.pending.first_not_in(masked_) != spurious);
+  }
+  // Drives a level known from the change just made; flattened, so the wire's loop is inline wherever it is.
+  [[gnu::always_inline, gnu::flatten]] inline void drive_output(cpu_interface& c, bool level) {
+    if (level == c.output) return;
+    c.output = level;
+    c.wire->write(level);
+  }
+  void update_outputs();
+  void set_pending(unsigned cpu, uint32_t id) {
+    cpu_interface& c = cpus_[cpu];
+    c.pending.set(id);
+    // The output can only rise, and only for an id it may deliver.
+    if (c.in_service == spurious && !masked_.test(id)) drive_output(c, true);
+  }
 
   irqc_config cfg_;
-  std::vector<id_set> pending_;  // per vCPU
-  std::vector<uint32_t> in_service_;           // per vCPU, spurious = none
+  std::vector<cpu_interface> cpus_;            // per vCPU
   std::vector<uint16_t> route_;                // per id
   id_set masked_;
   std::vector<uint8_t> level_;                 // per wired line (bytes: vector<bool> extracts a bit per look)
   std::vector<line_input> line_inputs_;
-  std::vector<uint8_t> output_;                // per vCPU: the level cpu_irq drives (a byte: read per change)
   std::vector<uint64_t> delivered_;            // acknowledged count per (vCPU, id): [cpu * max_ids + id]
   struct arrival {
     sc_core::sc_time at;

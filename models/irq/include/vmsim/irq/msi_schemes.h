@@ -49,11 +49,17 @@ class msi_scheme_base : public interrupt_scheme {
   const msi_vector_table& vectors() const { return vectors_; }
 
  protected:
-  virtual uint32_t vector_for_queue(unsigned q) const = 0;
+  // The vector of queue q's used-buffer events (no_vector: none): a table, not a virtual call, as it is
+  // looked up at every completion.
+  uint32_t vector_for_queue(unsigned q) const {
+    return q < queue_vector_.size() ? queue_vector_[q] : msi_vector_table::no_vector;
+  }
   virtual uint32_t vector_for_config() const = 0;
   virtual void on_reset() {}
 
   void deliver(uint32_t vector);
+  void send(uint32_t vector, const msi_message& m);  // writes the message of a vector that fires
+  [[gnu::cold, gnu::noinline]] void write_refused(uint32_t vector, uint64_t address);
   void mask(uint32_t vector) { vectors_.mask(vector); }
   void unmask(uint32_t vector);
   void set_enabled(bool on);
@@ -65,6 +71,9 @@ class msi_scheme_base : public interrupt_scheme {
   interrupt_host* host_ = nullptr;
   msi_vector_table vectors_;
   msi_message staged_;  // MsiAddress/MsiData as written, latched by a command
+  // Per queue: the vector its used-buffer events go to (no_vector: none), kept by each layout as its
+  // registers and commands set it; the fixed mapping (queue q on vector q + 1) from attach on.
+  std::vector<uint32_t> queue_vector_;
   bool enabled_ = false;
   wired_irq_scheme fallback_;
 };
@@ -91,7 +100,6 @@ class msi_v1_scheme : public msi_scheme_base {
   void declare_registers(register_bank& bank) override;
 
  protected:
-  uint32_t vector_for_queue(unsigned q) const override { return q + 1; }
   uint32_t vector_for_config() const override { return 0; }
 
  private:
@@ -141,7 +149,6 @@ class msi_v2_scheme : public msi_scheme_base {
   bool sharing() const { return cfg_.sharing && variant_ == msi_v2_variant::vector_map; }
 
  protected:
-  uint32_t vector_for_queue(unsigned q) const override { return q < queue_map_.size() ? queue_map_[q] : msi_vector_table::no_vector; }
   uint32_t vector_for_config() const override { return config_map_; }
   void on_reset() override;
 
@@ -155,7 +162,6 @@ class msi_v2_scheme : public msi_scheme_base {
   const char* name_ = nullptr;
   uint32_t vec_sel_ = 0;
   uint32_t config_map_ = 0;
-  std::vector<uint32_t> queue_map_;
 };
 
 // The PCI/MSI-X-like reference point (standing for virtio-pci): an MSI-X table (AddrLow, AddrHigh, Data,
@@ -170,7 +176,6 @@ class msix_reference_scheme : public msi_scheme_base {
   void declare_registers(register_bank& bank) override;
 
  protected:
-  uint32_t vector_for_queue(unsigned q) const override;
   uint32_t vector_for_config() const override { return config_vector_ == no_vector16 ? msi_vector_table::no_vector : config_vector_; }
   void on_reset() override;
 
@@ -179,7 +184,6 @@ class msix_reference_scheme : public msi_scheme_base {
   void write_control(uint32_t v);
   uint32_t control_ = 0;
   uint32_t config_vector_ = no_vector16;
-  std::vector<uint32_t> queue_vector_;
   std::vector<msi_message> raw_;      // the table as written
   std::vector<uint32_t> vector_ctrl_;
 };

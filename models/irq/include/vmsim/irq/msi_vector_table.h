@@ -27,11 +27,11 @@ class msi_vector_table {
   bool masked(unsigned v) const { return vectors_.at(v).masked; }
   bool pending(unsigned v) const { return vectors_.at(v).pending; }
 
-  // An event on vector v: true if the message must be written now, false if it was left pending.
-  bool signal(unsigned v) {
-    auto& e = vectors_.at(v);
-    if (e.masked || !e.configured) return e.pending = true, false;
-    return true;
+  // An event on vector v (v < size()): the message to write now, or null if it was left pending.
+  const msi_message* signal(unsigned v) {
+    auto& e = vectors_[v];
+    if (e.masked || !e.configured) return e.pending = true, nullptr;
+    return &e.msg;
   }
   void mask(unsigned v) { vectors_.at(v).masked = true; }
   // True if a pending message must be written now.

@@ -94,7 +94,8 @@ class dma_master : public sc_core::sc_module, public guest_memory_if {
   window last_;  // the DMI window the last access used, flat: the fast path of every ring access
   std::vector<uint64_t> no_dmi_;   // addresses already refused DMI, to avoid asking every access
   sc_core::sc_time delay_;
-  tlm::tlm_generic_payload posted_;
+  tlm::tlm_generic_payload posted_;  // the posted write's payload, its data in posted_data_
+  uint8_t posted_data_[4] = {};
   counters stats_{};
 };
 
