@@ -36,7 +36,7 @@ struct doorbell_result {
   doorbell_error error = doorbell_error::none;
   uint16_t queue = 0;
   uint16_t notification_data = 0;   // upper half of the written value (VIRTIO_F_NOTIFICATION_DATA)
-  sc_core::sc_time latency = sc_core::SC_ZERO_TIME;  // decoder latency added to the kick
+  sc_core::sc_time latency;  // decoder latency added to the kick (zero: sc_time default)
 };
 
 class doorbell_decoder_if {
