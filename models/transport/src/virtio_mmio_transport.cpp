@@ -595,19 +595,6 @@ pop_status virtio_mmio_transport::pop(unsigned q, desc_chain& out) {
   return s;
 }
 
-void virtio_mmio_transport::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
-  if (queue_live(q)) push_live(q, chain, written);
-}
-
-void virtio_mmio_transport::notify_used(unsigned q) {
-  if (queue_live(q)) notify_live(q);
-}
-
-void virtio_mmio_transport::complete(unsigned q, const desc_chain& chain, uint32_t written) {
-  // A failed push marks the device DEVICE_NEEDS_RESET: the queue is no longer live, nothing to signal.
-  if (queue_live(q) && push_live(q, chain, written)) notify_live(q);
-}
-
 inline bool virtio_mmio_transport::push_live(unsigned q, const desc_chain& chain, uint32_t written) {
   if (written > chain.writable_bytes) written = static_cast<uint32_t>(chain.writable_bytes);
   if (queues_[q].vq.push_used(dma, chain.head, written)) return true;
@@ -619,6 +606,19 @@ inline void virtio_mmio_transport::notify_live(unsigned q) {
   auto& vq = queues_[q].vq;
   if (vq.should_interrupt(dma)) scheme_->used_buffer(q);
   else if (vq.error() != vq_error::none) ring_fault(q);
+}
+
+void virtio_mmio_transport::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
+  if (queue_live(q)) push_live(q, chain, written);
+}
+
+void virtio_mmio_transport::notify_used(unsigned q) {
+  if (queue_live(q)) notify_live(q);
+}
+
+void virtio_mmio_transport::complete(unsigned q, const desc_chain& chain, uint32_t written) {
+  // A failed push marks the device DEVICE_NEEDS_RESET: the queue is no longer live, nothing to signal.
+  if (queue_live(q) && push_live(q, chain, written)) notify_live(q);
 }
 
 void virtio_mmio_transport::ring_fault(unsigned q) {
