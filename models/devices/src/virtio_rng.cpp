@@ -1,6 +1,5 @@
 #include "vmsim/devices/virtio_rng.h"
 
-#include <algorithm>
 #include <vector>
 
 namespace vmsim {
@@ -43,9 +42,14 @@ void virtio_rng::complete() {
   int64_t n = served;
   // The usual request is one writable buffer: its bytes are drawn in place when it maps whole. Otherwise
   // they are drawn into a buffer and scattered over the writable segments (the same bytes either way).
-  const auto first = std::find_if(chain_.segments.begin(), chain_.segments.end(),
-                                  [](const desc_segment& s) { return s.device_writable; });
-  uint8_t* in_place = first != chain_.segments.end() && first->len >= served ? mem.map(first->addr, served) : nullptr;
+  // The first writable segment, by a plain loop: std::find_if's unrolled search costs more for a chain's few segments.
+  const desc_segment* first = nullptr;
+  for (const auto& s : chain_.segments)
+    if (s.device_writable) {
+      first = &s;
+      break;
+    }
+  uint8_t* in_place = first != nullptr && first->len >= served ? mem.map(first->addr, served) : nullptr;
   if (in_place) {
     gen_.fill(in_place, served);
   } else {
@@ -57,8 +61,7 @@ void virtio_rng::complete() {
   if (n < 0) return host_->needs_reset("rng: buffer write faulted");
   ++requests_;
   bytes_ += static_cast<uint64_t>(n);
-  host_->push_used(0, chain_, static_cast<uint32_t>(n));
-  host_->notify_used(0);
+  host_->complete(0, chain_, static_cast<uint32_t>(n));
 }
 
 }  // namespace vmsim

@@ -25,7 +25,8 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
       cfg_(cfg),
       scheme_(scheme ? std::move(scheme) : std::make_unique<wired_irq_scheme>()),
       bank_(cfg.window_size),
-      queues_(device.num_queues()) {
+      queues_(device.num_queues()),
+      num_queues_(device.num_queues()) {
   if (cfg_.version != regmap::version_legacy && cfg_.version != regmap::version_modern)
     SC_REPORT_ERROR(ids::config_error,
                     fmt::format("{}: transport version {} is not 1 (legacy) or 2 (modern)", name, cfg_.version).c_str());
@@ -45,7 +46,9 @@ virtio_mmio_transport::virtio_mmio_transport(sc_core::sc_module_name name, devic
                                   "(ends {:#x}) and inside the {:#x}-byte window; base and multiplier must fit 16 bits "
                                   "and the multiplier be a multiple of 4", name, d.base, end,
                                   regmap::config_space_offset + device.config().size(), cfg_.window_size).c_str());
-    doorbell_ = std::make_unique<reference_doorbell_decoder>(d);
+    auto reference = std::make_unique<reference_doorbell_decoder>(d);
+    reference_ = reference.get();
+    doorbell_ = std::move(reference);
     doorbell_begin_ = d.base;
     doorbell_end_ = end;
   }
@@ -114,6 +117,7 @@ void virtio_mmio_transport::use_doorbell_decoder(std::unique_ptr<doorbell_decode
   if (!cfg_.notify.doorbells)
     SC_REPORT_ERROR(ids::config_error, fmt::format("{}: a doorbell decoder needs notify.doorbells", name()).c_str());
   doorbell_ = std::move(decoder);
+  reference_ = nullptr;
 }
 
 bool virtio_mmio_transport::msi_write(uint64_t addr, uint32_t data) {
@@ -185,7 +189,7 @@ void virtio_mmio_transport::b_transport(tlm::tlm_generic_payload& tx, sc_core::s
   delay += cfg_.register_latency;
   access_delay_ = delay;
   tx.set_response_status(access(tx, false));
-  access_delay_ = sc_core::SC_ZERO_TIME;
+  access_delay_ = sc_core::sc_time();
 }
 
 unsigned int virtio_mmio_transport::transport_dbg(tlm::tlm_generic_payload& tx) {
@@ -312,14 +316,18 @@ void virtio_mmio_transport::drive_irq(unsigned line, bool level) {
 
 tlm::tlm_response_status virtio_mmio_transport::doorbell_access(uint32_t offset, unsigned width, bool is_write,
                                                                 uint32_t value) {
-  if (!is_write)
-    return refuse(bus_fault::read_of_write_only, tlm::TLM_COMMAND_ERROR_RESPONSE,
-                  fmt::format("read of doorbell {:#x}: doorbells are write-only", offset));
+  if (!is_write) return refuse_doorbell_read(offset);
   ++stats_.doorbell_writes;
-  const doorbell_result r = doorbell_->decode(offset, width, value);
+  const doorbell_result r =
+      reference_ ? reference_->decode(offset, width, value) : doorbell_->decode(offset, width, value);
   if (r.error != doorbell_error::none) bad_doorbell(offset, width, value, r.error);
   else kick(r.queue, r.latency, "doorbell");
   return tlm::TLM_OK_RESPONSE;
+}
+
+tlm::tlm_response_status virtio_mmio_transport::refuse_doorbell_read(uint32_t offset) {
+  return refuse(bus_fault::read_of_write_only, tlm::TLM_COMMAND_ERROR_RESPONSE,
+                fmt::format("read of doorbell {:#x}: doorbells are write-only", offset));
 }
 
 void virtio_mmio_transport::bad_doorbell(uint32_t offset, unsigned width, uint32_t value, doorbell_error e) {
@@ -587,17 +595,30 @@ pop_status virtio_mmio_transport::pop(unsigned q, desc_chain& out) {
   return s;
 }
 
-void virtio_mmio_transport::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
-  if (!queue_live(q)) return;
+inline bool virtio_mmio_transport::push_live(unsigned q, const desc_chain& chain, uint32_t written) {
   if (written > chain.writable_bytes) written = static_cast<uint32_t>(chain.writable_bytes);
-  if (!queues_[q].vq.push_used(dma, chain.head, written)) ring_fault(q);
+  if (queues_[q].vq.push_used(dma, chain.head, written)) return true;
+  ring_fault(q);
+  return false;
 }
 
-void virtio_mmio_transport::notify_used(unsigned q) {
-  if (!queue_live(q)) return;
+inline void virtio_mmio_transport::notify_live(unsigned q) {
   auto& vq = queues_[q].vq;
   if (vq.should_interrupt(dma)) scheme_->used_buffer(q);
   else if (vq.error() != vq_error::none) ring_fault(q);
+}
+
+void virtio_mmio_transport::push_used(unsigned q, const desc_chain& chain, uint32_t written) {
+  if (queue_live(q)) push_live(q, chain, written);
+}
+
+void virtio_mmio_transport::notify_used(unsigned q) {
+  if (queue_live(q)) notify_live(q);
+}
+
+void virtio_mmio_transport::complete(unsigned q, const desc_chain& chain, uint32_t written) {
+  // A failed push marks the device DEVICE_NEEDS_RESET: the queue is no longer live, nothing to signal.
+  if (queue_live(q) && push_live(q, chain, written)) notify_live(q);
 }
 
 void virtio_mmio_transport::ring_fault(unsigned q) {

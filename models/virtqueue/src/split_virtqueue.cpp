@@ -32,14 +32,15 @@ uint64_t le64(const uint8_t* p) { return le32(p) | static_cast<uint64_t>(le32(p 
 void put16(uint8_t* p, uint16_t v) { p[0] = static_cast<uint8_t>(v); p[1] = static_cast<uint8_t>(v >> 8); }
 void put32(uint8_t* p, uint32_t v) { put16(p, static_cast<uint16_t>(v)); put16(p + 2, static_cast<uint16_t>(v >> 16)); }
 
-// A 16-bit field at byte `off` of a ring part.
-bool read16(guest_memory_if& mem, const mapped_range& part, uint64_t off, uint16_t& v) {
+// A 16-bit field at byte `off` of a ring part. Always inline: through a mapped part it is one load or store,
+// which a call would cost several times over.
+[[gnu::always_inline]] inline bool read16(guest_memory_if& mem, const mapped_range& part, uint64_t off, uint16_t& v) {
   uint8_t b[2];
   if (!part.read(mem, off, b, 2)) return false;
   v = le16(b);
   return true;
 }
-bool write16(guest_memory_if& mem, const mapped_range& part, uint64_t off, uint16_t v) {
+[[gnu::always_inline]] inline bool write16(guest_memory_if& mem, const mapped_range& part, uint64_t off, uint16_t v) {
   uint8_t b[2];
   put16(b, v);
   return part.write(mem, off, b, 2);
@@ -51,7 +52,7 @@ struct raw_desc {
   uint16_t flags;
   uint16_t next;
 };
-bool read_desc(guest_memory_if& mem, const mapped_range& table, uint32_t index, raw_desc& d) {
+[[gnu::always_inline]] inline bool read_desc(guest_memory_if& mem, const mapped_range& table, uint32_t index, raw_desc& d) {
   uint8_t b[vr::desc_size];
   if (!table.read(mem, uint64_t{index} * vr::desc_size, b, sizeof b)) return false;
   d = {le64(b + vr::desc_addr), le32(b + vr::desc_len), le16(b + vr::desc_flags), le16(b + vr::desc_next)};
@@ -106,9 +107,8 @@ int split_virtqueue::pending(guest_memory_if& mem) {
   return static_cast<uint16_t>(idx - last_avail_idx_);
 }
 
-// pop() past its empty-ring test: `out` is clear, the queue enabled and without error.
-pop_status split_virtqueue::pop_next(guest_memory_if& mem, desc_chain& out) {
-  const ring_view& r = rings(mem);
+// pop() past its empty-ring test: `out` is clear, the queue enabled and without error, `r` its rings(mem).
+pop_status split_virtqueue::pop_next(guest_memory_if& mem, const ring_view& r, desc_chain& out) {
   uint16_t avail_idx;
   if (!read_avail_idx(mem, r, avail_idx)) return pop_status::error;
   if (avail_idx == last_avail_idx_) return pop_status::empty;

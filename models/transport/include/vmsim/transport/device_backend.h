@@ -24,6 +24,12 @@ class device_host {
   virtual void push_used(unsigned q, const desc_chain& chain, uint32_t written) = 0;
   // Signals the used buffers pushed so far, if the driver wants an interrupt.
   virtual void notify_used(unsigned q) = 0;
+  // push_used then notify_used: a back-end that completes its requests one at a time. A host may do both
+  // in one step (one check of the queue's state).
+  virtual void complete(unsigned q, const desc_chain& chain, uint32_t written) {
+    push_used(q, chain, written);
+    notify_used(q);
+  }
   virtual void config_changed() = 0;
   virtual void needs_reset(const std::string& why) = 0;
   virtual guest_memory_if& memory() = 0;

@@ -36,7 +36,7 @@ struct doorbell_result {
   doorbell_error error = doorbell_error::none;
   uint16_t queue = 0;
   uint16_t notification_data = 0;   // upper half of the written value (VIRTIO_F_NOTIFICATION_DATA)
-  sc_core::sc_time latency = sc_core::SC_ZERO_TIME;  // decoder latency added to the kick
+  sc_core::sc_time latency;  // decoder latency added to the kick (zero: sc_time default)
 };
 
 class doorbell_decoder_if {
@@ -50,7 +50,7 @@ class doorbell_decoder_if {
 // The reference decoder: the rules in one pure function, no time (the RTL regression checks against it).
 doorbell_result decode_doorbell(const doorbell_config& cfg, uint32_t offset, unsigned width, uint32_t value);
 
-class reference_doorbell_decoder : public doorbell_decoder_if {
+class reference_doorbell_decoder final : public doorbell_decoder_if {
  public:
   explicit reference_doorbell_decoder(const doorbell_config& cfg) : cfg_(cfg) {}
   const char* name() const override { return "reference"; }

@@ -71,6 +71,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   pop_status pop(unsigned q, desc_chain& out) override;
   void push_used(unsigned q, const desc_chain& chain, uint32_t written) override;
   void notify_used(unsigned q) override;
+  void complete(unsigned q, const desc_chain& chain, uint32_t written) override;
   void config_changed() override;
   void needs_reset(const std::string& why) override;
   guest_memory_if& memory() override { return dma; }
@@ -118,6 +119,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
                                                                        unsigned width, bool is_write);
   tlm::tlm_response_status config_access(uint32_t offset, unsigned width, bool is_write, uint32_t& value);
   tlm::tlm_response_status doorbell_access(uint32_t offset, unsigned width, bool is_write, uint32_t value);
+  [[gnu::cold, gnu::noinline]] tlm::tlm_response_status refuse_doorbell_read(uint32_t offset);
   [[gnu::cold, gnu::noinline]] void bad_doorbell(uint32_t offset, unsigned width, uint32_t value, doorbell_error e);
   // The doorbell window and the config space, as offsets in the MMIO window (fixed at construction).
   bool in_doorbell_window(uint64_t offset) const { return offset >= doorbell_begin_ && offset < doorbell_end_; }
@@ -154,11 +156,14 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   [[gnu::cold, gnu::noinline]] void ring_fault(unsigned q);
   // DRIVER_OK and not DEVICE_NEEDS_RESET (driver_ok(), without its virtual call on the ring path).
   bool live() const { return (status_ & regmap::status::driver_ok) && !(status_ & regmap::status::device_needs_reset); }
-  bool queue_live(unsigned q) const { return live() && q < queues_.size() && queues_[q].ready; }
+  bool queue_live(unsigned q) const { return live() && q < num_queues_ && queues_[q].ready; }
+  // push_used and notify_used of a live queue.
+  bool push_live(unsigned q, const desc_chain& chain, uint32_t written);
+  void notify_live(unsigned q);
 
   // interrupt_host
   unsigned irq_lines() const override { return cfg_.irq_lines; }
-  unsigned num_queues() const override { return static_cast<unsigned>(queues_.size()); }
+  unsigned num_queues() const override { return num_queues_; }
   uint32_t queue_sel() const override { return queue_sel_; }
   unsigned irq_line_for_queue(unsigned q) const override { return device_.irq_line_for_queue(q, cfg_.irq_lines); }
   bool msi_write(uint64_t addr, uint32_t data) override;
@@ -169,8 +174,10 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   transport_config cfg_;
   std::unique_ptr<interrupt_scheme> scheme_;
   std::unique_ptr<doorbell_decoder_if> doorbell_;
+  reference_doorbell_decoder* reference_ = nullptr;  // doorbell_ while it is the reference: called directly
   register_bank bank_;
   std::vector<queue_state> queues_;
+  const unsigned num_queues_;  // queues_.size(), fixed: the ring path's bounds check without a division
   std::vector<split_virtqueue::counters> retired_;
   counters stats_;
 

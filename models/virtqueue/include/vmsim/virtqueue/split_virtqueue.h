@@ -58,9 +58,9 @@ class split_virtqueue {
   pop_status pop(guest_memory_if& mem, desc_chain& out) {
     out.clear();
     if (!enabled_ || error_ != vq_error::none) return pop_status::empty;
-    const mapped_range& avail = rings(mem).avail;
-    if (avail.host != nullptr && avail_idx_at(avail.host) == last_avail_idx_) return pop_status::empty;
-    return pop_next(mem, out);
+    const ring_view& r = rings(mem);
+    if (r.avail.host != nullptr && avail_idx_at(r.avail.host) == last_avail_idx_) return pop_status::empty;
+    return pop_next(mem, r, out);
   }
   // Publishes a used element for chain `head` with `written` bytes; false on a memory fault.
   bool push_used(guest_memory_if& mem, uint16_t head, uint32_t written);
@@ -95,7 +95,7 @@ class split_virtqueue {
   }
   void map_rings(guest_memory_if& mem);
 
-  pop_status pop_next(guest_memory_if& mem, desc_chain& out);
+  pop_status pop_next(guest_memory_if& mem, const ring_view& r, desc_chain& out);
   // avail->idx of a mapped avail ring (guest structures are little-endian whatever the host is).
   static uint16_t avail_idx_at(const uint8_t* avail) {
     const uint8_t* p = avail + regmap::vring::avail_idx;
