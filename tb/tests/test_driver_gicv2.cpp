@@ -49,14 +49,16 @@ irqc_layout gic() {
 
 BOOST_AUTO_TEST_CASE(gicv2_enable_switches_on_distributor_and_cpu_interface) {
   recording_hal h;
-  irq_controller(h, gic()).enable();
+  counting_hal io{h};
+  irq_controller(io, gic()).enable();
   const std::vector<recording_hal::access> want = {{gicd + 0x000, 4, 0x3}, {gicc + 0x04, 4, 0xff}, {gicc + 0x00, 4, 0x3}};
   BOOST_TEST((h.writes == want));
 }
 
 BOOST_AUTO_TEST_CASE(gicv2_route_targets_the_cpu_and_enables_the_spi) {
   recording_hal h;
-  irq_controller ic(h, gic());
+  counting_hal io{h};
+  irq_controller ic(io, gic());
   ic.route(79, 0);  // virt's virtio-mmio slot 31
   const std::vector<recording_hal::access> want = {{gicd + 0x800 + 79, 1, 0x01}, {gicd + 0x100 + 8, 4, 1u << 15}};
   BOOST_TEST((h.writes == want));
@@ -69,18 +71,22 @@ BOOST_AUTO_TEST_CASE(gicv2_acknowledge_and_eoi_use_iar_and_eoir) {
   recording_hal h;
   h.reads[gicc + 0x0c] = (1u << 10) | 79;  // IAR with a CPU id field (SGIs): the id is the low 10 bits
   h.reads[gicc + 0x18] = 1023;
-  irq_controller ic(h, gic());
+  counting_hal io{h};
+  irq_controller ic(io, gic());
   BOOST_TEST(ic.acknowledge(0) == 79u);
   BOOST_TEST(ic.highest_pending(0) == irq_controller::spurious);
   ic.eoi(0, 79);
   BOOST_TEST((h.writes == std::vector<recording_hal::access>{{gicc + 0x10, 4, 79}}));
+  BOOST_TEST(io.reads == 2u);  // the controller's accesses count as the ISR's (driver_stats::isr_reads)
+  BOOST_TEST(io.writes == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(vmsim_controller_layout_is_unchanged) {
   recording_hal h;
   irqc_layout l;
   l.regs = 0x08000000;
-  irq_controller ic(h, l);
+  counting_hal io{h};
+  irq_controller ic(io, l);
   ic.enable();  // nothing to switch on
   ic.route(33, 1);
   ic.mask(33, false);

@@ -12,6 +12,7 @@ vcpu::vcpu(sc_core::sc_module_name name, const vcpu_config& cfg)
       units_per_ns_(static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution())) {
   irq.bind(*this);
   tx_.set_data_ptr(data_);
+  tx_.set_byte_enable_ptr(nullptr);
   SC_HAS_PROCESS(vcpu);
   SC_THREAD(thread);
   sensitive << irq_rise_ << timer_;  // what a WFI sleeps on: static sensitivity is the kernel's cheapest wait
@@ -28,13 +29,13 @@ void vcpu::thread() {
 uint32_t vcpu::access(tlm::tlm_command cmd, uint64_t addr, unsigned width, uint32_t value) {
   if (width > sizeof data_) width = sizeof data_;  // the HAL's widths are 1, 2 and 4
   store_le(data_, width, value);
+  // The data pointer (data_) and the byte enables (none) are set once, in the constructor: under the base
+  // protocol no interconnect or target changes them. What a target may change is set anew.
   tlm::tlm_generic_payload& tx = tx_;
   tx.set_command(cmd);
   tx.set_address(addr);
-  tx.set_data_ptr(data_);
   tx.set_data_length(width);
   tx.set_streaming_width(width);
-  tx.set_byte_enable_ptr(nullptr);
   tx.set_dmi_allowed(false);
   tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = local_ + cfg_.access_cost;

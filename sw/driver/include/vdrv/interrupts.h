@@ -25,7 +25,9 @@ struct irqc_layout {
 class irq_controller {
  public:
   static constexpr uint32_t spurious = 1023;
-  irq_controller(hal& h, const irqc_layout& l) : h_(h), l_(l) {}
+  // On the counting HAL the driver runs on: its IAR and EOI accesses count as the ISR's, and calls through
+  // the final counting_hal reach the HAL below in one virtual call, not two.
+  irq_controller(counting_hal& h, const irqc_layout& l) : h_(h), l_(l) {}
   // A GICv2 needs its distributor and CPU interface switched on once (vmsim's controller needs nothing).
   void enable();
   uint32_t acknowledge(unsigned cpu);
@@ -38,10 +40,10 @@ class irq_controller {
   // The MSI that reaches `cpu` with interrupt id `id`. On arm the SPI's route is programmed too.
   message msi_for(unsigned cpu, uint32_t id);
   uint32_t wired_id(unsigned line) const { return l_.wired_base_id + line; }
-  hal& io() { return h_; }
+  counting_hal& io() { return h_; }
 
  private:
-  hal& h_;
+  counting_hal& h_;
   irqc_layout l_;
 };
 
