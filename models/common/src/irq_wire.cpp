@@ -5,6 +5,7 @@ namespace vmsim {
 void irq_out::cache() {
   targets_.clear();
   for (int i = 0; i < size(); ++i) targets_.push_back((*this)[i]);
+  only_ = targets_.size() == 1 ? targets_.front() : nullptr;
   cached_ = true;
 }
 

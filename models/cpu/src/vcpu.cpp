@@ -89,18 +89,13 @@ void vcpu::set_irq(bool level) {
   irq_level_ = level;
 }
 
-// The input as this thread knows it: every producer drives it at once (irq_wire.h), so there is nothing
-// to wait for. What rises between the kernel's time and this vCPU's local time is seen at the next
-// synchronisation, as with any loosely-timed initiator (the quantum bounds it; WFI syncs).
-bool vcpu::interrupt_pending() { return irq_level_; }
-
 void vcpu::wake_up(const sc_core::sc_time& after) {
   wake_pending_ = true;
   if (sleeping_) irq_rise_.notify(after);
 }
 
 void vcpu::wait_for_interrupt(uint64_t deadline_ns) {
-  const sc_core::sc_time kernel = kernel_time(), local_now = kernel + local_;  // one reading serves both
+  const sc_core::sc_time kernel = module_kernel_time(), local_now = kernel + local_;  // one reading serves both
   const uint64_t now = whole_ns(local_now);
   if (deadline_ns <= now) return;
   // One pending notification at a time: an earlier armed timer wakes the vCPU early, which only costs a look.
@@ -126,7 +121,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.wfis;
   if (irq_level_ || wake_pending_) return void(wake_pending_ = false);
   // Busy until the local time, then asleep: one kernel round trip instead of a sync and then a wait.
-  const sc_core::sc_time from = kernel_time(), busy = local_;
+  const sc_core::sc_time from = module_kernel_time(), busy = local_;
   // No watchdog: only the input, a wake-up or the vCPU's own timer ends the sleep. A guest that waits for
   // what never comes leaves the kernel without events, and the run reports the stranded vCPU.
   sleeping_ = true;
@@ -137,7 +132,7 @@ void vcpu::wait_for_interrupt() {
   ++stats_.activations;
   resumed();
   local_ = quantum_from_ = sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time now = kernel_time(), slept = now - from;
+  const sc_core::sc_time now = module_kernel_time(), slept = now - from;
   if (slept < busy) {
     local_ = busy - slept;  // it rose while the vCPU was still busy: taken when the work ends
     halted_ = false;
@@ -166,7 +161,9 @@ void vcpu::reset_utilisation() {
   measure_from_ = kernel_time() + local_;
 }
 
-uint64_t vcpu::coarse_ns(const sc_core::sc_time& t) { return static_cast<uint64_t>(t.to_seconds() * 1e9 + 0.5); }
+uint64_t vcpu::coarse_ns(uint64_t time_value) {
+  return static_cast<uint64_t>(sc_core::sc_time::from_value(time_value).to_seconds() * 1e9 + 0.5);
+}
 
 void vcpu::look_up_ram() {
   tlm::tlm_generic_payload tx;

@@ -29,7 +29,8 @@ class irq_out : public sc_core::sc_port<irq_target_if, 0, sc_core::SC_ZERO_OR_MO
   irq_out() = default;
   explicit irq_out(const char* name) : sc_port(name) {}
   void write(bool level) {
-    if (!cached_) cache();  // only a write during elaboration gets here
+    if (only_) return only_->set_irq(level);  // the usual wire: one receiver
+    if (!cached_) cache();                     // only a write during elaboration gets here
     for (irq_target_if* t : targets_) t->set_irq(level);
   }
 
@@ -38,6 +39,7 @@ class irq_out : public sc_core::sc_port<irq_target_if, 0, sc_core::SC_ZERO_OR_MO
   // Cold and out of line: inlined, its port lookups would weigh down every write's prologue.
   [[gnu::cold]] void cache();
   std::vector<irq_target_if*> targets_;
+  irq_target_if* only_ = nullptr;  // the one receiver of a wire that has exactly one, once cached
   bool cached_ = false;
 };
 

@@ -20,6 +20,10 @@ inline const sc_core::sc_time& kernel_time() {
   return (__builtin_expect(c != nullptr, 1) ? c : first_simcontext())->time_stamp();
 }
 
+// kernel_time() for a caller that is part of the simulation (a module's member, a process): its module's
+// construction made the context, so there is no creation path to test for (nor registers to save for it).
+inline const sc_core::sc_time& module_kernel_time() { return sc_core::sc_curr_simcontext->time_stamp(); }
+
 // The kernel's time resolution in femtoseconds, and 1 ns in its units. The resolution is a power of ten
 // not above one second, so 1e15 / (units per second) is exact. Read once: the resolution is fixed by then.
 struct time_scale {

@@ -73,8 +73,11 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   // Another vCPU's reschedule IPI, `after` its sender's kernel time (its local time offset): this vCPU
   // leaves its halt then (the sender pays the IPI; see the hypervisor), or does not halt before it looks.
   void wake_up(const sc_core::sc_time& after);
-  bool interrupt_pending();
-  uint64_t now_ns() { return whole_ns(kernel_time() + local_); }
+  // The input as this thread knows it: every producer drives it at once (irq_wire.h), so there is nothing
+  // to wait for. What rises between the kernel's time and this vCPU's local time is seen at the next
+  // synchronisation, as with any loosely-timed initiator (the quantum bounds it; WFI syncs).
+  bool interrupt_pending() const { return irq_level_; }
+  uint64_t now_ns() { return whole_ns(module_kernel_time() + local_); }
   uint64_t to_bus(const void* p) { return cfg_.ram_base + static_cast<uint64_t>(static_cast<const uint8_t*>(p) - ram()); }
   void* from_bus(uint64_t a) { return ram() + (a - cfg_.ram_base); }
 
@@ -123,9 +126,11 @@ class vcpu : public sc_core::sc_module, private irq_target_if {
   // and inline: the driver reads its clock several times per round trip).
   uint64_t whole_ns(const sc_core::sc_time& t) const {
     const uint64_t upn = units_per_ns_;
-    return upn ? (t.value() + upn / 2) / upn : coarse_ns(t);
+    return upn ? (t.value() + upn / 2) / upn : coarse_ns(t.value());
   }
-  [[gnu::cold]] static uint64_t coarse_ns(const sc_core::sc_time& t);  // a resolution coarser than 1 ns
+  // A resolution coarser than 1 ns. It takes the time's value, not a reference: a reference would make every
+  // caller keep its time in memory for this rare path.
+  [[gnu::cold]] static uint64_t coarse_ns(uint64_t time_value);
   void arm_timer(const sc_core::sc_time& at, const sc_core::sc_time& kernel);  // fires at `at` (kernel: now)
   void set_irq(bool level) override;  // from the interrupt controller, in its caller's process
   void resumed() {
