@@ -30,7 +30,7 @@ void msi_scheme_base::attach(interrupt_host& host) {
   fallback_.attach(host);
   vectors_.resize(cfg_.vectors ? cfg_.vectors : host.num_queues() + 1);
   queue_vector_.resize(host.num_queues());
-  for (unsigned q = 0; q < queue_vector_.size(); ++q) queue_vector_[q] = q + 1;
+  map_queues_in_order();
 }
 
 void msi_scheme_base::set_half(uint64_t& v, bool high, uint32_t half) {
@@ -178,7 +178,7 @@ void msi_v2_scheme::on_reset() {
     for (auto& v : queue_vector_) v = msi_vector_table::no_vector;
   } else {
     config_map_ = 0;
-    for (unsigned q = 0; q < queue_vector_.size(); ++q) queue_vector_[q] = q + 1;
+    map_queues_in_order();
   }
 }
 

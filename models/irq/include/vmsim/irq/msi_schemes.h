@@ -66,6 +66,10 @@ class msi_scheme_base : public interrupt_scheme {
   bool all_configured(unsigned first, unsigned count) const;
   void error(const char* id, const std::string& what) { host_->guest_error(id, what); }
   static void set_half(uint64_t& v, bool high, uint32_t half);
+  // The fixed mapping: queue q on vector q + 1 (vector 0 is the configuration change's).
+  void map_queues_in_order() {
+    for (unsigned q = 0; q < queue_vector_.size(); ++q) queue_vector_[q] = q + 1;
+  }
 
   msi_config cfg_;
   interrupt_host* host_ = nullptr;
