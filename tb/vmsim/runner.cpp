@@ -304,9 +304,11 @@ platform_config platform_for(const scenario& s, const cost_profile& p) {
   // The run's model parameters (--param, a scenario's "params"): vm.<group>.* apply to every device.
   apply_params(s.params, c.irqc);
   apply_params(s.params, c.vcpu);
-  // A trace stamps what a vCPU does with the kernel's time, which lags further behind when a vCPU runs
-  // ahead: a traced run keeps the vCPUs at their quantum (its results are the same; tb/tests checks).
-  if (!s.timeline.empty() || !s.vcd.empty()) c.vcpu.run_ahead = false;
+  // A VCD samples its wires and doorbells at the kernel's time, so what a vCPU drives (an ACK lowering a
+  // line, a kick) shows at the vCPU's last synchronisation: a VCD run keeps the vCPUs at their quantum, which
+  // bounds that lag (its results are the same; tb/tests checks). The timeline stamps each event with its
+  // caller's annotated time, the same with or without run ahead (tb/tests checks too).
+  if (!s.vcd.empty()) c.vcpu.run_ahead = false;
   for (size_t i = 0; i < c.devices.size(); ++i) {
     platform_device& d = c.devices[i];
     d.net = with_params(s.params, net_params_for(s, p));

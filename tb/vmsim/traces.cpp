@@ -10,8 +10,10 @@ namespace vmsim::app {
 
 traced_device_host::traced_device_host(device_host& inner, timeline& tl) : in_(inner), tl_(tl) {}
 
-// sc_time_stamp().to_seconds() * 1e9, without the two calls into the library per event.
-double traced_device_host::now_ns() const { return to_ns(kernel_time()); }
+// The back-end's time in ns: the kernel's, plus how far ahead its caller runs (a pop in a kick's own call
+// is at the kick's arrival, the vCPU's local time and the doorbell's latency on). A vCPU that runs ahead
+// of its quantum ends (vm.cpu.run_ahead) leaves the stamps as they are.
+double traced_device_host::now_ns() const { return to_ns(kernel_time() + in_.caller_offset()); }
 
 pop_status traced_device_host::pop(unsigned q, desc_chain& out) {
   const pop_status st = in_.pop(q, out);

@@ -39,9 +39,10 @@ class traced_device_host : public device_host {
   guest_memory_if& memory() override { return in_.memory(); }
   uint64_t negotiated_features() const override { return in_.negotiated_features(); }
   bool driver_ok() const override { return in_.driver_ok(); }
+  sc_core::sc_time caller_offset() const override { return in_.caller_offset(); }
 
  private:
-  double now_ns() const;  // the kernel's time in ns
+  double now_ns() const;  // the caller's time in ns
 
   device_host& in_;
   timeline& tl_;

@@ -114,10 +114,10 @@ void hypervisor::count_traced(int cpu, exit_cause c, sc_core::sc_time& delay, co
   delay += cost;
 }
 
-sc_core::sc_time hypervisor::send_ipi(int cpu) {
-  sc_core::sc_time delay;
+sc_core::sc_time hypervisor::send_ipi(int cpu, const sc_core::sc_time& local) {
+  sc_core::sc_time delay = local;
   charge(cpu, exit_cause::ipi_send, delay, [](timeline::label& l) { l << "IPI"; });
-  return delay;
+  return delay - local;
 }
 
 sc_core::sc_time hypervisor::wake_from_halt(int cpu, const sc_core::sc_time& slept) {

@@ -492,7 +492,9 @@ void virtio_mmio_transport::write_queue_notify(uint32_t v) {
 void virtio_mmio_transport::kick(unsigned index, const sc_core::sc_time& extra, const char* via) {
   if (!queue_live(index)) return refuse_kick(index, via);
   ++stats_.kicks[index];
-  device_.on_queue_notify(index, access_delay_ + extra);
+  // The back-end acts on the kick when it arrives: what it does in this call is at that time.
+  access_delay_ += extra;
+  device_.on_queue_notify(index, access_delay_);
 }
 
 void virtio_mmio_transport::refuse_kick(unsigned index, const char* via) {

@@ -3,7 +3,9 @@
 
 A vCPU that runs past a quantum end when nothing else is due (models/cpu vcpu.h, run_ahead) only skips a
 kernel time step: CASE's scenario run with it (the default) and without it must give the same results JSON,
-figure for figure; only the scenario's record of the parameter itself differs. Deterministic.
+figure for figure; only the scenario's records of the parameter and of the timeline's path differ. Each run also writes a
+timeline, whose events are stamped with their caller's annotated time (the kernel's time plus the vCPU's
+local offset): the two timelines must be the same file, byte for byte. Deterministic.
 """
 import json
 import os
@@ -37,11 +39,24 @@ def fail(msg):
 
 def run(name, extra):
     out = os.path.join(SCRATCH, name + ".json")
-    r = subprocess.run([VMSIM, "--quiet", "--out", out] + CASES[CASE] + extra, capture_output=True, text=True)
+    timeline = os.path.join(SCRATCH, name + ".timeline.json")
+    r = subprocess.run([VMSIM, "--quiet", "--out", out, "--timeline", timeline] + CASES[CASE] + extra,
+                       capture_output=True, text=True)
     if r.returncode != 0:
         fail(f"{name}: exit {r.returncode}: {r.stderr.strip()}")
     with open(out) as f:
-        return json.load(f)
+        results = json.load(f)
+    with open(timeline, "rb") as f:
+        return results, f.read()
+
+
+def first_difference(a, b):
+    """The line number and the two lines where two timeline files first differ."""
+    la, lb = a.decode().splitlines(), b.decode().splitlines()
+    for i, (x, y) in enumerate(zip(la, lb)):
+        if x != y:
+            return i + 1, x, y
+    return min(len(la), len(lb)) + 1, "(end)" if len(la) < len(lb) else "", "(end)" if len(lb) < len(la) else ""
 
 
 def diffs(a, b, path=""):
@@ -59,12 +74,13 @@ def main():
     if CASE not in CASES:
         fail(f"unknown case (known: {', '.join(CASES)})")
     os.makedirs(SCRATCH, exist_ok=True)
-    ahead = run("run_ahead", [])
-    synced = run("synced", ["--param", "vm.cpu.run_ahead=0"])
+    ahead, ahead_timeline = run("run_ahead", [])
+    synced, synced_timeline = run("synced", ["--param", "vm.cpu.run_ahead=0"])
     if synced["scenario"].get("params") != {"vm.cpu.run_ahead": False}:
         fail(f"the parameter was not recorded: {synced['scenario'].get('params')}")
-    synced["scenario"].pop("params")
-    ahead["scenario"].pop("params", None)
+    for r in (synced, ahead):  # the runs' own records: the parameter, and where each wrote its timeline
+        r["scenario"].pop("params", None)
+        r["scenario"].pop("timeline", None)
     found = list(diffs(synced, ahead))
     for path, x, y in found[:20]:
         print(f"{path}: {x} (synchronised) -> {y} (run ahead)")
@@ -72,7 +88,13 @@ def main():
         fail(f"{len(found)} figures differ")
     if not ahead["results"]:
         fail("no results")
-    print(f"{CASE}: identical")
+    if ahead_timeline != synced_timeline:
+        line, x, y = first_difference(synced_timeline, ahead_timeline)
+        fail(f"the timelines differ from line {line}:\n  synchronised: {x[:300]}\n  run ahead:    {y[:300]}")
+    events = ahead_timeline.count(b'"ph":"')
+    if events < 100:
+        fail(f"the timeline has {events} events")
+    print(f"{CASE}: identical results and timelines ({events} timeline records)")
 
 
 main()

@@ -72,7 +72,7 @@ void guest_cpu::idle(uint64_t deadline_ns) {
 void guest_cpu::wake(guest_cpu& other) {
   if (&other == this) return;
   ++stats_.ipis;
-  cpu_.spend(hyp_.send_ipi(static_cast<int>(cpu_.index())));
+  cpu_.spend(hyp_.send_ipi(static_cast<int>(cpu_.index()), cpu_.local_time()));
   // The target wakes when the IPI is sent: at this vCPU's local time.
   other.cpu_.wake_up(cpu_.local_time());
 }

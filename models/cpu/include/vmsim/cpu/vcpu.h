@@ -34,7 +34,7 @@ struct vcpu_config {
   // now or a timed event not later than it); otherwise run on and count the next quantum from there. A
   // yield then would only move the kernel's clock: the same processes run in the same order at the same
   // times either way, so no result depends on it (tb/tests checks). It saves a kernel time step each.
-  // Traces turn it off: they stamp what a vCPU does with the kernel's time, which then lags further.
+  // A VCD run turns it off: a VCD samples at the kernel's time, which then lags further behind the vCPU.
   bool run_ahead = true;
   // What an interrupt that ends a halt of `slept` costs this vCPU before it runs again (the host's HLT exit
   // and wake-up: the hypervisor's wake_from_halt). Empty: nothing.

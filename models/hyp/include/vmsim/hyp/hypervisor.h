@@ -91,8 +91,9 @@ class hypervisor : public sc_core::sc_module {
   const cost_profile& profile() const { return profile_; }
   // What waking vCPU `cpu` from a halt that lasted `slept` costs it (the vCPU's wake hook calls this).
   sc_core::sc_time wake_from_halt(int cpu, const sc_core::sc_time& slept);
-  // What sending a reschedule IPI costs vCPU `cpu` (the guest's wake-up of a task on another vCPU).
-  sc_core::sc_time send_ipi(int cpu);
+  // What sending a reschedule IPI costs vCPU `cpu` (the guest's wake-up of a task on another vCPU); `local`
+  // is the sender's local time offset, where its exit starts.
+  sc_core::sc_time send_ipi(int cpu, const sc_core::sc_time& local);
 
  private:
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);

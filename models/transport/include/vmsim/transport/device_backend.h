@@ -35,6 +35,10 @@ class device_host {
   virtual guest_memory_if& memory() = 0;
   virtual uint64_t negotiated_features() const = 0;
   virtual bool driver_ok() const = 0;
+  // How far ahead of the kernel's time the host's current call is (loosely timed): while a back-end acts in
+  // a kick's own call (a pop), the kick's delay; outside a guest access, zero. A record of what the
+  // back-end does (a trace) stamps it with the kernel's time plus this.
+  virtual sc_core::sc_time caller_offset() const { return sc_core::SC_ZERO_TIME; }
 };
 
 // What a device back-end offers its transport.

@@ -77,6 +77,7 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   guest_memory_if& memory() override { return dma; }
   uint64_t negotiated_features() const override { return driver_features_; }
   bool driver_ok() const override { return live(); }
+  sc_core::sc_time caller_offset() const override { return access_delay_; }
 
   // ---- observation ----
   struct counters {
@@ -190,7 +191,8 @@ class virtio_mmio_transport : public sc_core::sc_module, public device_host, pri
   uint8_t status_ = 0;
   uint64_t doorbell_begin_ = 0, doorbell_end_ = 0;  // [begin, end): empty without doorbells
   uint64_t config_end_ = 0;                         // the config space is [config_space_offset, config_end_)
-  sc_core::sc_time access_delay_;  // the annotated delay of the access being handled
+  // The annotated delay of the access being handled; from a kick on, of the kick's arrival at the back-end.
+  sc_core::sc_time access_delay_;
   std::vector<uint8_t> line_level_;  // per wired line, 0 or 1 (bytes: read on every drive)
 };
 
