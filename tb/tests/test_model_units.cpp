@@ -147,6 +147,45 @@ BOOST_AUTO_TEST_CASE(timeline_writes_names_escaped_and_times_exact) {
   BOOST_TEST(text == "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n]}\n");
 }
 
+BOOST_AUTO_TEST_CASE(timeline_writes_a_repeated_timestamp_as_the_first) {
+  // A timestamp equal to the last one is copied from its text (timeline.cpp, put_timestamp): every repeat,
+  // after a different one, at lengths past 16 characters, negative, across buffer flushes, must read back
+  // the same as it was written the first time.
+  const std::string path = "timeline-repeats.json";
+  const double stamps[] = {5, 5, 5, 7, 5, 1e18, 1e18, 1e18 + 4096, -3.4, -3.4, 0, 0, 123456789.6, 123456789.6};
+  std::vector<double> written;
+  {
+    timeline t(path, -1e9);
+    for (const double ns : stamps) {
+      t.span("span", "cat", 0, ns, 2);
+      t.instant("instant", "cat", 1, ns);
+      written.insert(written.end(), {ns, ns});
+    }
+    for (int i = 0; i < 3000; ++i) {  // three runs of 1,000 events at one instant each
+      const double ns = 9999.0 + i / 1000;
+      t.instant(std::string(40, 'n'), "cat", 2, ns);
+      written.push_back(ns);
+    }
+    BOOST_TEST(t.close());
+  }
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST_REQUIRE(text.size() > size_t{1} << 17);  // more than one buffer's worth: written in several flushes
+  std::vector<std::string> ts;
+  for (size_t at = text.find("\"ts\":"); at != std::string::npos; at = text.find("\"ts\":", at + 1))
+    ts.push_back(text.substr(at + 5, text.find_first_of(",}", at) - at - 5));
+  BOOST_TEST_REQUIRE(ts.size() == written.size());
+  for (size_t i = 0; i < ts.size(); ++i) {
+    const double ns = written[i];
+    const auto v = static_cast<long long>(ns + (ns < 0 ? -0.5 : 0.5));
+    const unsigned long long a = static_cast<unsigned long long>(v < 0 ? -v : v);
+    std::string fraction = std::to_string(a % 1000);
+    fraction.insert(0, 3 - fraction.size(), '0');
+    const std::string expected = (v < 0 ? "-" : "") + std::to_string(a / 1000) + "." + fraction;
+    BOOST_TEST(ts[i] == expected, "event " << i);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(splitmix64_matches_the_published_test_vector) {
   splitmix64 g(1234567);  // the reference outputs of Vigna's splitmix64.c for this seed
   const uint64_t expected[] = {6457827717110365317ull, 3203168211198807973ull, 9817491932198370423ull,

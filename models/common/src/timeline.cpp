@@ -153,6 +153,19 @@ void timeline::escape(char*& p, std::string_view s) {
   p += 4;
 }
 
+[[gnu::always_inline]] inline void timeline::put_timestamp(char*& p, double ns) {
+  if (ns == last_ts_ns_) {
+    std::memcpy(p, last_ts_, sizeof last_ts_);  // all of it, in two moves: an event's room covers it
+    p += last_ts_len_;
+    return;
+  }
+  char* const from = p;
+  put_us(p, ns);
+  last_ts_ns_ = ns;
+  last_ts_len_ = static_cast<size_t>(p - from);
+  std::memcpy(last_ts_, from, sizeof last_ts_);  // a fixed size, two moves (bytes past the text unused)
+}
+
 // An event's opening up to its timestamp: name, category, phase (with its own fields), track.
 template <size_t N>
 inline char* timeline::open_event(std::string_view name, std::string_view category, const char (&phase)[N],
@@ -172,7 +185,7 @@ inline char* timeline::open_event(std::string_view name, std::string_view catego
 void timeline::span(std::string_view name, std::string_view category, unsigned track, double start_ns, double dur_ns) {
   if (!file_ || !wants(start_ns, start_ns + dur_ns)) return;
   char* p = open_event(name, category, "\",\"ph\":\"X\",\"pid\":1,\"tid\":", track);
-  put_us(p, start_ns);
+  put_timestamp(p, start_ns);
   put(p, ",\"dur\":");
   put_us(p, dur_ns);
   *p++ = '}';
@@ -182,7 +195,7 @@ void timeline::span(std::string_view name, std::string_view category, unsigned t
 void timeline::instant(std::string_view name, std::string_view category, unsigned track, double at_ns) {
   if (!file_ || !wants(at_ns, at_ns)) return;
   char* p = open_event(name, category, "\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":", track);
-  put_us(p, at_ns);
+  put_timestamp(p, at_ns);
   *p++ = '}';
   end_event(p);
 }

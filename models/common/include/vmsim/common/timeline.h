@@ -159,6 +159,7 @@ class timeline {
   static void put_escaped(char*& p, std::string_view s);
   static void escape(char*& p, std::string_view s);  // with the escapes JSON needs
   static void put_us(char*& p, double ns);
+  void put_timestamp(char*& p, double ns);  // put_us, or the last timestamp's text again
   void end_event(char* p);
   void flush();
 
@@ -167,6 +168,11 @@ class timeline {
   char separator_ = '[';  // before the next record: the list's opening, then a comma
   double from_ns_, to_ns_;
   uint64_t events_ = 0;
+  // The last timestamp written and its text: events come in bursts at one instant (a completion's used
+  // element, its MSI and its notification), and a repeat is a copy.
+  double last_ts_ns_ = std::numeric_limits<double>::quiet_NaN();  // equal to nothing
+  size_t last_ts_len_ = 0;
+  char last_ts_[32];
   std::unique_ptr<char[]> buf_;  // records not yet written (flushed at a fixed size)
   size_t cap_ = 0, len_ = 0;
 };
