@@ -1,9 +1,11 @@
 // The model parameter registry (vmsim/common/params.h): declarations, checking, applying, listing.
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "model_params.h"
 #include "sim_test.h"
+#include "vmsim/cpu/vcpu.h"
 #include "vmsim/devices/virtio_blk.h"
 
 using namespace vmsim;
@@ -131,19 +133,37 @@ BOOST_AUTO_TEST_CASE(values_set_the_config_struct_and_nothing_else) {
 
 BOOST_AUTO_TEST_CASE(a_name_scoped_to_an_instance_needs_that_instance_and_wins_there) {
   param_registry r;
-  r.add(param_table(transport_config{}));
+  r.add_per_instance(param_table(transport_config{})).add(param_table(vcpu_config{}));
   BOOST_TEST(says(error_of([&] { r.check("vm.net0.transport.queue_num_max", "64"); }),
                   "no instance named 'net0' (instances: none); vm.transport.queue_num_max applies to every one"));
-  r.set_instances({"net0", "blk0"});
+  const std::vector<std::string> devices = {"net0", "blk0"};
+  BOOST_TEST(says(error_of([&] { r.check("vm.rng0.transport.queue_num_max", "64", devices); }),
+                  "no instance named 'rng0' (instances: net0, blk0)"));
   json v = json::object();
-  v["vm.transport.queue_num_max"] = r.check("vm.transport.queue_num_max", "128");
-  v["vm.net0.transport.queue_num_max"] = r.check("vm.net0.transport.queue_num_max", "64");
+  v["vm.transport.queue_num_max"] = r.check("vm.transport.queue_num_max", "128", devices);
+  v["vm.net0.transport.queue_num_max"] = r.check("vm.net0.transport.queue_num_max", "64", devices);
   transport_config net0, blk0;
   apply_params(v, net0, "net0");
   apply_params(v, blk0, "blk0");
   BOOST_TEST(net0.queue_num_max == 64u);
   BOOST_TEST(blk0.queue_num_max == 128u);
-  BOOST_TEST(says(error_of([&] { r.check("vm.net0.transport.no_such", "1"); }), "unknown parameter"));
+  BOOST_TEST(says(error_of([&] { r.check("vm.net0.transport.no_such", "1", devices); }), "unknown parameter"));
+  // A whole-platform group has no per-device names, even for an instance that exists.
+  BOOST_TEST(says(error_of([&] { r.check("vm.net0.cpu.access_cost", "1ns", devices); }),
+                  "parameter 'vm.net0.cpu.access_cost': vm.cpu.* is not per device: vm.cpu.access_cost applies to the whole platform"));
+  BOOST_TEST(r.check("vm.cpu.access_cost", "1ns", devices) == json(1.0));
+  const json a = r.check_assignments({"vm.blk0.transport.queue_num_max=32", "vm.transport.queue_num_max=16"}, devices);
+  BOOST_TEST(a.at("vm.blk0.transport.queue_num_max") == json(32));
+  BOOST_TEST(a.at("vm.transport.queue_num_max") == json(16));
+}
+
+BOOST_AUTO_TEST_CASE(vmsim_offers_per_device_names_for_the_device_groups_only) {
+  for (const auto& e : vm().entries()) {
+    const bool device_group = e.group == "transport" || e.group == "net" || e.group == "blk" || e.group == "rng" || e.group == "msi";
+    BOOST_TEST(e.per_instance == device_group, e.name);
+  }
+  BOOST_TEST(vm().check("vm.blk0.blk.queue_size", "64", {"net0", "blk0"}) == json(64));
+  BOOST_TEST(says(error_of([] { vm().check("vm.net0.irqc.eoi_traps_msi", "true", {"net0"}); }), "is not per device"));
 }
 
 BOOST_AUTO_TEST_CASE(the_listings_carry_every_parameter) {

@@ -225,7 +225,8 @@ int sc_main(int argc, char* argv[]) {
   std::vector<std::string> model_param_args;
   app.add_option("--param", model_param_args,
                  "NAME=VALUE: set one model parameter for this run (repeatable), e.g. vm.transport.queue_num_max=64 or "
-                 "vm.transport.register_latency=20ns; --list-params lists them")->type_name("NAME=VALUE");
+                 "vm.transport.register_latency=20ns, or for one device vm.net0.transport.register_latency=20ns; "
+                 "--list-params lists them")->type_name("NAME=VALUE");
   bool list_params = false, list_json = false, list_markdown = false;
   auto* list_params_opt = app.add_flag("--list-params", list_params, "list the model parameters (name, type, default, unit, range) and exit");
   auto* json_opt = app.add_flag("--json", list_json, "with --list-params: as JSON")->needs(list_params_opt);
@@ -243,9 +244,11 @@ int sc_main(int argc, char* argv[]) {
     else if (list_markdown) std::fputs(r.markdown_table().c_str(), stdout);
     else
       std::printf("%s\nSet with --param NAME=VALUE (repeatable) or a scenario's \"params\" object; a sweep varies one as grid key\n"
-                  "\"params.NAME\". %s.<group>.* applies to every device. A time takes a unit (20ns, 1.5 us) or is in the\n"
-                  "listed one. Cost-profile entries are set with --profile-param KEY=VALUE (--describe-profile NAME lists them).\n",
-                  r.text_table().c_str(), r.root().c_str());
+                  "\"params.NAME\". %s.<group>.NAME of a device's group (transport, net, blk, rng, msi) applies to every\n"
+                  "device, %s.<device>.<group>.NAME to that one (net0, blk0: the type and its index, or the scenario's name\n"
+                  "for it; a one-device scenario's is \"device\"). A time takes a unit (20ns, 1.5 us) or is in the listed one.\n"
+                  "Cost-profile entries are set with --profile-param KEY=VALUE (--describe-profile NAME lists them).\n",
+                  r.text_table().c_str(), r.root().c_str(), r.root().c_str());
     return 0;
   }
   try {
@@ -291,23 +294,25 @@ int sc_main(int argc, char* argv[]) {
       if (o.number && !v.is_number()) throw scenario_error(fmt::format("scenario.{}: '{}' is not a number", o.key, text));
       j[o.key] = v;
     }
-    if (!model_param_args.empty()) {  // each checked (a name given twice is refused); over the file's "params"
-      json given;
-      try {
-        given = model_params().check_assignments(model_param_args);
-      } catch (const param_error& e) {
-        throw scenario_error(fmt::format("--param: {}", e.what()));
-      }
-      if (!j.contains("params")) j["params"] = json::object();
-      if (j["params"].is_object())  // else parse_scenario names the file's bad "params"
-        for (const auto& [name, v] : given.items()) j["params"][name] = v;
-    }
     if (!timeline_window.empty()) {  // START_US:END_US, checked as scenario.timeline_window_us
       const auto colon = timeline_window.find(':');
       const json a = json::parse(timeline_window.substr(0, colon), nullptr, false);
       const json b = colon == std::string::npos ? json() : json::parse(timeline_window.substr(colon + 1), nullptr, false);
       if (!a.is_number() || !b.is_number()) throw scenario_error(fmt::format("--timeline-window: '{}' is not START_US:END_US", timeline_window));
       j["timeline_window_us"] = {a, b};
+    }
+    if (!model_param_args.empty()) {  // each checked (a name given twice is refused); over the file's "params"
+      // A name scoped to one device (vm.net0.transport.*) needs the scenario's device names: the scenario
+      // without the options' parameters names them.
+      const std::vector<std::string> devices = device_names(parse_scenario(j, names));
+      json given;
+      try {
+        given = model_params().check_assignments(model_param_args, devices);
+      } catch (const param_error& e) {
+        throw scenario_error(fmt::format("--param: {}", e.what()));
+      }
+      if (!j.contains("params")) j["params"] = json::object();
+      for (const auto& [name, v] : given.items()) j["params"][name] = v;  // the file's "params" is an object: parsed
     }
     s = parse_scenario(j, names);
     if (do_validate) check_output_dir("--out-dir", out_dir);

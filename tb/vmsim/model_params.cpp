@@ -13,8 +13,11 @@ namespace vmsim::app {
 const param_registry& model_params() {
   static const param_registry r = [] {
     param_registry x("vm");
-    x.add(param_table(transport_config{})).add(param_table(net_params{})).add(param_table(blk_params{}));
-    x.add(param_table(rng_params{})).add(param_table(msi_config{})).add(param_table(irqc_config{})).add(param_table(vcpu_config{}));
+    // Each device's own (vm.<device>.<group>.NAME for one device), then the whole platform's.
+    x.add_per_instance(param_table(transport_config{})).add_per_instance(param_table(net_params{}));
+    x.add_per_instance(param_table(blk_params{})).add_per_instance(param_table(rng_params{}));
+    x.add_per_instance(param_table(msi_config{}));
+    x.add(param_table(irqc_config{})).add(param_table(vcpu_config{}));
     return x;
   }();
   return r;

@@ -309,13 +309,15 @@ platform_config platform_for(const scenario& s, const cost_profile& p) {
   // bounds that lag (its results are the same; tb/tests checks). The timeline stamps each event with its
   // caller's annotated time, the same with or without run ahead (tb/tests checks too).
   if (!s.vcd.empty()) c.vcpu.run_ahead = false;
+  const std::vector<std::string> names = vmsim::device_names(c.devices);
   for (size_t i = 0; i < c.devices.size(); ++i) {
     platform_device& d = c.devices[i];
-    d.net = with_params(s.params, net_params_for(s, p));
-    d.blk = with_params(s.params, blk_params_for(s, p));
-    d.rng = with_params(s.params, rng_params_for(s, p));
-    apply_params(s.params, d.transport);
-    apply_params(s.params, d.msi);
+    d.name = names[i];  // as the platform would name it: vm.<name>.<group>.* are this device's own
+    d.net = with_params(s.params, net_params_for(s, p), d.name);
+    d.blk = with_params(s.params, blk_params_for(s, p), d.name);
+    d.rng = with_params(s.params, rng_params_for(s, p), d.name);
+    apply_params(s.params, d.transport, d.name);
+    apply_params(s.params, d.msi, d.name);
     d.net.seed = d.blk.seed = d.rng.seed = s.seed + i;
     // The image is host memory: only the blk workload's own device gets the 32 MiB its random reads span.
     if (!(i == 0 && s.workload == "blk")) d.blk.capacity_sectors = other_blk_sectors;
@@ -327,7 +329,7 @@ platform_config platform_for(const scenario& s, const cost_profile& p) {
 json micro(const scenario& s, const cost_profile& p, bool progress, trace_session* tr) {
   const rng_params rp = rng_params_for(s, p);
   platform_config pc = platform_for(s, p);
-  pc.devices[0].rng = with_params(s.params, rp);  // --param vm.rng.* over the workload's own
+  pc.devices[0].rng = with_params(s.params, rp, pc.devices[0].name);  // --param vm.rng.* over the workload's own
   machine<virtio_rng> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
@@ -376,7 +378,7 @@ json request_response(const scenario& s, const cost_profile& p, bool progress, t
   np.pairs = 1;
   np.response_bytes = 1024;
   platform_config pc = platform_for(s, p);
-  pc.devices[0].net = with_params(s.params, np);  // --param vm.net.* over the workload's own
+  pc.devices[0].net = with_params(s.params, np, pc.devices[0].name);  // --param vm.net.* over the workload's own
   machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   histogram rt;
@@ -476,7 +478,7 @@ json multiqueue_receive(const scenario& s, const cost_profile& p, bool progress,
   np.rate_pps = s.rate_pps;
   np.packet_bytes = 64;
   platform_config pc = platform_for(s, p);
-  pc.devices[0].net = with_params(s.params, np);  // --param vm.net.* over the workload's own
+  pc.devices[0].net = with_params(s.params, np, pc.devices[0].name);  // --param vm.net.* over the workload's own
   machine<virtio_net> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   std::vector<uint64_t> received(s.queues, 0);
@@ -574,7 +576,7 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   blk_params bp = blk_params_for(s, p);
   bp.queues = s.queues;
   platform_config pc = platform_for(s, p);
-  pc.devices[0].blk = with_params(s.params, bp);  // --param vm.blk.* over the workload's own
+  pc.devices[0].blk = with_params(s.params, bp, pc.devices[0].name);  // --param vm.blk.* over the workload's own
   machine<virtio_blk> m("vm", s, p, pc);
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   struct job {

@@ -346,16 +346,8 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
     expect(j.at("profile_params").is_object(), "profile_params", "an object of cost-profile entries", j.at("profile_params"));
     s.profile_params = j.at("profile_params");
   }
-  if (j.contains("params")) {  // each value checked against its declaration, kept in canonical form
+  if (j.contains("params"))  // checked below, once the devices a name may be scoped to are known
     expect(j.at("params").is_object(), "params", "an object of model parameters (vmsim --list-params)", j.at("params"));
-    for (const auto& [name, v] : j.at("params").items()) {
-      try {
-        s.params[name] = model_params().check(name, v);
-      } catch (const param_error& e) {
-        throw scenario_error(fmt::format("scenario.params: {}", e.what()));
-      }
-    }
-  }
   take(j, address_l, s.ram_base, "ram_base");
   take(j, ram_size_l, s.ram_size);
   take(j, address_l, s.device_base, "device_base");
@@ -367,8 +359,20 @@ scenario parse_scenario(const nlohmann::json& j, const std::vector<std::string>&
     for (size_t i = 0; i < a.size(); ++i) s.devices.push_back(parse_device(a[i], fmt::format("devices[{}]", i)));
   }
   validate(s, profiles);
+  if (j.contains("params")) {  // each value checked against its declaration, kept in canonical form
+    const std::vector<std::string> devices = device_names(s);
+    for (const auto& [name, v] : j.at("params").items()) {
+      try {
+        s.params[name] = model_params().check(name, v, devices);
+      } catch (const param_error& e) {
+        throw scenario_error(fmt::format("scenario.params: {}", e.what()));
+      }
+    }
+  }
   return s;
 }
+
+std::vector<std::string> device_names(const scenario& s) { return vmsim::device_names(devices_of(s)); }
 
 cost_profile profile_for(const std::map<std::string, cost_profile>& profiles, const scenario& s) {
   const auto it = profiles.find(s.profile);

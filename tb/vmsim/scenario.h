@@ -77,6 +77,9 @@ cost_profile profile_for(const std::map<std::string, cost_profile>& profiles, co
 // The platform the scenario describes: its devices expanded (count), each field the entry leaves out taken
 // from the scenario; platform_error naming the expanded device ("devices[3]") when an entry is bad.
 platform_config platform_of(const scenario& s);
+// The platform's device names (net0, blk0, a scenario's own; "device" for a one-device scenario): the
+// instances a model parameter may be scoped to, vm.<name>.<group>.NAME.
+std::vector<std::string> device_names(const scenario& s);
 // The scenario's devices as platform devices (one per device, counts expanded) and, for each, its entry.
 std::vector<platform_device> devices_of(const scenario& s, std::vector<size_t>* entry_of = nullptr);
 

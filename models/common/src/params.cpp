@@ -167,9 +167,10 @@ json param_info::parse(const json& v) const {
   throw bad("has an unknown type");
 }
 
-param_registry& param_registry::add_group(const std::string& name, const std::string& description, const std::vector<param_info>& params) {
+param_registry& param_registry::add_group(const std::string& name, const std::string& description, const std::vector<param_info>& params,
+                                          bool per_instance) {
   for (const auto& p : params) {
-    entry e{root_ + "." + name + "." + p.name, name, description, p};
+    entry e{root_ + "." + name + "." + p.name, name, description, p, per_instance};
     if (find(e.name)) throw param_error(fmt::format("parameter '{}' declared twice", e.name));
     entries_.insert(std::upper_bound(entries_.begin(), entries_.end(), e, [](const entry& a, const entry& b) { return a.name < b.name; }), e);
   }
@@ -191,7 +192,7 @@ std::string param_registry::closest(const std::string& name) const {
   return best;
 }
 
-json param_registry::check(const std::string& name, const json& value) const {
+json param_registry::check(const std::string& name, const json& value, const std::vector<std::string>& instances) const {
   const entry* e = find(name);
   // <root>.<instance>.<group>.<param>: the same parameter for one instance (device) only.
   if (!e && name.rfind(root_ + ".", 0) == 0) {
@@ -199,9 +200,12 @@ json param_registry::check(const std::string& name, const json& value) const {
     if (b != std::string::npos) {
       const std::string instance = name.substr(a, b - a);
       if (const entry* scoped = find(root_ + name.substr(b))) {
-        if (std::find(instances_.begin(), instances_.end(), instance) == instances_.end())
+        if (!scoped->per_instance)
+          throw param_error(fmt::format("parameter '{}': {}.{}.* is not per device: {} applies to the whole platform", name, root_,
+                                        scoped->group, scoped->name));
+        if (std::find(instances.begin(), instances.end(), instance) == instances.end())
           throw param_error(fmt::format("parameter '{}': no instance named '{}' (instances: {}); {} applies to every one", name, instance,
-                                        instances_.empty() ? "none" : fmt::format("{}", fmt::join(instances_, ", ")), scoped->name));
+                                        instances.empty() ? "none" : fmt::format("{}", fmt::join(instances, ", ")), scoped->name));
         e = scoped;
       }
     }
@@ -216,14 +220,14 @@ json param_registry::check(const std::string& name, const json& value) const {
   }
 }
 
-json param_registry::check_assignments(const std::vector<std::string>& assignments) const {
+json param_registry::check_assignments(const std::vector<std::string>& assignments, const std::vector<std::string>& instances) const {
   json out = json::object();
   for (const auto& a : assignments) {
     const auto eq = a.find('=');
     if (eq == std::string::npos || eq == 0) throw param_error(fmt::format("'{}' is not NAME=VALUE", a));
     const std::string name = trim(a.substr(0, eq));
     if (out.contains(name)) throw param_error(fmt::format("parameter '{}' given twice", name));
-    out[name] = check(name, json(a.substr(eq + 1)));
+    out[name] = check(name, json(a.substr(eq + 1)), instances);
   }
   return out;
 }
@@ -265,7 +269,7 @@ std::string param_registry::text_table() const {
 json param_registry::json_list() const {
   json a = json::array();
   for (const auto& e : entries_) {
-    json p = {{"name", e.name}, {"group", e.group}, {"type", to_string(e.info.type)}, {"default", e.info.default_value},
+    json p = {{"name", e.name}, {"group", e.group}, {"per_device", e.per_instance}, {"type", to_string(e.info.type)}, {"default", e.info.default_value},
               {"unit", e.info.unit}, {"description", e.info.description}, {"range", e.info.range_text()}};
     if (e.info.type == param_type::count) p.update({{"min", e.info.min}, {"max", e.info.max}});
     if (e.info.type == param_type::real || e.info.type == param_type::time) p.update({{"min", e.info.lo}, {"max", e.info.hi}});
@@ -282,8 +286,10 @@ std::string param_registry::markdown_table() const {
   for (const auto& e : entries_) {
     if (e.group != group) {
       group = e.group;
-      s += fmt::format("{}### `{}.{}.*`: {}\n\n| Name | Type | Default | Unit | Range | Description |\n|---|---|---|---|---|---|\n",
-                       s.empty() ? "" : "\n", root_, group, e.group_description);
+      s += fmt::format("{}### `{}.{}.*`: {}\n\n{}| Name | Type | Default | Unit | Range | Description |\n|---|---|---|---|---|---|\n",
+                       s.empty() ? "" : "\n", root_, group, e.group_description,
+                       e.per_instance ? fmt::format("Per device: `{0}.{1}.NAME` sets every device's, `{0}.<device>.{1}.NAME` one device's.\n\n", root_, group)
+                                      : fmt::format("The whole platform's: `{}.{}.NAME` only.\n\n", root_, group));
     }
     s += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", e.name, to_string(e.info.type), md(default_text(e.info)), e.info.unit,
                      md(e.info.range_text()), md(e.info.description));

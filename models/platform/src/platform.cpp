@@ -60,6 +60,16 @@ unsigned virtqueues_of(device_type t, unsigned queues) {
 }
 }  // namespace
 
+std::vector<std::string> device_names(const std::vector<platform_device>& devices) {
+  std::vector<std::string> names;
+  std::map<device_type, unsigned> of_type;
+  for (const platform_device& d : devices) {
+    const unsigned index = of_type[d.type]++;
+    names.push_back(d.name.empty() ? fmt::format("{}{}", to_string(d.type), index) : d.name);
+  }
+  return names;
+}
+
 platform_plan plan_platform(const platform_config& c, const cost_profile& p) {
   if (c.vcpus < 1 || c.vcpus > platform_config::max_vcpus)
     reject("vcpus", fmt::format("{} outside 1..{}", c.vcpus, platform_config::max_vcpus));
@@ -80,14 +90,13 @@ platform_plan plan_platform(const platform_config& c, const cost_profile& p) {
   plan.msi_frame_size = x86 ? interrupt_controller::x86_msi_window : 0x1000;
 
   // Each device on its own: names, versions, schemes, notification, queues and lines.
-  std::map<device_type, unsigned> of_type;
+  const std::vector<std::string> names = device_names(c.devices);
   for (size_t i = 0; i < c.devices.size(); ++i) {
     const platform_device& d = c.devices[i];
     const std::string f = fmt::format("devices[{}]", i);
     device_plan dp;
     dp.spec = d;
-    if (dp.spec.name.empty()) dp.spec.name = fmt::format("{}{}", to_string(d.type), of_type[d.type]);
-    ++of_type[d.type];
+    dp.spec.name = names[i];
     for (const auto& other : plan.devices)
       if (other.spec.name == dp.spec.name) reject(f + ".name", fmt::format("'{}' names two devices", dp.spec.name));
     if (dp.spec.name.find_first_of(". \t") != std::string::npos)

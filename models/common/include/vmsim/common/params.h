@@ -151,27 +151,36 @@ class param_group {
 class param_registry {
  public:
   explicit param_registry(std::string root = "vm") : root_(std::move(root)) {}
+  // A group of the whole platform (an interrupt controller, every vCPU): <root>.<group>.<param> only.
   template <class Config>
   param_registry& add(const param_group<Config>& g) {
-    return add_group(g.name(), g.description(), g.params());
+    return add_group(g.name(), g.description(), g.params(), false);
   }
-  // The instances (devices) a name may be scoped to: <root>.<instance>.<group>.<param>.
-  void set_instances(std::vector<std::string> names) { instances_ = std::move(names); }
+  // A group each instance (device) has its own of: <root>.<group>.<param> sets every instance's, and
+  // <root>.<instance>.<group>.<param> one instance's (apply_params with that instance: it wins there).
+  template <class Config>
+  param_registry& add_per_instance(const param_group<Config>& g) {
+    return add_group(g.name(), g.description(), g.params(), true);
+  }
   const std::string& root() const { return root_; }
 
   struct entry {
     std::string name;  // full: vm.transport.queue_num_max
     std::string group, group_description;
     param_info info;
+    bool per_instance = false;  // may be scoped to an instance (add_per_instance)
   };
   const std::vector<entry>& entries() const { return entries_; }  // sorted by name
   const entry* find(const std::string& full_name) const;  // unscoped names only
-  // The canonical value of `value` for `name` (scoped or not); throws param_error naming the parameter and
-  // what it allows, an unknown name with the closest known one.
-  nlohmann::json check(const std::string& name, const nlohmann::json& value) const;
+  // The canonical value of `value` for `name`, which may be scoped to one of `instances` (the platform's
+  // device names); throws param_error naming the parameter and what it allows, an unknown name with the
+  // closest known one, an unknown instance with the known ones, a scoped name of a whole-platform group.
+  nlohmann::json check(const std::string& name, const nlohmann::json& value,
+                       const std::vector<std::string>& instances = {}) const;
   // Checks every NAME=VALUE (as on the command line; VALUE is text) into {name: canonical}; a name given
   // twice is an error.
-  nlohmann::json check_assignments(const std::vector<std::string>& assignments) const;
+  nlohmann::json check_assignments(const std::vector<std::string>& assignments,
+                                   const std::vector<std::string>& instances = {}) const;
   std::string closest(const std::string& name) const;  // the known name nearest to `name` (edit distance)
 
   std::string text_table() const;      // --list-params
@@ -179,9 +188,9 @@ class param_registry {
   std::string markdown_table() const;  // docs/parameters.md
 
  private:
-  param_registry& add_group(const std::string& name, const std::string& description, const std::vector<param_info>& params);
+  param_registry& add_group(const std::string& name, const std::string& description, const std::vector<param_info>& params,
+                            bool per_instance);
   std::string root_;
-  std::vector<std::string> instances_;
   std::vector<entry> entries_;
 };
 

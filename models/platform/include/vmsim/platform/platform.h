@@ -111,6 +111,10 @@ struct platform_plan {
   uint64_t msi_frame_base = 0, msi_frame_size = 0;
 };
 
+// Each device's name as the platform gives it: its own, or its type and its index among the devices of
+// that type (net0, net1, blk0). Its parameters scoped to it are vm.<name>.<group>.* (apply_params).
+std::vector<std::string> device_names(const std::vector<platform_device>& devices);
+
 // Validates `c` against the profile and resolves it; throws platform_error naming the field.
 platform_plan plan_platform(const platform_config& c, const cost_profile& p);
 
