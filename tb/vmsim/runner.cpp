@@ -722,11 +722,13 @@ json block_random_read(const scenario& s, const cost_profile& p, bool progress, 
   return r;
 }
 
-// Several devices at once, all driven from vCPU 0 (every device's interrupts are routed there; the other
-// vCPUs idle): the first device, a net one, runs rr's transaction loop (TCP_RR -r 32,1024); each blk device
-// keeps queue_depth random 4 KiB reads in flight, each resubmitted from its completion's poll; each rng
-// device reads 64 bytes every rng_period_ns, as the kernel's hwrng thread refills the entropy pool. Other
-// net devices idle. On a shared line every sharer's ISR runs for every interrupt (cpu_context::service).
+// Several devices at once, each driven from its vCPU (scenario.devices[].vcpu, vCPU 0 unless given; its
+// interrupts are routed there, and vCPUs that drive nothing idle): the first device, a net one, runs rr's
+// transaction loop (TCP_RR -r 32,1024) on vCPU 0; each blk device keeps queue_depth random 4 KiB reads in
+// flight, each resubmitted from its completion's poll; each rng device reads 64 bytes every rng_period_ns,
+// as the kernel's hwrng thread refills the entropy pool. Other net devices idle. vCPU 0 starts every driver
+// (their rings in its area); another vCPU then takes its devices over. On a shared line every sharer's ISR
+// runs for every interrupt (cpu_context::service), on the one vCPU the line's sharers have.
 constexpr uint64_t rng_period_ns = 100000;
 constexpr uint32_t rng_read = 64;
 
@@ -745,14 +747,62 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
     uint8_t* data = nullptr;
     uint64_t lcg = 0, next_read_ns = 0;
     bool reading = false;
+    std::vector<uint8_t> vector_cpu;  // the vCPU of each of its vectors (the driver keeps a pointer to it)
   };
   std::vector<driven> dev(n);
   histogram rt;
   std::string failure;
   double ops = 0, elapsed_ns = 0;
   std::vector<std::unique_ptr<guest_cpu>> gcs(s.vcpus);
-  std::unique_ptr<guest_env> env0;
-  bool response = false, done = false;
+  std::vector<std::unique_ptr<guest_env>> envs(s.vcpus);  // here, not on a vCPU's stack (a thread may never end)
+  const std::vector<unsigned> owner = driving_vcpus(s);   // per device
+  auto drives = [&](unsigned k) {
+    for (size_t i = 1; i < n; ++i)
+      if (owner[i] == k) return true;
+    return false;
+  };
+  bool response = false, done = false, started = false;
+  uint64_t end = 0;  // the measured run's end (vCPU 0's clock), set before `started`
+  // blk: one random 4 KiB read of request slot r, by `cpu`; rng: one 64-byte read.
+  auto submit_blk = [&](guest_cpu& cpu, driven& d, unsigned r) {
+    d.lcg = d.lcg * 6364136223846793005ull + 1442695040888963407ull;
+    const uint64_t sector = (d.lcg >> 20) % (other_blk_sectors / 8) * 8;
+    blk_req& q = d.reqs[r];
+    std::memset(q.hdr, 0, 16);
+    std::memcpy(q.hdr + 8, &sector, 8);
+    q.status = 0xff;
+    q.t0 = cpu.now_ns();
+    cpu.work(p.guest_blk_request_cycles, 0.5);
+    vdrv::buffer b[3] = {{q.hdr, 16, false}, {d.data + size_t{blk_block} * r, blk_block, true}, {&q.status, 1, true}};
+    return d.drv->submit(0, b, 3, &q);
+  };
+  auto submit_rng = [&](driven& d) {
+    vdrv::buffer b = {d.data, rng_read, true};
+    d.reading = true;
+    return d.drv->submit(0, &b, 1, d.data);
+  };
+  // vCPU k's rng reads that are due; the earliest next one (`end` if none).
+  auto rng_due = [&](guest_cpu& cpu, unsigned k) -> uint64_t {
+    uint64_t next = end;
+    for (size_t i = 1; i < n; ++i) {
+      driven& d = dev[i];
+      if (!d.drv || owner[i] != k || vm.device(i).plan.spec.type != device_type::rng) continue;
+      if (!d.reading && cpu.now_ns() >= d.next_read_ns) {
+        if (auto rst = submit_rng(d); rst != vdrv::status::ok) failure = failed("rng submit", rst);
+        d.next_read_ns += rng_period_ns;
+      }
+      next = std::min(next, d.next_read_ns);
+    }
+    return next;
+  };
+  // A poll that met a driver error on one of vCPU k's devices: its text.
+  auto poll_error = [&](unsigned k) -> std::string {
+    for (size_t i = 0; i < n; ++i)
+      if (owner[i] == k)
+        for (auto& q : dev[i].done)
+          if (!q.error().empty()) return "poll: " + q.error();
+    return "";
+  };
   for (unsigned k = 0; k < s.vcpus; ++k) {
     m.cpu[k].run([&, k](vcpu& c) {
       auto stop = [&](std::string why) {
@@ -760,20 +810,45 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
         done = true;
         sc_core::sc_stop();
       };
-      if (k != 0) {  // nothing is routed here: these vCPUs sleep until the run ends
+      if (k != 0 && !drives(k)) {  // nothing is routed here: these vCPUs sleep until the run ends
         while (!done) c.wait_for_interrupt();
         return;
       }
-      env0 = std::make_unique<guest_env>(c, m.cfg, s, 0);
-      guest_env& g = *env0;
+      if (k != 0) {  // takes its devices over once vCPU 0 has started them, then serves them until the end
+        while (!started && !done) sc_core::wait(sc_core::sc_time(1, sc_core::SC_US));
+        if (done) return;
+        envs[k] = std::make_unique<guest_env>(c, m.cfg, s, k);
+        guest_env& g = *envs[k];
+        gcs[k] = std::make_unique<guest_cpu>(c, g.ctx, m.hyp, p, s.seed + k);
+        guest_cpu& gc = *gcs[k];
+        for (size_t i = 1; i < n; ++i) {
+          driven& d = dev[i];
+          if (owner[i] != k || !d.drv) continue;
+          d.drv->use_cpu(g.io, g.ctx);  // its register accesses and interrupts are this vCPU's from now on
+          g.ctx.attach(*d.drv);
+          if (vm.device(i).plan.spec.type == device_type::blk)
+            for (unsigned r = 0; r < s.queue_depth; ++r)
+              if (auto bst = submit_blk(gc, d, r); bst != vdrv::status::ok) return stop(failed("blk submit", bst));
+        }
+        while (!done) {
+          if (!failure.empty()) return stop(failure);
+          if (auto e = poll_error(k); !e.empty()) return stop(e);
+          const uint64_t next = rng_due(gc, k);
+          if (gc.softirq()) continue;
+          gc.idle(next < end ? std::max(next, gc.now_ns() + 1) : 0);  // after the last read: interrupts only
+        }
+        return;
+      }
+      envs[0] = std::make_unique<guest_env>(c, m.cfg, s, 0);
+      guest_env& g = *envs[0];
       gcs[0] = std::make_unique<guest_cpu>(c, g.ctx, m.hyp, p, s.seed);
       guest_cpu& gc = *gcs[0];
-      std::vector<uint8_t> aff(vdrv::device_irq::max_vectors, 0);
       for (size_t i = 0; i < n; ++i) {
         platform::device_slot& slot = vm.device(i);
         const uint64_t base = *slot.plan.spec.base;
-        const auto o = tb::guest_options(vm, i, aff.data());
         driven& d = dev[i];
+        d.vector_cpu.assign(vdrv::device_irq::max_vectors, static_cast<uint8_t>(owner[i]));  // every vector
+        const auto o = tb::guest_options(vm, i, d.vector_cpu.data());
         vdrv::status st = vdrv::status::ok;
         if (i == 0) {
           auto net = std::make_unique<vdrv::net_driver>(g.io, base, g.ctx);
@@ -810,24 +885,6 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
           if (!d.data) return stop(out_of_arena);
         }
       }
-      // blk: one random 4 KiB read of request slot r; rng: one 64-byte read.
-      auto submit_blk = [&](driven& d, unsigned r) {
-        d.lcg = d.lcg * 6364136223846793005ull + 1442695040888963407ull;
-        const uint64_t sector = (d.lcg >> 20) % (other_blk_sectors / 8) * 8;
-        blk_req& q = d.reqs[r];
-        std::memset(q.hdr, 0, 16);
-        std::memcpy(q.hdr + 8, &sector, 8);
-        q.status = 0xff;
-        q.t0 = c.now_ns();
-        gc.work(p.guest_blk_request_cycles, 0.5);
-        vdrv::buffer b[3] = {{q.hdr, 16, false}, {d.data + size_t{blk_block} * r, blk_block, true}, {&q.status, 1, true}};
-        return d.drv->submit(0, b, 3, &q);
-      };
-      auto submit_rng = [&](driven& d) {
-        vdrv::buffer b = {d.data, rng_read, true};
-        d.reading = true;
-        return d.drv->submit(0, &b, 1, d.data);
-      };
       for (size_t i = 1; i < n; ++i) {
         driven& d = dev[i];
         if (!d.drv) continue;
@@ -841,10 +898,11 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
             }
             ++me.ops;
             cpu.work(p.guest_blk_request_cycles, 0.5);
-            if (auto bst = submit_blk(me, static_cast<unsigned>(r - me.reqs)); bst != vdrv::status::ok) failure = failed("blk submit", bst);
+            if (auto bst = submit_blk(cpu, me, static_cast<unsigned>(r - me.reqs)); bst != vdrv::status::ok) failure = failed("blk submit", bst);
           });
-          for (unsigned r = 0; r < s.queue_depth; ++r)
-            if (auto bst = submit_blk(d, r); bst != vdrv::status::ok) return stop(failed("blk submit", bst));
+          if (owner[i] == 0)  // another vCPU's device: it submits its first requests when it takes it over
+            for (unsigned r = 0; r < s.queue_depth; ++r)
+              if (auto bst = submit_blk(gc, d, r); bst != vdrv::status::ok) return stop(failed("blk submit", bst));
         } else {  // rng
           d.done[0].attach(*d.drv, 0, [&, i](guest_cpu&, void*, uint32_t len) {
             driven& me = dev[i];
@@ -859,22 +917,10 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
       auto& net = static_cast<vdrv::net_driver&>(*dev[0].drv);
       m.hyp.reset_counters();
       for (auto& cpu : m.cpu) cpu.reset_utilisation();
-      const uint64_t start = c.now_ns(), end = start + static_cast<uint64_t>(s.duration_us * 1000);
+      const uint64_t start = c.now_ns();
+      end = start + static_cast<uint64_t>(s.duration_us * 1000);
       for (auto& d : dev) d.next_read_ns = start;
-      // The rng reads that are due; the earliest next one.
-      auto rng_due = [&]() -> uint64_t {
-        uint64_t next = end;
-        for (size_t i = 1; i < n; ++i) {
-          driven& d = dev[i];
-          if (!d.drv || vm.device(i).plan.spec.type != device_type::rng) continue;
-          if (!d.reading && c.now_ns() >= d.next_read_ns) {
-            if (auto rst = submit_rng(d); rst != vdrv::status::ok) failure = failed("rng submit", rst);
-            d.next_read_ns += rng_period_ns;
-          }
-          next = std::min(next, d.next_read_ns);
-        }
-        return next;
-      };
+      started = true;
       unsigned count = 0;
       while (c.now_ns() < end) {
         const uint64_t t0 = c.now_ns();
@@ -888,7 +934,7 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
           for (auto& d : dev)
             for (auto& q : d.done)
               if (!q.error().empty()) return stop("poll: " + q.error());
-          const uint64_t next = rng_due();
+          const uint64_t next = rng_due(gc, 0);
           if (gc.softirq()) continue;
           if (c.now_ns() > give_up) return stop("no response within 100 ms");
           gc.idle(std::min(give_up, std::max(next, c.now_ns() + 1)));
@@ -921,7 +967,7 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
   json devices = json::array();
   for (size_t i = 0; i < n; ++i) {
     const device_plan& d = vm.device(i).plan;
-    json j = {{"name", d.spec.name}, {"type", to_string(d.spec.type)}, {"scheme", d.spec.scheme},
+    json j = {{"name", d.spec.name}, {"type", to_string(d.spec.type)}, {"vcpu", owner[i]}, {"scheme", d.spec.scheme},
               {"base", *d.spec.base}, {"line", *d.spec.line}, {"shared_line", d.shared}, {"operations", dev[i].ops},
               {"per_s", elapsed_ns > 0 ? double(dev[i].ops) * 1e9 / elapsed_ns : 0.0}};
     if (dev[i].drv) {
@@ -938,7 +984,12 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
     devices.push_back(j);
   }
   r["devices"] = devices;
-  const auto& sh = env0 ? env0->ctx.shared() : vdrv::cpu_context::shared_counters{};
+  vdrv::cpu_context::shared_counters sh;  // every vCPU's: a shared line's sharers are on one of them
+  for (const auto& e : envs)
+    if (e) {
+      const auto& x = e->ctx.shared();
+      sh.interrupts += x.interrupts, sh.idle_calls += x.idle_calls, sh.idle_reads += x.idle_reads, sh.unclaimed += x.unclaimed;
+    }
   r["shared_isr"] = {{"interrupts", sh.interrupts}, {"idle_isr_calls", sh.idle_calls}, {"extra_status_reads", sh.idle_reads},
                      {"unclaimed", sh.unclaimed},
                      {"extra_reads_per_interrupt", sh.interrupts ? double(sh.idle_reads) / double(sh.interrupts) : 0.0}};

@@ -30,6 +30,7 @@ nlohmann::json device_entry::to_json() const {
   if (notify) j["notify"] = *notify;
   if (notify_path) j["notify_path"] = *notify_path;
   if (base) j["base"] = *base;
+  if (vcpu) j["vcpu"] = *vcpu;
   return j;
 }
 
@@ -128,7 +129,7 @@ void check_host_can_allocate(uint64_t bytes) {
 device_entry parse_device(const nlohmann::json& j, const std::string& at) {
   if (!j.is_object()) throw scenario_error(fmt::format("scenario.{}: expected an object, got {}", at, j.dump()));
   static const std::vector<std::string> keys = {"type", "name", "count", "transport_version", "queues", "line", "lines",
-                                                "scheme", "notify", "notify_path", "base", "share_line"};
+                                                "scheme", "notify", "notify_path", "base", "share_line", "vcpu"};
   for (const auto& [k, v] : j.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       throw scenario_error(fmt::format("scenario.{}: unknown key '{}' (allowed: {})", at, k, fmt::join(keys, ", ")));
@@ -156,6 +157,7 @@ device_entry parse_device(const nlohmann::json& j, const std::string& at) {
   if (auto v = num("line", 0, 1000000)) d.line = static_cast<unsigned>(*v);
   if (auto v = num("lines", 0, 1000)) d.lines = static_cast<unsigned>(*v);
   if (auto v = num("base", 0, max_address)) d.base = *v;
+  if (auto v = num("vcpu", 0, platform_config::max_vcpus - 1)) d.vcpu = static_cast<unsigned>(*v);
   std::string text;
   if (str("scheme", text)) d.scheme = text;
   if (str("notify", text)) d.notify = text;
@@ -177,6 +179,13 @@ std::optional<device_type> workload_device(const std::string& workload) {
   return std::nullopt;
 }
 }  // namespace
+
+std::vector<unsigned> driving_vcpus(const scenario& s) {
+  std::vector<unsigned> r;
+  for (const device_entry& e : s.devices) r.insert(r.end(), e.count, e.vcpu.value_or(0));
+  if (r.empty()) r.push_back(0);  // the one device of a scenario without a list
+  return r;
+}
 
 std::vector<platform_device> devices_of(const scenario& s, std::vector<size_t>* entry_of) {
   std::vector<platform_device> r;
@@ -255,8 +264,9 @@ void validate_platform(const scenario& s) {
   devices_of(s, &entry_of);
   cost_profile p;
   p.name = s.profile;  // the controller's flavour follows the profile's architecture
+  platform_plan plan;
   try {
-    plan_platform(c, p);
+    plan = plan_platform(c, p);
   } catch (const platform_error& e) {
     std::string what = e.what();
     if (!s.devices.empty() && what.rfind("devices[", 0) == 0) {
@@ -290,6 +300,27 @@ void validate_platform(const scenario& s) {
       if (c.devices[k].type == device_type::net && c.devices[k].queues != 1)
         throw scenario_error(fmt::format("scenario.devices[{}].queues: the mixed workload's net devices use one pair, not {}",
                                          entry_of[k], c.devices[k].queues));
+  // Which vCPU drives each device: the mixed workload's choice, within the platform's vCPUs.
+  const std::vector<unsigned> vcpu_of = driving_vcpus(s);
+  for (size_t i = 0; i < s.devices.size(); ++i) {
+    const auto& v = s.devices[i].vcpu;
+    if (!v) continue;
+    if (driven)
+      throw scenario_error(fmt::format("scenario.devices[{}].vcpu: only the mixed workload drives its devices from chosen vCPUs "
+                                       "(the {} workload drives the first from its own)", i, s.workload));
+    if (*v >= s.vcpus)
+      throw scenario_error(fmt::format("scenario.devices[{}].vcpu: vCPU {} out of range (vcpus is {})", i, *v, s.vcpus));
+  }
+  if (vcpu_of[0] != 0)
+    throw scenario_error(fmt::format("scenario.devices[0].vcpu: the first device's transaction loop runs on vCPU 0, not {}", vcpu_of[0]));
+  // A wired line interrupts one vCPU, whose ISR serves every sharer: the devices on one line share their vCPU.
+  for (size_t k = 0; k < plan.devices.size(); ++k)
+    for (size_t m = 0; m < k; ++m)
+      if (*plan.devices[k].spec.line == *plan.devices[m].spec.line && !plan.devices[k].scheme->msi &&
+          !plan.devices[m].scheme->msi && vcpu_of[k] != vcpu_of[m])
+        throw scenario_error(fmt::format("scenario.devices[{}].vcpu: {} shares wired line {} with {} (devices[{}], vCPU {}), and a "
+                                         "line interrupts one vCPU: give them the same vcpu", entry_of[k], plan.devices[k].spec.name,
+                                         *plan.devices[k].spec.line, plan.devices[m].spec.name, entry_of[m], vcpu_of[m]));
 }
 }  // namespace
 

@@ -27,6 +27,9 @@ struct device_entry {
   std::optional<std::string> scheme, notify, notify_path;
   std::optional<uint64_t> base;
   bool share_line = false;
+  // The vCPU that drives it and takes its interrupts (the mixed workload; absent: vCPU 0). The first device's
+  // transaction loop is vCPU 0's; the devices on one wired line share a vCPU, as the line interrupts one.
+  std::optional<unsigned> vcpu;
   nlohmann::json to_json() const;
 };
 
@@ -80,6 +83,8 @@ platform_config platform_of(const scenario& s);
 // The platform's device names (net0, blk0, a scenario's own; "device" for a one-device scenario): the
 // instances a model parameter may be scoped to, vm.<name>.<group>.NAME.
 std::vector<std::string> device_names(const scenario& s);
+// The vCPU that drives each device (counts expanded): its entry's `vcpu`, or 0.
+std::vector<unsigned> driving_vcpus(const scenario& s);
 // The scenario's devices as platform devices (one per device, counts expanded) and, for each, its entry.
 std::vector<platform_device> devices_of(const scenario& s, std::vector<size_t>* entry_of = nullptr);
 

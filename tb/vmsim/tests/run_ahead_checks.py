@@ -15,7 +15,8 @@ import sys
 CASE, VMSIM, SCRATCH = sys.argv[1], sys.argv[2], sys.argv[3]
 
 # Workloads whose vCPUs cross quantum ends in different ways: the legacy ISR's exits (a quantum end inside
-# the handler), several vCPUs with IPIs and a shared guest lock, a polled block queue, several devices.
+# the handler), several vCPUs with IPIs and a shared guest lock, a polled block queue, several devices (driven
+# from one vCPU, and from two).
 CASES = {
     "micro_legacy_wired": ["--scheme", "legacy-wired", "--requests", "400"],
     "micro_msi_v2_doorbell": ["--scheme", "msi-v2", "--notify", "doorbell", "--requests", "400"],
@@ -27,6 +28,8 @@ CASES = {
                 "--queue-depth", "8", "--duration-us", "3000"],
     "mixed_shared_line": ["--scenario", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios",
                                                      "shared-line-mixed.json"), "--duration-us", "3000"],
+    "mixed_two_vcpus": ["--scenario", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios",
+                                                   "mixed-two-vcpus.json"), "--duration-us", "3000"],
     "idle_64x32": ["--scenario", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios",
                                               "idle-64x32-micro.json"), "--requests", "200"],
 }
