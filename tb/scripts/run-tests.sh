@@ -13,8 +13,9 @@ rc=0
 
 # The sanitizer pass runs even when a test failed above: both verdicts, one exit code.
 if [ "${VMSIM_CI_SANITIZERS:-1}" != 0 ]; then
-  # Every test with these labels runs one of these executables (check: ctest -N -L in build/asan).
-  VMSIM_SANITIZE_TARGETS="test_units test_params test_model_units test_platform test_transport test_irq test_devices test_driver test_driver_conformance test_driver_bad_input test_driver_gic" \
-    bash "$root/tb/scripts/run-sanitizers.sh" -L '^(unit|transport|irq|devices|driver)$' || rc=$?
+  # Every test with these labels runs one of these executables (check: ctest -N -L in build/asan); the
+  # sanitize label is vmsim's runs of every workload (tb/tests/CMakeLists.txt).
+  VMSIM_SANITIZE_TARGETS="test_units test_params test_model_units test_platform test_transport test_irq test_devices test_driver test_driver_conformance test_driver_bad_input test_driver_gic vmsim" \
+    bash "$root/tb/scripts/run-sanitizers.sh" -L '^(unit|transport|irq|devices|driver|sanitize)$' || rc=$?
 fi
 exit $rc

@@ -740,7 +740,9 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
   const auto traced = tr ? tr->attach(m) : trace_session::vcd_guard{};
   const size_t n = vm.device_count();
   struct driven {
-    std::unique_ptr<vdrv::virtio_driver> drv;
+    // Shared, to delete it as what it was made (net_driver...): virtio_driver is not polymorphic, so a
+    // unique_ptr to it would delete the base alone.
+    std::shared_ptr<vdrv::virtio_driver> drv;
     queue_napi done[2];  // net: rx, tx; blk, rng: queue 0
     uint64_t ops = 0;
     blk_req* reqs = nullptr;
