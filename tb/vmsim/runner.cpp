@@ -797,7 +797,7 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
     }
     return next;
   };
-  // A poll that met a driver error on one of vCPU k's devices: its text.
+  // A poll that met a driver error on one of vCPU k's devices: its text (each vCPU looks at its own).
   auto poll_error = [&](unsigned k) -> std::string {
     for (size_t i = 0; i < n; ++i)
       if (owner[i] == k)
@@ -933,9 +933,7 @@ json mixed(const scenario& s, const cost_profile& p, bool progress, trace_sessio
         const uint64_t give_up = c.now_ns() + 100000000;
         while (!response) {
           if (!failure.empty()) return stop(failure);
-          for (auto& d : dev)
-            for (auto& q : d.done)
-              if (!q.error().empty()) return stop("poll: " + q.error());
+          if (auto e = poll_error(0); !e.empty()) return stop(e);
           const uint64_t next = rng_due(gc, 0);
           if (gc.softirq()) continue;
           if (c.now_ns() > give_up) return stop("no response within 100 ms");
